@@ -1,0 +1,81 @@
+package dev.siamtrack.geom;
+
+import java.util.Locale;
+
+/** Axis-aligned box in pixels: top-left corner (x, y), width and height. */
+public record Box(double x, double y, double w, double h) {
+
+    /** A box whose coordinates are all NaN: the target is absent (as in UAV123 / GOT-10k ground truth). */
+    public static final Box ABSENT = new Box(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+    public static Box ofCenter(double cx, double cy, double w, double h) {
+        return new Box(cx - w / 2, cy - h / 2, w, h);
+    }
+
+    /** Parses {@code x,y,w,h}; commas, tabs or spaces separate the numbers. */
+    public static Box parse(String text) {
+        String[] parts = text.trim().split("[,\\s]+");
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("expected 4 numbers x,y,w,h but got '" + text.trim() + "'");
+        }
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                v[i] = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + parts[i] + "' is not a number in box '" + text.trim() + "'");
+            }
+        }
+        return new Box(v[0], v[1], v[2], v[3]);
+    }
+
+    public double cx() {
+        return x + w / 2;
+    }
+
+    public double cy() {
+        return y + h / 2;
+    }
+
+    public double area() {
+        return w > 0 && h > 0 ? w * h : 0;
+    }
+
+    public boolean isAbsent() {
+        return Double.isNaN(x) || Double.isNaN(y) || Double.isNaN(w) || Double.isNaN(h);
+    }
+
+    /** Intersection over union; 0 when either box is empty, -1 when either is absent. */
+    public double iou(Box o) {
+        if (isAbsent() || o.isAbsent()) {
+            return -1;
+        }
+        double ix = Math.min(x + w, o.x + o.w) - Math.max(x, o.x);
+        double iy = Math.min(y + h, o.y + o.h) - Math.max(y, o.y);
+        if (ix <= 0 || iy <= 0) {
+            return 0;
+        }
+        double inter = ix * iy;
+        double union = area() + o.area() - inter;
+        return union > 0 ? inter / union : 0;
+    }
+
+    /** This box clipped to the image rectangle [0,width) x [0,height). */
+    public Box clip(double width, double height) {
+        double x1 = Math.max(0, Math.min(width, x));
+        double y1 = Math.max(0, Math.min(height, y));
+        double x2 = Math.max(0, Math.min(width, x + w));
+        double y2 = Math.max(0, Math.min(height, y + h));
+        return new Box(x1, y1, x2 - x1, y2 - y1);
+    }
+
+    /** {@code x,y,w,h} with up to 2 decimals, the OTB result-file line. */
+    public String toCsv() {
+        return String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f", x, y, w, h);
+    }
+
+    @Override
+    public String toString() {
+        return toCsv();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.siamtrack.video;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * A sequence of 8-bit BGR frames: a video file, an image folder, later a camera or stream.
+ * In the spirit of JavaCV's FrameGrabber, but it hands out one reused {@link Mat}.
+ */
+public interface FrameSource extends AutoCloseable {
+
+    /**
+     * Reads the next frame. The returned Mat is owned by the source and overwritten by the next call:
+     * copy it if it must outlive that. Returns {@code null} at the end of the source.
+     */
+    Mat next() throws SourceException;
+
+    /** Index of the frame last returned by {@link #next()} (0-based), counting skipped frames. */
+    int frameIndex();
+
+    int width();
+
+    int height();
+
+    /** Frames per second as declared by the source, or 0 when unknown. */
+    double fps();
+
+    /** Frame count if known in advance, else -1. */
+    int frameCount();
+
+    /** Frames that could not be decoded and were skipped. */
+    int skippedFrames();
+
+    /** A human-readable description (path or URL). */
+    String description();
+
+    @Override
+    void close();
+}
