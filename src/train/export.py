@@ -95,7 +95,7 @@ def check_contract(out_dir, channels):
     return size
 
 
-def card(name, provenance):
+def card(name, provenance, hyper=HYPER):
     return {
         "name": name,
         "family": "siamtrack",
@@ -108,12 +108,12 @@ def card(name, provenance):
         "channel_order": "BGR",
         "normalize": {"scale": 1.0, "mean": [0, 0, 0], "std": [1, 1, 1]},
         "score_activation": "softmax2",
-        "hyper": HYPER,
+        "hyper": hyper,
         "provenance": provenance,
     }
 
 
-def checkpoint_provenance(ck, extra):
+def checkpoint_provenance(ck):
     state, cfg = ck["state"], ck["config"]
     data = state.get("data", {})
     best = max(state.get("validation", []), key=lambda v: v["mean_iou"], default=None)
@@ -144,7 +144,6 @@ def checkpoint_provenance(ck, extra):
                     "protocol": "Python NanoTrack-style tracker (src/train/evaluate.py) on held-out TRAIN "
                                 "sequences, mean IoU over frames with ground truth"},
     }
-    prov.update(extra)
     return prov
 
 
@@ -154,7 +153,8 @@ def main():
     ap.add_argument("--checkpoint", help="training checkpoint (src/train/work/ckpt*/best.pt)")
     ap.add_argument("--tiny", action="store_true", help="tiny untrained network with the same contract")
     ap.add_argument("--name", help="model name for model.json (default: the folder name)")
-    ap.add_argument("--provenance", help="JSON file merged into provenance (e.g. measured metrics)")
+    ap.add_argument("--evaluation", help="evaluate.py --json output: metrics for the provenance and the "
+                    "calibrated LOST / UNCERTAIN score thresholds for hyper")
     args = ap.parse_args()
     if args.tiny == bool(args.checkpoint):
         print("error: give exactly one of --tiny or --checkpoint", file=sys.stderr)
@@ -165,23 +165,31 @@ def main():
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
     name = args.name or os.path.basename(os.path.normpath(args.out))
-    extra = {}
-    if args.provenance:
-        with open(args.provenance) as f:
-            extra = json.load(f)
+    evaluation = {}
+    if args.evaluation:
+        with open(args.evaluation) as f:
+            evaluation = json.load(f)
     if args.tiny:
         model = tiny_model()
         provenance = {"backbone": "tiny random MobileNetV3-style trunk (untrained, for tests)", "data": "none",
-                      "losses": "none", "epochs": 0, "metrics": {}, **extra}
+                      "losses": "none", "epochs": 0, "metrics": {}}
     else:
         from train import load_checkpoint_model
 
         model = load_checkpoint_model(args.checkpoint)
-        provenance = checkpoint_provenance(torch.load(args.checkpoint, map_location="cpu"), extra)
+        provenance = checkpoint_provenance(torch.load(args.checkpoint, map_location="cpu"))
+    hyper = dict(HYPER)
+    if evaluation:
+        states = evaluation.pop("states", None) or {}
+        for key in ("lost_threshold", "uncertain_threshold"):
+            if key in states:
+                hyper[key] = states[key]
+        provenance["metrics"] = dict(evaluation, state_calibration=states, protocol=provenance["metrics"].get(
+            "protocol", "src/train/evaluate.py on held-out training sequences"))
     channels = export_onnx(model, args.out)
     size = check_contract(args.out, channels)
     with open(os.path.join(args.out, "model.json"), "w") as f:
-        json.dump(card(name, provenance), f, indent=2)
+        json.dump(card(name, provenance, hyper), f, indent=2)
         f.write("\n")
     print(f"wrote {args.out}: backbone.onnx + head.onnx ({size / 1e6:.2f} MB), {channels} feature channels, "
           f"score map {SCORE_SIZE}x{SCORE_SIZE}, grid origin {GRID_ORIGIN}", file=sys.stderr)
