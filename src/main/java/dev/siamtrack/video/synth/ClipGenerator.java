@@ -32,8 +32,8 @@ public final class ClipGenerator {
     /** How far (in pixels) beyond the frame border the target is parked while out of view. */
     private static final double OUT_MARGIN = 2;
 
-    private static final int[] TARGET_FIRST = {20, 130, 245};
-    private static final int[] TARGET_SECOND = {190, 80, 25};
+    static final int[] TARGET_FIRST = {20, 130, 245};
+    static final int[] TARGET_SECOND = {190, 80, 25};
     private static final int[] DISTRACTOR_FIRST = {35, 115, 230};
     private static final int[] DISTRACTOR_SECOND = {175, 95, 45};
 
