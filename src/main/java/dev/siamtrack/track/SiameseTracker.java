@@ -234,7 +234,7 @@ public final class SiameseTracker implements Tracker {
             probability[k] = (float) prob;
             double bw = boxes.get(k) + boxes.get(2 * cells + k);
             double bh = boxes.get(cells + k) + boxes.get(3 * cells + k);
-            double penalty = penalty(bw, bh, targetSize, targetRatio);
+            double penalty = penalty(bw, bh, targetSize, targetRatio, penaltyK);
             double pscore = penalty * prob * (1 - influence) + window[k] * influence;
             if (pscore > bestPscore) {
                 bestPscore = pscore;
@@ -288,7 +288,7 @@ public final class SiameseTracker implements Tracker {
      * exp(-(r * s - 1) * k) with s the change of the context-padded size and r the change of aspect ratio,
      * both as max(x, 1/x), measured against the current target size in crop pixels.
      */
-    double penalty(double predW, double predH, double targetSize, double targetRatio) {
+    static double penalty(double predW, double predH, double targetSize, double targetRatio, double penaltyK) {
         double s = change(sizeWithContext(predW, predH) / targetSize);
         double r = change(targetRatio / (predW / predH));
         return Math.exp(-(r * s - 1) * penaltyK);
