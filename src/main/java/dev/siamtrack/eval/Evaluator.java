@@ -160,6 +160,12 @@ public final class Evaluator {
             }
             width = source.width();
             height = source.height();
+            if (source.skippedFrames() > 0) {
+                synchronized (lock) {
+                    warnings.add(seq.name() + ": " + source.skippedFrames()
+                            + " frame(s) could not be decoded; later frames may be paired with the wrong ground truth");
+                }
+            }
         } finally {
             trackers.forEach(Tracker::close);
             for (BufferedWriter w : writers) {
