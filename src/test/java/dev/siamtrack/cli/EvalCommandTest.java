@@ -110,6 +110,28 @@ class EvalCommandTest {
     }
 
     @Test
+    void siamtrackWithoutAnInstalledModelAsksForADirectory() {
+        String home = System.getProperty("siamtrack.home");
+        System.setProperty("siamtrack.home", tmp.toString());
+        try {
+            assertUsage("no default model installed", TrackerFactory.standard(), data.toString(),
+                    "--trackers", "siamtrack", "--report", tmp.resolve("report").toString());
+            assertTrue(messages().contains("siamtrack:DIR"), messages());
+        } finally {
+            if (home == null) {
+                System.clearProperty("siamtrack.home");
+            } else {
+                System.setProperty("siamtrack.home", home);
+            }
+        }
+    }
+
+    @Test
+    void evalIsASubcommandOfTheMainCli() {
+        assertTrue(SiamTrackCli.commandLine().getSubcommands().containsKey("eval"));
+    }
+
+    @Test
     void helpMentionsTimingCaveat() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new EvalCommand(STILL, System.err));

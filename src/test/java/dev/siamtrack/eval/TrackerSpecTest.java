@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.track.Tracker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,17 @@ class TrackerSpecTest {
         assertEquals("siamtrack@nanotrack-v2", TrackerSpec.parse("siamtrack:" + model).label());
         assertEquals("opencv-nano@nanotrack-v2", TrackerSpec.parse("opencv-nano:" + model).label());
         assertEquals("opencv-vit@vitTracker", TrackerSpec.parse("opencv-vit:" + vit).label());
+    }
+
+    @Test
+    void standardFactoryCreatesEveryKind() {
+        Path nano = SharedData.nanoTrack(2);
+        for (String text : List.of("csrt", "kcf", "mil", "opencv-nano:" + nano, "siamtrack:" + nano)) {
+            TrackerSpec spec = TrackerSpec.parse(text);
+            try (Tracker tracker = TrackerFactory.standard().create(spec)) {
+                assertTrue(tracker.name().startsWith(spec.kind().prefix()), tracker.name());
+            }
+        }
     }
 
     @Test
