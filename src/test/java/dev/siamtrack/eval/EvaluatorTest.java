@@ -64,7 +64,8 @@ class EvaluatorTest {
         ReportData data = new Evaluator("data", tmp.resolve("data"), SPECS, STILL, report, 1,
                 new PrintStream(log, true, StandardCharsets.UTF_8)).run(scan.sequences(), scan.skipped());
 
-        assertTrue(data.complete());
+        assertEquals(ReportData.Status.COMPLETE, data.status());
+        assertEquals("complete", new ObjectMapper().readTree(report.resolve("summary.json").toFile()).get("status").asText());
         assertEquals(2, data.outcomes().size());
         JsonNode json = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
         assertEquals("data", json.get("dataset").asText());
