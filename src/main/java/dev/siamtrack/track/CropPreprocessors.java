@@ -1,0 +1,53 @@
+package dev.siamtrack.track;
+
+import java.util.Locale;
+
+/** Chooses a {@link CropPreprocessor}: the native kernel when it is built and loadable, else OpenCV. */
+public final class CropPreprocessors {
+
+    /** Which implementation to use; {@code AUTO} takes the faster one that is available. */
+    public enum Preference {
+        AUTO, NATIVE, OPENCV;
+
+        /** Parses {@code auto}, {@code native} or {@code opencv} (any case). */
+        public static Preference parse(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("crop preprocessor must be auto, native or opencv, got '" + text + "'");
+            }
+        }
+    }
+
+    private static boolean fallbackNoted;
+
+    private CropPreprocessors() {
+    }
+
+    public static CropPreprocessor create(PixelSpec spec, String preference) {
+        return create(spec, Preference.parse(preference));
+    }
+
+    /**
+     * {@code OPENCV}: OpenCV. {@code NATIVE} and {@code AUTO}: the native kernel (measured faster, see
+     * {@code PreprocessBench}); when its library cannot be loaded, OpenCV, with a one-line note on stderr
+     * the first time.
+     */
+    public static CropPreprocessor create(PixelSpec spec, Preference preference) {
+        if (preference == Preference.OPENCV) {
+            return new OpenCvCropPreprocessor(spec);
+        }
+        if (NativeCropPreprocessor.isAvailable()) {
+            return new NativeCropPreprocessor(spec);
+        }
+        noteFallback();
+        return new OpenCvCropPreprocessor(spec);
+    }
+
+    private static synchronized void noteFallback() {
+        if (!fallbackNoted) {
+            fallbackNoted = true;
+            System.err.println("note: " + NativeCropPreprocessor.unavailableReason() + "; using the OpenCV crop");
+        }
+    }
+}
