@@ -147,8 +147,24 @@ static void vertical(const float *restrict a, const float *restrict b, float *re
     }
 }
 
+/* The start of a cv::Mat (OpenCV 3 and 4): no virtual functions, the pixel pointer follows four ints.
+ * NativeCropPreprocessor checks this against Mat.data() before relying on it. */
+typedef struct {
+    int flags;
+    int dims;
+    int rows;
+    int cols;
+    uint8_t *data;
+} MatHeader;
+
+JNIEXPORT jlong JNICALL Java_dev_siamtrack_track_NativeCropPreprocessor_matData(JNIEnv *env, jclass cls, jlong mat) {
+    (void) env;
+    (void) cls;
+    return (jlong) (intptr_t) ((const MatHeader *) (intptr_t) mat)->data;
+}
+
 JNIEXPORT void JNICALL Java_dev_siamtrack_track_NativeCropPreprocessor_cropBgr(
-        JNIEnv *env, jclass cls, jlong frame, jint rows, jint cols, jlong step,
+        JNIEnv *env, jclass cls, jlong frame, jboolean mat_header, jint rows, jint cols, jlong step,
         jdouble cx, jdouble cy, jdouble side, jint size,
         jdouble pad_b, jdouble pad_g, jdouble pad_r, jboolean rgb,
         jfloat alpha0, jfloat alpha1, jfloat alpha2, jfloat beta0, jfloat beta1, jfloat beta2, jobject dst) {
@@ -157,7 +173,8 @@ JNIEXPORT void JNICALL Java_dev_siamtrack_track_NativeCropPreprocessor_cropBgr(
     if (out == NULL || size < 1 || size > MAX_SIZE) {
         return;
     }
-    const uint8_t *image = (const uint8_t *) (intptr_t) frame;
+    const uint8_t *image = mat_header ? ((const MatHeader *) (intptr_t) frame)->data
+                                      : (const uint8_t *) (intptr_t) frame;
     int sz = (int) rint(side);
     if (sz < 1) {
         sz = 1;

@@ -25,6 +25,13 @@ public final class NativeCropPreprocessor implements CropPreprocessor {
     /** Null once the library is loaded, else why it could not be. */
     private static final String LOAD_FAILURE = load();
 
+    /**
+     * Whether the kernel may read the pixel pointer out of the cv::Mat header itself (its {@code data}
+     * field, after four ints), which spares the BytePointer that {@code Mat.data()} allocates on every
+     * call. Checked once against {@code Mat.data()}.
+     */
+    private static final boolean READ_MAT_HEADER = LOAD_FAILURE == null && matHeaderLayoutMatches();
+
     private final float[] alpha = new float[3];
     private final float[] beta = new float[3];
     private final boolean rgb;
@@ -53,7 +60,8 @@ public final class NativeCropPreprocessor implements CropPreprocessor {
     @Override
     public void crop(Mat bgr, double cx, double cy, double side, int size, double[] padBgr, FloatBuffer dst) {
         CropGeometry.check(bgr, cx, cy, side, size, padBgr, dst);
-        cropBgr(bgr.data().address(), bgr.rows(), bgr.cols(), bgr.step(), cx, cy, side, size,
+        long frame = READ_MAT_HEADER ? bgr.address() : bgr.data().address();
+        cropBgr(frame, READ_MAT_HEADER, bgr.rows(), bgr.cols(), bgr.step(), cx, cy, side, size,
                 padBgr[0], padBgr[1], padBgr[2], rgb,
                 alpha[0], alpha[1], alpha[2], beta[0], beta[1], beta[2], dst);
     }
@@ -65,13 +73,25 @@ public final class NativeCropPreprocessor implements CropPreprocessor {
 
     /**
      * The kernel. {@code frame} points at row 0 of an 8-bit BGR image of {@code rows x cols} pixels and
-     * {@code step} bytes per row; alpha/beta are per output channel; dst is direct, in native byte order.
+     * {@code step} bytes per row, or, with {@code matHeader}, at the cv::Mat holding that pointer;
+     * alpha/beta are per output channel; dst is direct, in native byte order.
      */
-    private static native void cropBgr(long frame, int rows, int cols, long step,
+    private static native void cropBgr(long frame, boolean matHeader, int rows, int cols, long step,
                                        double cx, double cy, double side, int size,
                                        double padB, double padG, double padR, boolean rgb,
                                        float alpha0, float alpha1, float alpha2,
                                        float beta0, float beta1, float beta2, FloatBuffer dst);
+
+    /** The pixel pointer as the kernel reads it from a cv::Mat header. */
+    private static native long matData(long mat);
+
+    private static boolean matHeaderLayoutMatches() {
+        try (Mat probe = new Mat(3, 5, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+             Mat roi = probe.rowRange(1, 3)) {
+            return matData(probe.address()) == probe.data().address()
+                    && matData(roi.address()) == roi.data().address();
+        }
+    }
 
     private static String load() {
         String file = System.mapLibraryName(LIBRARY);

@@ -1,6 +1,7 @@
 package dev.siamtrack.track;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_ISOLATED;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
@@ -10,8 +11,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.FloatBuffer;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -38,7 +37,8 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
     private final Mat padded = new Mat();
     private final Scalar pad = new Scalar(0, 0, 0, 0);
     private final Scalar fill = new Scalar(0);
-    private final Deque<Target> targets = new ArrayDeque<>();
+    /** Most recently created first; a plain array so that the lookup allocates no iterator. */
+    private final Target[] targets = new Target[MAX_TARGETS];
 
     /** Per destination buffer and output size: the resized image, its float copy, and planes in dst. */
     private static final class Target implements AutoCloseable {
@@ -117,7 +117,9 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
             int spare = paddedStore.rows() - sz;
             padded.put(paddedStore);
             padded.adjustROI(0, -spare, 0, -spare);
-            copyMakeBorder(view, padded, iy0 - y0, y0 + sz - iy1, ix0 - x0, x0 + sz - ix1, BORDER_CONSTANT, pad);
+            // ISOLATED: the view is a ROI, and without it OpenCV borrows the border from the pixels around it.
+            copyMakeBorder(view, padded, iy0 - y0, y0 + sz - iy1, ix0 - x0, x0 + sz - ix1,
+                    BORDER_CONSTANT | BORDER_ISOLATED, pad);
             source = padded;
         }
         resize(source, target.resized, target.dsize, 0, 0, INTER_LINEAR);
@@ -141,16 +143,16 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
 
     private Target target(FloatBuffer dst, int size) {
         for (Target t : targets) {
-            if (t.dst == dst && t.size == size) {
+            if (t != null && t.dst == dst && t.size == size) {
                 return t;
             }
         }
-        if (targets.size() == MAX_TARGETS) {
-            targets.removeLast().close();
+        if (targets[MAX_TARGETS - 1] != null) {
+            targets[MAX_TARGETS - 1].close();
         }
-        Target t = new Target(dst, size, spec);
-        targets.addFirst(t);
-        return t;
+        System.arraycopy(targets, 0, targets, 1, MAX_TARGETS - 1);
+        targets[0] = new Target(dst, size, spec);
+        return targets[0];
     }
 
     @Override
@@ -160,8 +162,12 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
 
     @Override
     public void close() {
-        targets.forEach(Target::close);
-        targets.clear();
+        for (int i = 0; i < MAX_TARGETS; i++) {
+            if (targets[i] != null) {
+                targets[i].close();
+                targets[i] = null;
+            }
+        }
         view.close();
         padded.close();
         paddedStore.close();

@@ -269,6 +269,26 @@ class CropPreprocessorTest {
     }
 
     @Test
+    void nativeReadsFramesThatAreViewsIntoLargerImages() {
+        Assumptions.assumeTrue(NativeCropPreprocessor.isAvailable(),
+                "native crop library not built: " + NativeCropPreprocessor.unavailableReason());
+        try (Mat big = randomFrame(new Random(5), 200, 150);
+             Mat view = big.apply(new org.bytedeco.opencv.opencv_core.Rect(30, 20, 120, 100));
+             CropPreprocessor cv = new OpenCvCropPreprocessor(PixelSpec.RAW_BGR);
+             CropPreprocessor nat = new NativeCropPreprocessor(PixelSpec.RAW_BGR)) {
+            FloatBuffer a = buffer(3 * 64 * 64);
+            FloatBuffer b = buffer(3 * 64 * 64);
+            for (double[] c : new double[][] {{60, 50, 70}, {5, 90, 80}, {115, 10, 150}}) {
+                cv.crop(view, c[0], c[1], c[2], 64, PAD, a);
+                nat.crop(view, c[0], c[1], c[2], 64, PAD, b);
+                for (int i = 0; i < 3 * 64 * 64; i++) {
+                    assertEquals(a.get(i), b.get(i), 1.01, "crop " + java.util.Arrays.toString(c) + " value " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void factoryHonoursThePreference() {
         try (CropPreprocessor cv = CropPreprocessors.create(PixelSpec.RAW_BGR, "opencv");
              CropPreprocessor auto = CropPreprocessors.create(PixelSpec.RAW_BGR, "AUTO")) {
