@@ -29,9 +29,9 @@ public final class CropPreprocessors {
     }
 
     /**
-     * {@code OPENCV}: OpenCV. {@code NATIVE} and {@code AUTO}: the native kernel (measured faster, see
-     * {@code PreprocessBench}); when its library cannot be loaded, OpenCV, with a one-line note on stderr
-     * the first time.
+     * {@code OPENCV}: OpenCV. {@code AUTO}: the native kernel when its library loads (it measured about
+     * twice as fast, see {@code PreprocessBench}), else OpenCV, silently. {@code NATIVE}: the same, but a
+     * missing library is reported with a one-line note on stderr (once per process).
      */
     public static CropPreprocessor create(PixelSpec spec, Preference preference) {
         if (preference == Preference.OPENCV) {
@@ -40,7 +40,9 @@ public final class CropPreprocessors {
         if (NativeCropPreprocessor.isAvailable()) {
             return new NativeCropPreprocessor(spec);
         }
-        noteFallback();
+        if (preference == Preference.NATIVE) {
+            noteFallback();
+        }
         return new OpenCvCropPreprocessor(spec);
     }
 
