@@ -24,6 +24,14 @@ public final class CropPreprocessors {
     private CropPreprocessors() {
     }
 
+    /** System property that picks the implementation for {@link #create(PixelSpec)}: auto, native or opencv. */
+    public static final String PREFERENCE_PROPERTY = "siamtrack.crop";
+
+    /** The implementation named by the system property {@value #PREFERENCE_PROPERTY}, {@code auto} when unset. */
+    public static CropPreprocessor create(PixelSpec spec) {
+        return create(spec, System.getProperty(PREFERENCE_PROPERTY, "auto"));
+    }
+
     public static CropPreprocessor create(PixelSpec spec, String preference) {
         return create(spec, Preference.parse(preference));
     }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Factory for Siamese trackers: loads the model, derives the pixel format from its card, picks the crop path
- * (the native kernel when it is built, else OpenCV).
+ * (the native kernel when it is built, else OpenCV; the system property {@code siamtrack.crop} can force one).
  */
 public final class SiameseTrackers {
 
@@ -17,8 +17,7 @@ public final class SiameseTrackers {
     public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params)
             throws ModelException {
         SiameseModel model = SiameseModel.load(modelDir, options);
-        CropPreprocessor crop = CropPreprocessors.create(pixelSpec(model.card()), CropPreprocessors.Preference.AUTO);
-        return new SiameseTracker(model, crop, params);
+        return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card())), params);
     }
 
     public static PixelSpec pixelSpec(ModelCard card) {
