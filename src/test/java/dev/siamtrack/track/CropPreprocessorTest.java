@@ -78,80 +78,65 @@ class CropPreprocessorTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("implementations")
-    void cropInsideTheFrameAtTheSameSizeCopiesPixels(String impl) {
+    /** Crops the ramp frame (raw BGR values) with the named implementation and returns the output. */
+    private static FloatBuffer cropRamp(String impl, double cx, double cy, double side, int size, double[] pad) {
         try (CropPreprocessor crop = open(impl, PixelSpec.RAW_BGR); Mat frame = ramp()) {
-            FloatBuffer dst = buffer(3 * 9);
-            // side 3 centred at (2.5, 2): c = 2, xmin = floor(2.5 - 2 + 0.5) = 1, ymin = floor(0.5) = 0
-            crop.crop(frame, 2.5, 2, 3, 3, PAD, dst);
-            assertCrop(dst, 3, p -> rampB(1 + p[0], p[1]), 1e-4);
+            FloatBuffer dst = buffer(3 * size * size);
+            crop.crop(frame, cx, cy, side, size, pad, dst);
+            return dst;
         }
     }
 
     @ParameterizedTest
     @MethodSource("implementations")
-    void cropSickingOutOfTheFrameIsPadded(String impl) {
-        try (CropPreprocessor crop = open(impl, PixelSpec.RAW_BGR); Mat frame = ramp()) {
-            FloatBuffer dst = buffer(3 * 16);
-            // side 4 centred at (0.4, 4.6): c = 2.5, xmin = floor(-1.6) = -2, ymin = floor(2.6) = 2
-            crop.crop(frame, 0.4, 4.6, 4, 4, PAD, dst);
-            assertCrop(dst, 4, p -> {
-                int x = p[0] - 2;
-                int y = p[1] + 2;
-                return x < 0 || y > 4 ? Double.NaN : rampB(x, y);
-            }, 1e-4);
-        }
+    void cropInsideTheFrameAtTheSameSizeCopiesPixels(String impl) {
+        // side 3 centred at (2.5, 2): c = 2, xmin = floor(2.5 - 2 + 0.5) = 1, ymin = floor(0.5) = 0
+        assertCrop(cropRamp(impl, 2.5, 2, 3, 3, PAD), 3, p -> rampB(1 + p[0], p[1]), 1e-4);
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void cropStickingOutOfTheFrameIsPadded(String impl) {
+        // side 4 centred at (0.4, 4.6): c = 2.5, xmin = floor(-1.6) = -2, ymin = floor(2.6) = 2
+        assertCrop(cropRamp(impl, 0.4, 4.6, 4, 4, PAD), 4, p -> {
+            int x = p[0] - 2;
+            int y = p[1] + 2;
+            return x < 0 || y > 4 ? Double.NaN : rampB(x, y);
+        }, 1e-4);
     }
 
     @ParameterizedTest
     @MethodSource("implementations")
     void upscalingInterpolatesLikeOpenCvLinear(String impl) {
-        try (CropPreprocessor crop = open(impl, PixelSpec.RAW_BGR); Mat frame = ramp()) {
-            FloatBuffer dst = buffer(3 * 16);
-            // block 2x2 at (1, 1) -> 4x4: samples at -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1)
-            crop.crop(frame, 2, 2, 2, 4, PAD, dst);
-            double[] offsets = {0, 0.25, 0.75, 1};
-            assertCrop(dst, 4, p -> rampB(1 + offsets[p[0]], 1 + offsets[p[1]]), 1e-3);
-        }
+        // block 2x2 at (1, 1) -> 4x4: samples at -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1)
+        double[] offsets = {0, 0.25, 0.75, 1};
+        assertCrop(cropRamp(impl, 2, 2, 2, 4, PAD), 4, p -> rampB(1 + offsets[p[0]], 1 + offsets[p[1]]), 1e-3);
     }
 
     @ParameterizedTest
     @MethodSource("implementations")
     void downscalingAveragesNeighbours(String impl) {
-        try (CropPreprocessor crop = open(impl, PixelSpec.RAW_BGR); Mat frame = ramp()) {
-            FloatBuffer dst = buffer(3 * 4);
-            // block 4x4 at (1, 0) -> 2x2: samples at block coordinates 0.5 and 2.5
-            crop.crop(frame, 3, 2, 4, 2, PAD, dst);
-            assertCrop(dst, 2, p -> rampB(1.5 + 2 * p[0], 0.5 + 2 * p[1]), 1e-3);
-        }
+        // block 4x4 at (1, 0) -> 2x2: samples at block coordinates 0.5 and 2.5
+        assertCrop(cropRamp(impl, 3, 2, 4, 2, PAD), 2, p -> rampB(1.5 + 2 * p[0], 0.5 + 2 * p[1]), 1e-3);
     }
 
     @ParameterizedTest
     @MethodSource("implementations")
     void downscalingAcrossTheBorderBlendsPixelsAndPadding(String impl) {
-        try (CropPreprocessor crop = open(impl, PixelSpec.RAW_BGR); Mat frame = ramp()) {
-            FloatBuffer dst = buffer(3 * 4);
-            // block 4x4 at (-1, 0) -> 2x2: output column 0 averages the padding and frame column 0
-            crop.crop(frame, 1, 2, 4, 2, PAD, dst);
-            for (int c = 0; c < 3; c++) {
-                double left = (PAD[c] + rampB(0, 0.5) + c) / 2;
-                assertEquals(left, at(dst, 2, c, 0, 0), 0.51, "channel " + c);
-                assertEquals(rampB(1.5, 0.5) + c, at(dst, 2, c, 1, 0), 0.51, "channel " + c);
-            }
+        // block 4x4 at (-1, 0) -> 2x2: output column 0 averages the padding and frame column 0
+        FloatBuffer dst = cropRamp(impl, 1, 2, 4, 2, PAD);
+        for (int c = 0; c < 3; c++) {
+            double left = (PAD[c] + rampB(0, 0.5) + c) / 2;
+            assertEquals(left, at(dst, 2, c, 0, 0), 0.51, "channel " + c);
+            assertEquals(rampB(1.5, 0.5) + c, at(dst, 2, c, 1, 0), 0.51, "channel " + c);
         }
     }
 
     @ParameterizedTest
     @MethodSource("implementations")
     void cropOutsideTheFrameIsAllPadding(String impl) {
-        try (CropPreprocessor crop = open(impl, PixelSpec.RAW_BGR); Mat frame = ramp()) {
-            FloatBuffer dst = buffer(3 * 25);
-            crop.crop(frame, -40, 3, 10, 5, new double[] {7.2, 7.8, 9}, dst);
-            assertCrop(dst, 5, p -> Double.NaN, 0);
-            crop.crop(frame, 3, 100, 10, 5, PAD, dst);
-            assertCrop(dst, 5, p -> Double.NaN, 0);
-        }
+        assertCrop(cropRamp(impl, -40, 3, 10, 5, new double[] {7.2, 7.8, 9}), 5, p -> Double.NaN, 0);
+        assertCrop(cropRamp(impl, 3, 100, 10, 5, PAD), 5, p -> Double.NaN, 0);
     }
 
     @ParameterizedTest
