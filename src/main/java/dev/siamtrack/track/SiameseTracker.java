@@ -137,6 +137,11 @@ public final class SiameseTracker implements Tracker {
         return model;
     }
 
+    /** The crop implementation in use (native or opencv). */
+    public String cropName() {
+        return preprocessor.name();
+    }
+
     /** Stage timings of the last update (overwritten by the next one). */
     public StageTimes stageTimes() {
         return times;

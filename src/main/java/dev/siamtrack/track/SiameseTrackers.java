@@ -16,8 +16,14 @@ public final class SiameseTrackers {
 
     public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params)
             throws ModelException {
+        return create(modelDir, options, params, CropPreprocessors.Preference.parse(
+                System.getProperty(CropPreprocessors.PREFERENCE_PROPERTY, "auto")));
+    }
+
+    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params,
+                                        CropPreprocessors.Preference crop) throws ModelException {
         SiameseModel model = SiameseModel.load(modelDir, options);
-        return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card())), params);
+        return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
     }
 
     public static PixelSpec pixelSpec(ModelCard card) {
