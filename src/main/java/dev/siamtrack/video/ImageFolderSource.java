@@ -29,7 +29,7 @@ public final class ImageFolderSource implements FrameSource {
     private final int height;
     private int next;
     private int skipped;
-    private Mat current;
+    private final Mat current = new Mat();
 
     public ImageFolderSource(Path dir) throws SourceException {
         Path img = dir.resolve("img");
@@ -68,10 +68,7 @@ public final class ImageFolderSource implements FrameSource {
     public Mat next() {
         while (next < files.size()) {
             Path file = files.get(next++);
-            if (current != null) {
-                current.close();
-            }
-            current = imread(file.toString(), IMREAD_COLOR);
+            imread(file.toString(), current, IMREAD_COLOR);
             if (!current.empty()) {
                 return current;
             }
@@ -117,9 +114,6 @@ public final class ImageFolderSource implements FrameSource {
 
     @Override
     public void close() {
-        if (current != null) {
-            current.close();
-            current = null;
-        }
+        current.close();
     }
 }
