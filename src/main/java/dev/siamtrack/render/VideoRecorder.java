@@ -28,7 +28,7 @@ public final class VideoRecorder implements FrameOutput {
     private final Mat canvas = new Mat();
     private FFmpegFrameRecorder recorder;
     private long firstCaptureNanos;
-    private long lastCaptureNanos;
+    private long lastFrameNanos;
     private double fpsEstimate;
 
     /**
@@ -48,11 +48,12 @@ public final class VideoRecorder implements FrameOutput {
             recorder = start(packet.width(), packet.height());
             firstCaptureNanos = packet.captureNanos();
         }
-        long dt = packet.captureNanos() - lastCaptureNanos;
-        if (lastCaptureNanos != 0 && dt > 0) {
+        long now = System.nanoTime();
+        long dt = now - lastFrameNanos;
+        if (lastFrameNanos != 0 && dt > 0) {
             fpsEstimate = fpsEstimate == 0 ? 1e9 / dt : 0.9 * fpsEstimate + 0.1 * 1e9 / dt;
         }
-        lastCaptureNanos = packet.captureNanos();
+        lastFrameNanos = now;
         packet.frame().copyTo(canvas);
         overlay.paint(canvas, packet, fpsEstimate, (System.nanoTime() - packet.captureNanos()) / 1e6);
         if (captureClock) {
