@@ -1,0 +1,90 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.FrameSources;
+import dev.siamtrack.video.Mp4Writer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "track", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Track one object through a video file or an image folder, headless.",
+            "Results are written and flushed frame by frame; Ctrl-C keeps everything tracked so far.",
+            "Progress and a final summary (frames, FPS, frames LOST) go to stderr."},
+        footer = {"", "Examples:",
+            "  ./siamtrack track videos/demo.mp4 --init 270,190,60,60 --out out/run.csv --save out/run.mp4",
+            "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 --model ../shared/models/reference/nanotrack-v2"})
+final class TrackCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Video file (anything FFmpeg decodes) or image folder (OTB layout or numbered images).")
+    String source;
+
+    @Option(names = "--init", paramLabel = "X,Y,W,H", required = true,
+            description = "Target box on the first frame: top-left corner, width and height in pixels.")
+    String init;
+
+    @Option(names = "--out", paramLabel = "FILE.csv|FILE.jsonl",
+            description = "Per-frame results: CSV header frame,x,y,w,h,score,state (frame 0 is the init box), or one JSON object per line.")
+    Path out;
+
+    @Option(names = "--save", paramLabel = "FILE.mp4", description = "Write the video with the box, score and state drawn.")
+    Path save;
+
+    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0", description = "Stop after N frames (0: all).")
+    int maxFrames;
+
+    @Option(names = "--quiet", description = "No progress lines, only the summary.")
+    boolean quiet;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Box initBox = parseBox(init);
+        try (SiameseTracker tracker = modelOptions.createTracker();
+             FrameSource frames = FrameSources.open(source);
+             ResultWriter writer = openWriter(out, false);
+             Mp4Writer video = save == null ? null : new Mp4Writer(save, frames.width(), frames.height(), frames.fps())) {
+            TrackRun.Stats stats = new TrackRun(frames, tracker, initBox, writer, video, maxFrames,
+                    quiet ? null : System.err).run();
+            System.err.println("siamtrack: " + stats.summary());
+            if (out != null) {
+                System.err.println("siamtrack: results in " + out);
+            }
+            if (save != null) {
+                System.err.println("siamtrack: video in " + save + " (" + video.codec() + ")");
+            }
+            return SiamTrackCli.EXIT_OK;
+        }
+    }
+
+    static Box parseBox(String text) {
+        try {
+            return Box.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--init: " + e.getMessage());
+        }
+    }
+
+    static ResultWriter openWriter(Path file, boolean timestamps) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            ResultWriter.formatOf(file);
+            return ResultWriter.open(file, timestamps);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--out " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("--out " + file + ": not writable (" + e.getMessage() + ")");
+        }
+    }
+}
