@@ -10,15 +10,17 @@ import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * Draws the tracking overlay (box coloured by state, score bar, trajectory tail, status line) into a BGR Mat
- * with OpenCV: the same picture as the viewer, for recordings. Points and colours are reused between frames.
+ * The viewer's overlay drawn into a BGR Mat with OpenCV, for live recordings: {@link FrameAnnotator}'s box and
+ * label plus the score bar, the trajectory tail, the search region and an FPS / latency line.
+ * Points and colours are reused between frames.
  */
-final class MatOverlay {
+final class MatOverlay implements AutoCloseable {
 
+    private final FrameAnnotator annotator = new FrameAnnotator();
     private final Trail trail = new Trail(40);
     private final Point p1 = new Point();
     private final Point p2 = new Point();
-    private final Scalar colour = new Scalar(4);
+    private final Scalar cyan = new Scalar(255, 255, 0, 0);
     private final Scalar dark = new Scalar(30, 30, 30, 0);
     private final Scalar white = new Scalar(255, 255, 255, 0);
     private int lastIndex = Integer.MIN_VALUE;
@@ -31,41 +33,40 @@ final class MatOverlay {
             trail.add(result.box().cx(), result.box().cy());
         }
         lastIndex = packet.index();
-        int thickness = Math.max(1, image.cols() / 400);
         if (packet.searchRegion() != null) {
-            colour.put(255, 255, 0, 0);
-            rectangle(image, packet.searchRegion(), colour, 1);
+            Box s = packet.searchRegion();
+            p1.x((int) Math.round(s.x())).y((int) Math.round(s.y()));
+            p2.x((int) Math.round(s.x() + s.w())).y((int) Math.round(s.y() + s.h()));
+            opencv_imgproc.rectangle(image, p1, p2, cyan, 1, opencv_imgproc.LINE_8, 0);
         }
         if (result != null && !result.box().isAbsent()) {
-            int[] rgb = StateColors.rgb(result.state());
-            colour.put(rgb[2], rgb[1], rgb[0], 0);
+            Scalar colour = annotator.colour(result.state());
             for (int i = 1; i < trail.size(); i++) {
                 p1.x((int) trail.x(i - 1)).y((int) trail.y(i - 1));
                 p2.x((int) trail.x(i)).y((int) trail.y(i));
-                opencv_imgproc.line(image, p1, p2, colour, thickness, opencv_imgproc.LINE_AA, 0);
+                opencv_imgproc.line(image, p1, p2, colour, 1, opencv_imgproc.LINE_AA, 0);
             }
             Box b = result.box();
-            rectangle(image, b, colour, thickness + 1);
-            int barTop = (int) b.y() - 6 - thickness;
+            int barTop = (int) b.y() - 8;
             p1.x((int) b.x()).y(barTop);
             p2.x((int) (b.x() + b.w())).y(barTop + 4);
             opencv_imgproc.rectangle(image, p1, p2, dark, opencv_imgproc.FILLED, 8, 0);
             p2.x((int) (b.x() + b.w() * Math.max(0, Math.min(1, result.score()))));
             opencv_imgproc.rectangle(image, p1, p2, colour, opencv_imgproc.FILLED, 8, 0);
-            p1.y(barTop - 4);
-            opencv_imgproc.putText(image, String.format(Locale.ROOT, "%s %.2f", result.state(), result.score()),
-                    p1, opencv_imgproc.FONT_HERSHEY_SIMPLEX, 0.4 * thickness, colour, thickness, opencv_imgproc.LINE_AA,
-                    false);
+            annotator.draw(image, result, packet.index());
         }
-        p1.x(6).y(16 * thickness);
-        opencv_imgproc.putText(image, String.format(Locale.ROOT, "frame %d  %.1f FPS  latency %.0f ms",
-                        packet.index(), fps, latencyMs), p1, opencv_imgproc.FONT_HERSHEY_SIMPLEX, 0.45 * thickness,
-                white, thickness, opencv_imgproc.LINE_AA, false);
+        p1.x(10).y(image.rows() - 10);
+        opencv_imgproc.putText(image, String.format(Locale.ROOT, "%.1f FPS  latency %.0f ms", fps, latencyMs), p1,
+                opencv_imgproc.FONT_HERSHEY_SIMPLEX, 0.5, white, 1, opencv_imgproc.LINE_AA, false);
     }
 
-    private void rectangle(Mat image, Box b, Scalar c, int thickness) {
-        p1.x((int) Math.round(b.x())).y((int) Math.round(b.y()));
-        p2.x((int) Math.round(b.x() + b.w()) - 1).y((int) Math.round(b.y() + b.h()) - 1);
-        opencv_imgproc.rectangle(image, p1, p2, c, thickness, opencv_imgproc.LINE_8, 0);
+    @Override
+    public void close() {
+        annotator.close();
+        p1.close();
+        p2.close();
+        cyan.close();
+        dark.close();
+        white.close();
     }
 }

@@ -2,12 +2,12 @@ package dev.siamtrack.render;
 
 import dev.siamtrack.track.TrackState;
 
-/** One colour per tracker state, shared by the GL viewer and the recorded overlay (RGB, 0..255). */
+/** One colour per tracker state for the GL viewer (RGB, 0..255), the same as {@link FrameAnnotator}'s. */
 final class StateColors {
 
-    private static final int[] TRACKING = {40, 220, 60};
-    private static final int[] UNCERTAIN = {255, 190, 0};
-    private static final int[] LOST = {235, 40, 40};
+    private static final int[] TRACKING = {60, 220, 60};
+    private static final int[] UNCERTAIN = {255, 200, 0};
+    private static final int[] LOST = {230, 60, 60};
 
     private StateColors() {
     }

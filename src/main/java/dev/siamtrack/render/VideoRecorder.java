@@ -2,20 +2,16 @@ package dev.siamtrack.render;
 
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.FramePacket;
+import dev.siamtrack.video.Mp4Writer;
+import dev.siamtrack.video.SourceException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Consumer;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.FrameRecorder;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Records the annotated frames ({@code --save out.mp4}). H.264 goes through the openh264 encoder (the bundled
- * FFmpeg has no libx264); when that cannot start, MPEG-4 part 2 is used. Live recordings are timed by the capture
- * clock, so dropped frames stretch the previous one instead of speeding the video up.
+ * Records the annotated frames of a pipeline run ({@code --save out.mp4} with {@code --view} or a live source)
+ * through {@link Mp4Writer}. Live recordings are timed by the capture clock, so dropped frames stretch the
+ * previous one instead of speeding the video up.
  */
 public final class VideoRecorder implements FrameOutput {
 
@@ -24,9 +20,8 @@ public final class VideoRecorder implements FrameOutput {
     private final boolean captureClock;
     private final Consumer<String> log;
     private final MatOverlay overlay = new MatOverlay();
-    private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private final Mat canvas = new Mat();
-    private FFmpegFrameRecorder recorder;
+    private Mp4Writer writer;
     private long firstCaptureNanos;
     private long lastFrameNanos;
     private double fpsEstimate;
@@ -43,66 +38,34 @@ public final class VideoRecorder implements FrameOutput {
     }
 
     @Override
-    public void accept(FramePacket packet) throws FrameRecorder.Exception {
-        if (recorder == null) {
-            recorder = start(packet.width(), packet.height());
+    public void accept(FramePacket packet) throws SourceException {
+        if (writer == null) {
+            writer = new Mp4Writer(file, packet.width(), packet.height(), fps);
             firstCaptureNanos = packet.captureNanos();
+            log.accept("recording " + file + " (" + writer.codec() + ")");
         }
         long now = System.nanoTime();
-        long dt = now - lastFrameNanos;
-        if (lastFrameNanos != 0 && dt > 0) {
-            fpsEstimate = fpsEstimate == 0 ? 1e9 / dt : 0.9 * fpsEstimate + 0.1 * 1e9 / dt;
+        if (lastFrameNanos != 0 && now > lastFrameNanos) {
+            double instant = 1e9 / (now - lastFrameNanos);
+            fpsEstimate = fpsEstimate == 0 ? instant : 0.9 * fpsEstimate + 0.1 * instant;
         }
         lastFrameNanos = now;
         packet.frame().copyTo(canvas);
-        overlay.paint(canvas, packet, fpsEstimate, (System.nanoTime() - packet.captureNanos()) / 1e6);
+        overlay.paint(canvas, packet, fpsEstimate, (now - packet.captureNanos()) / 1e6);
         if (captureClock) {
-            long micros = (packet.captureNanos() - firstCaptureNanos) / 1000;
-            if (micros > recorder.getTimestamp()) {
-                recorder.setTimestamp(micros);
-            }
+            writer.write(canvas, (packet.captureNanos() - firstCaptureNanos) / 1000);
+        } else {
+            writer.write(canvas);
         }
-        recorder.record(converter.convert(canvas));
-    }
-
-    private FFmpegFrameRecorder start(int width, int height) throws FrameRecorder.Exception {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".avi")) {
-            FFmpegFrameRecorder h264 = configure(width, height);
-            h264.setVideoCodecName("libopenh264");
-            try {
-                h264.start();
-                log.accept("recording " + file + " (H.264, openh264)");
-                return h264;
-            } catch (FrameRecorder.Exception e) {
-                h264.release();
-                log.accept("openh264 unavailable (" + e.getMessage() + "); recording MPEG-4 part 2");
-            }
-        }
-        FFmpegFrameRecorder mpeg4 = configure(width, height);
-        mpeg4.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-        mpeg4.setVideoQuality(4);
-        mpeg4.start();
-        log.accept("recording " + file + " (MPEG-4 part 2)");
-        return mpeg4;
-    }
-
-    private FFmpegFrameRecorder configure(int width, int height) {
-        FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toString(), width, height, 0);
-        r.setFrameRate(fps);
-        r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-        r.setVideoBitrate(Math.max(1_000_000, (int) (width * height * this.fps * 0.15)));
-        r.setGopSize((int) Math.round(fps * 2));
-        return r;
     }
 
     @Override
-    public void close() throws FrameRecorder.Exception {
-        if (recorder != null) {
-            recorder.stop();
-            recorder.release();
-            recorder = null;
+    public void close() {
+        if (writer != null) {
+            writer.close();
+            writer = null;
         }
+        overlay.close();
+        canvas.close();
     }
 }

@@ -1,0 +1,73 @@
+package dev.siamtrack.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.siamtrack.track.TrackResult;
+import dev.siamtrack.video.LiveSource;
+import dev.siamtrack.video.SyntheticStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** A real MPEG-TS stream over UDP on 127.0.0.1 that stops for 3 s: the run reconnects and keeps tracking. */
+class LoopbackStreamTest {
+
+    @Test
+    void reconnectsAfterAStallAndKeepsTracking() throws Exception {
+        int port = 24000 + (int) (ProcessHandle.current().pid() % 1000);
+        List<String> log = new CopyOnWriteArrayList<>();
+        List<TrackResult> afterGap = new CopyOnWriteArrayList<>();
+        List<TrackResult> beforeGap = new CopyOnWriteArrayList<>();
+        AtomicBoolean gapOver = new AtomicBoolean();
+        ColourBlobTracker tracker = new ColourBlobTracker();
+        TrackingControl control = new TrackingControl();
+        try (SyntheticStream stream = new SyntheticStream(port)) {
+            stream.start();
+            stream.awaitSending();
+            try (LiveSource source = LiveSource.open("udp://127.0.0.1:" + port, Duration.ofSeconds(1), log::add)) {
+                FrameOutput collect = packet -> {
+                    if (packet.result() != null) {
+                        (gapOver.get() ? afterGap : beforeGap).add(packet.result());
+                    }
+                    if (afterGap.size() >= 25) {
+                        control.quit();
+                    }
+                };
+                Thread sender = new Thread(() -> {
+                    try {
+                        Thread.sleep(1500);
+                        stream.pause();
+                        log.add("test: sender stopped");
+                        Thread.sleep(3000);
+                        log.add("test: sender restarted");
+                        stream.resume();
+                        gapOver.set(true);
+                        Thread.sleep(20_000);
+                        control.quit();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                sender.setDaemon(true);
+                sender.start();
+                TrackingPipeline.Summary summary = new TrackingPipeline(source, tracker, control, List.of(collect),
+                        new TrackingPipeline.Settings(true, false, 0, SyntheticStream.squareAt(0)), log::add).run();
+                sender.interrupt();
+                log.forEach(line -> System.out.println("[loopback] " + line));
+                System.out.println("[loopback] " + summary.describe());
+
+                assertTrue(beforeGap.size() > 10, "tracked before the gap: " + beforeGap.size());
+                assertEquals(25, afterGap.size(), "tracked after the gap");
+                assertTrue(afterGap.stream().allMatch(r -> r.found() && Math.abs(r.box().w() - SyntheticStream.SQUARE) <= 4),
+                        "the square is followed after the reconnect");
+                assertEquals(1, tracker.inits.get(), "the tracker kept its state: no second init");
+                assertTrue(summary.reconnects() >= 1, summary.describe());
+                assertTrue(log.stream().anyMatch(l -> l.startsWith("reconnect") && l.contains("stalled") && l.contains(": ok")),
+                        "a successful reconnect with its cause was logged: " + log);
+            }
+        }
+    }
+}
