@@ -13,6 +13,10 @@ final class LiveOptions {
                     + "s snapshot PNG, q or Esc quit.")
     boolean view;
 
+    @Option(names = "--debug-overlay",
+            description = "With --view: start with the debug overlay on (search region and score heat map; key d toggles it).")
+    boolean debugOverlay;
+
     @Option(names = "--realtime",
             description = "Read a video file at its frame rate and track the newest frame, like a live source (dropping frames when slower).")
     boolean realtime;

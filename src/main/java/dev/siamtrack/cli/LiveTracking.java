@@ -2,6 +2,7 @@ package dev.siamtrack.cli;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.model.ModelException;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.FramePacket;
 import dev.siamtrack.pipeline.TrackingControl;
@@ -37,7 +38,7 @@ final class LiveTracking {
 
     /** Whether {@code track} should run through the pipeline rather than the plain file loop. */
     static boolean wanted(String source, LiveOptions live) {
-        return live.view || live.realtime || isLive(source);
+        return live.view || live.realtime || live.screenshot != null || isLive(source);
     }
 
     private static boolean isLive(String source) {
@@ -61,15 +62,21 @@ final class LiveTracking {
         if (maxFrames < 0) {
             throw new UserException("--max-frames must be 0 (all) or positive");
         }
+        String noViewer = live.view ? TrackViewer.unavailableReason() : null;
+        if (noViewer != null) {
+            throw new UserException(noViewer);
+        }
         Consumer<String> log = line -> System.err.println("siamtrack: " + line);
         boolean liveSource = isLive(source);
         TrackingControl control = new TrackingControl();
+        if (live.debugOverlay) {
+            control.toggleDebug();
+        }
         List<FrameOutput> outputs = new ArrayList<>();
-        try (Tracker tracker = withDebugInfo(modelOptions.createTracker());
-             FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
+        try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
                      : FrameSources.open(source);
+             Tracker tracker = withDebugInfo(checkInitBoxThenLoadTracker(initBox, frames, modelOptions));
              ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {
-            checkInitBox(initBox, frames);
             if (live.view) {
                 outputs.add(openViewer(source, frames, control, live, log));
             }
@@ -104,18 +111,20 @@ final class LiveTracking {
         }
     }
 
-    private static void checkInitBox(Box b, FrameSource frames) {
-        if (b == null) {
-            return;
+    /** Checks the init box against the opened source, then loads the model (the slow part) last. */
+    private static SiameseTracker checkInitBoxThenLoadTracker(Box b, FrameSource frames, ModelOptions modelOptions)
+            throws ModelException {
+        if (b != null) {
+            if (!(b.w() > 0) || !(b.h() > 0)) {
+                throw new UserException("--init " + b + ": width and height must be positive");
+            }
+            int w = frames.width();
+            int h = frames.height();
+            if (w > 0 && h > 0 && (b.x() < 0 || b.y() < 0 || b.x() + b.w() > w || b.y() + b.h() > h)) {
+                throw new UserException("--init " + b + " is not inside the " + w + "x" + h + " frame");
+            }
         }
-        if (!(b.w() > 0) || !(b.h() > 0)) {
-            throw new UserException("--init " + b + ": width and height must be positive");
-        }
-        int w = frames.width();
-        int h = frames.height();
-        if (w > 0 && h > 0 && (b.x() < 0 || b.y() < 0 || b.x() + b.w() > w || b.y() + b.h() > h)) {
-            throw new UserException("--init " + b + " is not inside the " + w + "x" + h + " frame");
-        }
+        return modelOptions.createTracker();
     }
 
     private static void write(ResultWriter writer, FramePacket packet) {

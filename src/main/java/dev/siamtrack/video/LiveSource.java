@@ -138,7 +138,10 @@ public final class LiveSource implements FrameSource {
         }
         // Live: no demuxer buffering and a short probe so the newest frame reaches the tracker quickly.
         g.setOption("fflags", "nobuffer");
-        g.setOption("flags", "low_delay");
+        // Decoder side: no frame reordering delay, and slice threads instead of frame threads (each frame
+        // thread holds back one frame).
+        g.setVideoOption("flags", "low_delay");
+        g.setVideoOption("thread_type", "slice");
         g.setOption("probesize", "500000");
         g.setOption("analyzeduration", "500000");
         g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);

@@ -11,10 +11,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 
 /** A test tracker: the bounding box of the strongly red pixels (the synthetic stream's square). */
-final class ColourBlobTracker implements Tracker {
+public final class ColourBlobTracker implements Tracker {
 
-    final AtomicInteger inits = new AtomicInteger();
-    final AtomicInteger updates = new AtomicInteger();
+    public final AtomicInteger inits = new AtomicInteger();
+    public final AtomicInteger updates = new AtomicInteger();
     private final Mat mask = new Mat();
     // 4x1 CV_64F Mats are what inRange takes as per-channel scalar bounds.
     private final Mat low = new Mat(0.0, 0.0, 150.0, 0.0);

@@ -27,6 +27,7 @@ public final class SyntheticStream implements AutoCloseable {
 
     private final String url;
     private final AtomicInteger sent = new AtomicInteger();
+    private final long[] drawnAt = new long[1024];
     private volatile boolean sending;
     private Thread thread;
 
@@ -79,6 +80,30 @@ public final class SyntheticStream implements AutoCloseable {
         }
     }
 
+    /** When frame {@code t} was drawn (System.nanoTime), for the last 1024 frames. */
+    public long drawnAtNanos(int t) {
+        return drawnAt[t % drawnAt.length];
+    }
+
+    /**
+     * Which recent frame shows the square centred nearest to ({@code cx}, {@code cy}): the square's path
+     * repeats every 100 frames, so the search covers the last 50 frames sent.
+     */
+    public int frameShowing(double cx, double cy) {
+        int newest = sent.get() - 1;
+        int best = newest;
+        double bestDistance = Double.MAX_VALUE;
+        for (int t = Math.max(0, newest - 49); t <= newest; t++) {
+            Box b = squareAt(t);
+            double d = Math.hypot(b.cx() - cx, b.cy() - cy);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = t;
+            }
+        }
+        return best;
+    }
+
     public int framesSent() {
         return sent.get();
     }
@@ -90,6 +115,7 @@ public final class SyntheticStream implements AutoCloseable {
         recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG1VIDEO);
         recorder.setFrameRate(FPS);
         recorder.setGopSize(5);
+        recorder.setMaxBFrames(0);
         recorder.setVideoBitrate(2_000_000);
         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
         Mat frame = new Mat();
@@ -100,6 +126,7 @@ public final class SyntheticStream implements AutoCloseable {
             while (sending) {
                 int t = sent.get();
                 draw(t, frame);
+                drawnAt[t % drawnAt.length] = System.nanoTime();
                 recorder.record(converter.convert(frame));
                 sent.incrementAndGet();
                 local++;
