@@ -2,6 +2,7 @@ package dev.siamtrack.cli;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.model.ModelCard;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.FramePacket;
@@ -181,10 +182,16 @@ final class LiveTracking {
             return tracker.update(frame);
         }
 
+        /** The score cells are centred at gridOrigin + i * stride crop pixels from the search crop's centre. */
         @Override
         public DebugInfo debugInfo() {
-            int size = tracker.scoreMapSize();
-            return new DebugInfo(tracker.searchRegion(), tracker.scoreMap(), size, size);
+            ModelCard card = tracker.model().card();
+            Box search = tracker.searchRegion();
+            double framePerCrop = search.w() / card.instanceSize();
+            double first = (card.gridOrigin() - card.stride() / 2.0) * framePerCrop;
+            double side = card.scoreSize() * card.stride() * framePerCrop;
+            Box scores = new Box(search.cx() + first, search.cy() + first, side, side);
+            return new DebugInfo(search, scores, tracker.scoreMap(), card.scoreSize(), card.scoreSize());
         }
 
         @Override

@@ -21,6 +21,7 @@ public final class FramePacket {
     private TrackResult result;
     private long trackNanos;
     private Box searchRegion;
+    private Box scoreRegion;
     private float[] scoreMap = new float[0];
     private int mapWidth;
     private int mapHeight;
@@ -46,8 +47,9 @@ public final class FramePacket {
     /** Copies the tracker's debug view (its arrays may be reused by the tracker on the next frame). */
     void setDebug(DebugInfo info) {
         searchRegion = info.searchRegion();
+        scoreRegion = info.scoreRegion();
         float[] map = info.scoreMap();
-        if (map == null) {
+        if (map == null || scoreRegion == null) {
             mapWidth = 0;
             mapHeight = 0;
             return;
@@ -108,6 +110,11 @@ public final class FramePacket {
     /** The tracker's search region on this frame, or {@code null} (debug overlay off or not provided). */
     public Box searchRegion() {
         return searchRegion;
+    }
+
+    /** Where the score map lies in the frame, or {@code null}. */
+    public Box scoreRegion() {
+        return scoreRegion;
     }
 
     /** Score map values (row-major, first {@code mapWidth() * mapHeight()} entries). */

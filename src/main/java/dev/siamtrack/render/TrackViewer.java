@@ -72,6 +72,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private int frameIndex = -1;
     private TrackResult result;
     private Box searchRegion;
+    private Box scoreRegion;
     private boolean heatValid;
     private byte[] heatBytes = new byte[0];
     private ByteBuffer heatBuffer = ByteBuffer.allocateDirect(0);
@@ -336,7 +337,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         }
         frameIndex = packet.index();
         searchRegion = packet.searchRegion();
-        heatValid = searchRegion != null && packet.mapWidth() > 0;
+        scoreRegion = packet.scoreRegion();
+        heatValid = scoreRegion != null && packet.mapWidth() > 0;
         if (heatValid) {
             uploadHeat(gl, packet.scoreMap(), packet.mapWidth(), packet.mapHeight());
         }
@@ -387,7 +389,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             if (heatValid) {
                 gl.glEnable(GL.GL_TEXTURE_2D);
                 gl.glBindTexture(GL.GL_TEXTURE_2D, heatTexture);
-                texturedQuad(gl, searchRegion.x(), searchRegion.y(), searchRegion.w(), searchRegion.h());
+                texturedQuad(gl, scoreRegion.x(), scoreRegion.y(), scoreRegion.w(), scoreRegion.h());
                 gl.glDisable(GL.GL_TEXTURE_2D);
             }
             gl.glLineWidth(1);
