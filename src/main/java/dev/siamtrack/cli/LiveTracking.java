@@ -23,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -90,7 +88,7 @@ final class LiveTracking {
             TrackingPipeline pipeline = new TrackingPipeline(frames, tracker, control, outputs,
                     new TrackingPipeline.Settings(liveSource || live.realtime, live.realtime && !liveSource,
                             maxFrames, initBox), quiet ? line -> { } : log);
-            TrackingPipeline.Summary summary = runStoppingOnSignal(pipeline, control);
+            TrackingPipeline.Summary summary = StopOnSignal.run(control::quit, pipeline::run);
             log.accept(summary.describe());
             if (out != null) {
                 log.accept("results in " + out);
@@ -132,31 +130,6 @@ final class LiveTracking {
         TrackResult r = packet.result();
         if (r != null) {
             writer.write(packet.index(), r.box(), r.score(), r.state(), packet.wallClockMillis());
-        }
-    }
-
-    /** Ctrl-C / SIGTERM ask the pipeline to stop and wait for it, so outputs are complete and closed. */
-    private static TrackingPipeline.Summary runStoppingOnSignal(TrackingPipeline pipeline, TrackingControl control)
-            throws Exception {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            control.quit();
-            try {
-                finished.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "siamtrack-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return pipeline.run();
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running and has been released by the latch
-            }
         }
     }
 

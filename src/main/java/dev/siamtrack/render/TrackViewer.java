@@ -508,6 +508,11 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         }
     }
 
+    private void dragTo(MouseEvent e) {
+        dragX1 = toFrameX(e.getX());
+        dragY1 = toFrameY(e.getY());
+    }
+
     private final class Mouse extends MouseAdapter {
         @Override
         public void mousePressed(MouseEvent e) {
@@ -526,8 +531,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             if (!dragging) {
                 return;
             }
-            dragX1 = toFrameX(e.getX());
-            dragY1 = toFrameY(e.getY());
+            dragTo(e);
             window.display();
         }
 
@@ -536,8 +540,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             if (!dragging) {
                 return;
             }
-            dragX1 = toFrameX(e.getX());
-            dragY1 = toFrameY(e.getY());
+            dragTo(e);
             dragging = false;
             Box box = selection();
             if (box.w() >= MIN_SELECTION && box.h() >= MIN_SELECTION) {
