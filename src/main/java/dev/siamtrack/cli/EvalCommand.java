@@ -23,11 +23,13 @@ import picocli.CommandLine.Parameters;
 /** {@code siamtrack eval}: benchmark accuracy and speed of SiamTrack and OpenCV's trackers on real sequences. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {
-            "Runs trackers on a benchmark (one-pass evaluation) and writes success/precision/AO figures,",
-            "tracker-only speed, OTB-format result files and success/precision plots into the report folder.",
-            "Sequence layouts: OTB (img/ + groundtruth_rect.txt), GOT-10k, VOT (polygons), LaSOT,",
-            "and video files with a sidecar ground truth (clip.mp4 + clip.txt)."},
-        footer = {"", "Timings are tracker-only (decoding excluded) and trustworthy only with --threads 1.",
+            "Runs trackers on a benchmark (one-pass evaluation) and writes accuracy",
+            "(success AUC, precision, AO, SR), tracker-only speed, OTB-format results",
+            "and success/precision plots into the report folder.",
+            "Layouts: OTB (img/ + groundtruth_rect.txt), GOT-10k, VOT (polygons), LaSOT,",
+            "and video files with a ground truth of the same name (clip.mp4 + clip.txt)."},
+        footer = {"", "Timings are tracker-only (decoding excluded) and trustworthy only",
+            "with --threads 1; the summary records the thread count.",
             "Exit codes: 0 done, 1 failure while running, 2 bad input."})
 public final class EvalCommand implements Callable<Integer> {
 

@@ -1,6 +1,7 @@
 package dev.siamtrack.eval;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.video.FFmpegFrameSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public final class Datasets {
             try {
                 List<Box> truth = GroundTruth.read(sidecar);
                 found.add(new Sequence(stem(fileName), "video", List.copyOf(truth),
-                        () -> new VideoFileSource(entry), List.of()));
+                        () -> new FFmpegFrameSource(entry), List.of()));
             } catch (IOException e) {
                 skipped.add(new Skipped(stem(fileName), e.getMessage()));
             }

@@ -77,7 +77,7 @@ public final class Evaluator {
             pool.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
             progress.finish();
             synchronized (lock) {
-                ReportData data = snapshot(true);
+                ReportData data = snapshot(ReportData.Status.COMPLETE);
                 Report.write(reportDir, data);
                 Plots.write(reportDir, data);
                 finished = true;
@@ -160,6 +160,12 @@ public final class Evaluator {
             }
             width = source.width();
             height = source.height();
+            if (source.skippedFrames() > 0) {
+                synchronized (lock) {
+                    warnings.add(seq.name() + ": " + source.skippedFrames()
+                            + " frame(s) could not be decoded; later frames may be paired with the wrong ground truth");
+                }
+            }
         } finally {
             trackers.forEach(Tracker::close);
             for (BufferedWriter w : writers) {
@@ -202,7 +208,7 @@ public final class Evaluator {
     /** Keeps the summary current after each sequence; a failure here is not the sequence's fault. */
     private void writeSummaryQuietly() {
         try {
-            Report.write(reportDir, snapshot(false));
+            Report.write(reportDir, snapshot(ReportData.Status.RUNNING));
         } catch (IOException e) {
             log.println();
             log.println("could not update the summary in " + reportDir + ": " + e.getMessage());
@@ -215,7 +221,7 @@ public final class Evaluator {
                 return;
             }
             try {
-                ReportData data = snapshot(false);
+                ReportData data = snapshot(ReportData.Status.INTERRUPTED);
                 Report.write(reportDir, data);
                 Plots.write(reportDir, data);
                 log.println();
@@ -227,8 +233,8 @@ public final class Evaluator {
         }
     }
 
-    private ReportData snapshot(boolean complete) {
-        return new ReportData(dataset, datasetDir.toString(), threads, complete,
+    private ReportData snapshot(ReportData.Status status) {
+        return new ReportData(dataset, datasetDir.toString(), threads, status,
                 specs.stream().map(TrackerSpec::label).toList(), List.copyOf(outcomes.values()),
                 List.copyOf(skipped), List.copyOf(warnings));
     }

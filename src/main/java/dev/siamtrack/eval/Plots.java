@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -23,8 +24,10 @@ public final class Plots {
         if (data.outcomes().isEmpty()) {
             return;
         }
-        // Charts are drawn into images only; no display is needed.
+        // Charts are drawn into images only; no display is needed. ImageIO's file cache registers a shutdown
+        // hook, which fails while the Ctrl-C hook writes the plots: encode in memory instead.
         System.setProperty("java.awt.headless", "true");
+        ImageIO.setUseCache(false);
         XYChart success = chart("Success plot of OPE on " + data.dataset(), "Overlap threshold", "Success rate");
         XYChart precision = chart("Precision plot of OPE on " + data.dataset(), "Location error threshold (px)", "Precision");
         for (String label : data.trackers()) {

@@ -2,6 +2,7 @@ package dev.siamtrack.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.siamtrack.model.SiameseModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.bytedeco.opencv.global.opencv_core;
 
 /** Writes {@code summary.json} (machine-readable) and {@code summary.md} (for people) into the report folder. */
 public final class Report {
@@ -90,9 +92,11 @@ public final class Report {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("dataset", data.dataset());
         root.put("dataset_dir", data.datasetDir());
-        root.put("complete", data.complete());
+        root.put("status", data.status().name().toLowerCase(Locale.ROOT));
         root.put("threads", data.threads());
         root.put("cpus", Runtime.getRuntime().availableProcessors());
+        root.put("opencv_threads", opencv_core.getNumThreads());
+        root.put("siamtrack_onnx_threads", SiameseModel.Options.DEFAULT.threads());
         root.put("sequences", data.outcomes().size());
         Map<String, Object> trackers = new LinkedHashMap<>();
         for (TrackerSummary s : summaries) {
@@ -146,8 +150,13 @@ public final class Report {
                 data.outcomes().size(), frames, data.datasetDir(), data.threads(),
                 Runtime.getRuntime().availableProcessors(),
                 data.threads() == 1 ? "" : " (timings share the CPU: trustworthy only with --threads 1)"));
-        if (!data.complete()) {
-            md.append("**Interrupted**: this report covers only the sequences that finished.\n\n");
+        md.append(String.format(Locale.ROOT, "OpenCV's trackers use OpenCV's thread pool (%d thread(s));"
+                + " siamtrack runs ONNX Runtime on the CPU with %d thread(s).%n%n",
+                opencv_core.getNumThreads(), SiameseModel.Options.DEFAULT.threads()));
+        switch (data.status()) {
+            case RUNNING -> md.append("**Running**: this report covers the sequences finished so far.\n\n");
+            case INTERRUPTED -> md.append("**Interrupted**: this report covers only the sequences that finished.\n\n");
+            case COMPLETE -> { }
         }
         md.append("| tracker | AUC | P@20 | NP@0.2 | AO | SR0.5 | SR0.75 | FPS (median) | ms median | ms p95 | frames |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

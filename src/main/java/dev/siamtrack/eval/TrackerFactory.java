@@ -1,5 +1,10 @@
 package dev.siamtrack.eval;
 
+import dev.siamtrack.model.ModelException;
+import dev.siamtrack.model.ModelRegistry;
+import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.SiameseTrackers;
 import dev.siamtrack.track.Tracker;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 
@@ -21,8 +26,20 @@ public interface TrackerFactory {
         };
     }
 
-    /** SiamTrack's own engine with the default model, or the model directory of the spec. */
+    /**
+     * SiamTrack's engine on the CPU with one ONNX Runtime thread and default parameters, with the spec's model
+     * directory or the installed default model.
+     */
     private static Tracker siamTrack(TrackerSpec spec) {
-        throw new IllegalStateException("siamtrack engine not available in this build (tracker '" + spec.label() + "')");
+        if (spec.path() == null) {
+            throw new IllegalArgumentException("no default model installed in " + ModelRegistry.modelsDir()
+                    + "; name a model directory with siamtrack:DIR");
+        }
+        try {
+            return SiameseTrackers.create(spec.path(), SiameseModel.Options.DEFAULT,
+                    new SiameseTracker.Params());
+        } catch (ModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

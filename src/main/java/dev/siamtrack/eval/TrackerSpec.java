@@ -1,5 +1,6 @@
 package dev.siamtrack.eval;
 
+import dev.siamtrack.model.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import java.util.Set;
  * A tracker named on the command line: {@code siamtrack}, {@code siamtrack:DIR}, {@code opencv-nano:DIR},
  * {@code opencv-vit:FILE}, {@code csrt}, {@code kcf} or {@code mil}.
  *
- * @param path  the model directory or file, null where the kind takes none (or uses its default model)
+ * @param path  the model directory or file; null where the kind takes none, or for {@code siamtrack} when no
+ *              default model is installed
  * @param label the name used in reports and result folders, e.g. {@code opencv-nano@nanotrack-v2}
  */
 public record TrackerSpec(Kind kind, Path path, String label) {
@@ -57,6 +59,12 @@ public record TrackerSpec(Kind kind, Path path, String label) {
         }
         if (!takesPath && arg != null) {
             throw new IllegalArgumentException("tracker '" + kind.prefix() + "' takes no model path: '" + spec + "'");
+        }
+        if (arg == null && kind == Kind.SIAMTRACK) {
+            // The default model is named in the label; without one the factory explains what to install.
+            return ModelRegistry.defaultModel()
+                    .map(dir -> new TrackerSpec(Kind.SIAMTRACK, dir, "siamtrack@" + dir.getFileName()))
+                    .orElse(new TrackerSpec(Kind.SIAMTRACK, null, "siamtrack"));
         }
         if (arg == null) {
             return new TrackerSpec(kind, null, kind.prefix());
