@@ -113,15 +113,8 @@ final class LiveTracking {
     /** Checks the init box against the opened source, then loads the model (the slow part) last. */
     private static SiameseTracker checkInitBoxThenLoadTracker(Box b, FrameSource frames, ModelOptions modelOptions)
             throws ModelException {
-        if (b != null) {
-            if (!(b.w() > 0) || !(b.h() > 0)) {
-                throw new UserException("--init " + b + ": width and height must be positive");
-            }
-            int w = frames.width();
-            int h = frames.height();
-            if (w > 0 && h > 0 && (b.x() < 0 || b.y() < 0 || b.x() + b.w() > w || b.y() + b.h() > h)) {
-                throw new UserException("--init " + b + " is not inside the " + w + "x" + h + " frame");
-            }
+        if (b != null && frames.width() > 0 && frames.height() > 0) {
+            TrackCommand.checkInitBox(b, frames.width(), frames.height());
         }
         return modelOptions.createTracker();
     }

@@ -1,6 +1,5 @@
 package dev.siamtrack.cli;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +12,12 @@ final class StopOnSignal {
     private StopOnSignal() {
     }
 
-    static <T> T run(Runnable requestStop, Callable<T> work) throws Exception {
+    /** The loop to run; it returns normally (or fails) once asked to stop. */
+    interface Work<T, E extends Exception> {
+        T call() throws E;
+    }
+
+    static <T, E extends Exception> T run(Runnable requestStop, Work<T, E> work) throws E {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             requestStop.run();

@@ -58,7 +58,7 @@ final class TrackRun {
         this.progress = progress;
     }
 
-    Stats run() throws Exception {
+    Stats run() throws SourceException {
         return StopOnSignal.run(() -> stopRequested = true, () -> {
             try {
                 return loop();
