@@ -14,6 +14,8 @@ import dev.siamtrack.geom.Box;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.TrackingControl;
 import dev.siamtrack.pipeline.TrackingPipeline;
+import dev.siamtrack.track.DebugInfo;
+import dev.siamtrack.track.DebugInfoProvider;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
@@ -206,6 +208,64 @@ class TrackViewerTest {
         assertTrue(control.quitRequested(), "q quits");
         assertTrue(summary.processed() < 400, "the run ended early: " + summary.describe());
         assertTrue(results.stream().anyMatch(r -> r.found() && r.box().equals(init)), "tracking results shown");
+    }
+
+    /** A fixed box plus a debug view: a search region and a score map that is hot only in its centre cell. */
+    static final class DebugTracker implements Tracker, DebugInfoProvider {
+        final float[] map = new float[9];
+
+        @Override public String name() { return "debug"; }
+        @Override public void init(Mat frame, Box box) { }
+
+        @Override
+        public TrackResult update(Mat frame) {
+            return new TrackResult(KNOWN_BOX, 0.8, TrackState.UNCERTAIN);
+        }
+
+        @Override
+        public DebugInfo debugInfo() {
+            map[4] = 1;
+            return new DebugInfo(new Box(20, 20, 90, 90), new Box(20, 20, 90, 90), map, 3, 3);
+        }
+    }
+
+    @Test
+    void resizingLetterboxesAndDebugOverlayShowsTheScoreMap() throws Exception {
+        TrackingControl control = new TrackingControl();
+        control.toggleDebug();
+        TrackViewer viewer = TrackViewer.open("test", W, H, control, null, 0, line -> { });
+        try {
+            FrameOutput show = viewer::accept;
+            new TrackingPipeline(new QuadrantSource(3, 5), new DebugTracker(), control, List.of(show),
+                    new TrackingPipeline.Settings(false, false, 0, KNOWN_BOX), line -> { }).run();
+            viewer.window().setSize(2 * W, H);
+            for (int i = 0; i < 300 && viewer.window().getSurfaceWidth() != 2 * W; i++) {
+                Thread.sleep(10);
+            }
+            Path shot = tmp.resolve("wide.png");
+            viewer.saveScreenshot(shot);
+            Mat image = opencv_imgcodecs.imread(shot.toString());
+            assertEquals(2 * W, image.cols());
+            // The 320x240 frame sits in the middle of the 640x240 window, dark bars on both sides.
+            assertTrue(near(bgrAt(image, 60, 120), 20, 20, 20, 6), "left bar");
+            assertTrue(near(bgrAt(image, 600, 120), 20, 20, 20, 6), "right bar");
+            assertTrue(near(bgrAt(image, W / 2 + 20, 200), 40, 40, 200, 6), "frame's bottom-left quadrant");
+            assertTrue(near(bgrAt(image, W / 2 + 300, 20), 40, 200, 40, 6), "frame's top-right quadrant");
+            // Score map over the search region (frame 20..110): its hot centre cell is red-ish, the rest blue-ish.
+            int[] hot = bgrAt(image, W / 2 + 65, 65);
+            int[] cold = bgrAt(image, W / 2 + 30, 100);
+            assertTrue(hot[2] > hot[0] + 60, "hot cell is red: " + java.util.Arrays.toString(hot));
+            assertTrue(cold[0] > cold[2] + 60, "cold cell is blue: " + java.util.Arrays.toString(cold));
+            // UNCERTAIN colour on the box's left edge.
+            int[] amber = StateColors.rgb(TrackState.UNCERTAIN);
+            boolean edge = false;
+            for (int dx = -2; dx <= 2; dx++) {
+                edge |= near(bgrAt(image, W / 2 + 100 + dx, 90), amber[2], amber[1], amber[0], 30);
+            }
+            assertTrue(edge, "box coloured by state");
+        } finally {
+            viewer.close();
+        }
     }
 
     static void drag(GLWindow window, int x0, int y0, int x1, int y1, int x2, int y2) {
