@@ -33,7 +33,7 @@ public final class LatencyStats {
     }
 
     /** Nearest-rank percentile in milliseconds, NaN without samples. */
-    public synchronized double percentileMillis(double percent) {
+    private synchronized double percentileMillis(double percent) {
         if (count == 0) {
             return Double.NaN;
         }

@@ -13,6 +13,7 @@ public final class TrackingControl {
     private Box pendingInit;
     private boolean quit;
     private volatile boolean debug;
+    private Runnable quitHook = () -> { };
 
     /** Starts (or restarts) tracking {@code box} on the next frame; wakes a paused pipeline for that frame. */
     public synchronized void requestInit(Box box) {
@@ -44,9 +45,20 @@ public final class TrackingControl {
         }
     }
 
-    public synchronized void quit() {
-        quit = true;
-        notifyAll();
+    /** Asks the pipeline to stop, also while its source is blocked waiting for a stalled stream. */
+    public void quit() {
+        Runnable hook;
+        synchronized (this) {
+            quit = true;
+            notifyAll();
+            hook = quitHook;
+        }
+        hook.run();
+    }
+
+    /** What {@link #quit()} runs besides setting the flag (the pipeline stops its source). */
+    synchronized void onQuit(Runnable hook) {
+        quitHook = hook;
     }
 
     public synchronized boolean quitRequested() {

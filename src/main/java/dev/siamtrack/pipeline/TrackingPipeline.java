@@ -91,6 +91,7 @@ public final class TrackingPipeline {
         if (settings.initBox() != null) {
             control.requestInit(settings.initBox());
         }
+        control.onQuit(this::stop);
     }
 
     /**
@@ -131,11 +132,6 @@ public final class TrackingPipeline {
         boolean presented = outputs.stream().anyMatch(FrameOutput::presents);
         return new Summary(capturedCount.get(), processedCount.get(), droppedCount.get(), reconnects,
                 latency.medianMillis(), latency.p95Millis(), trackTime.medianMillis(), seconds, presented);
-    }
-
-    /** Frames captured so far and dropped so far (live counters, for tests and progress lines). */
-    public long droppedSoFar() {
-        return droppedCount.get();
     }
 
     private void stop() {
@@ -208,10 +204,10 @@ public final class TrackingPipeline {
     private void trackingLoop() {
         boolean tracking = false;
         try {
-            FramePacket packet;
-            while ((packet = captured.take()) != null) {
-                if (!running || !control.awaitTurn()) {
-                    pool.offer(packet);
+            // Waiting for the turn before taking a frame: after a pause or step the newest frame is tracked.
+            while (running && control.awaitTurn()) {
+                FramePacket packet = captured.take();
+                if (packet == null) {
                     break;
                 }
                 Box init = control.takeInit();

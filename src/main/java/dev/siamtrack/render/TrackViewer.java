@@ -78,6 +78,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private ByteBuffer heatBuffer = ByteBuffer.allocateDirect(0);
     private double fps;
     private double latencyMs;
+    private double trackMs;
     private long lastFrameNanos;
 
     private volatile boolean dragging;
@@ -336,6 +337,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             trail.add(result.box().cx(), result.box().cy());
         }
         frameIndex = packet.index();
+        trackMs = packet.trackNanos() / 1e6;
         searchRegion = packet.searchRegion();
         scoreRegion = packet.scoreRegion();
         heatValid = scoreRegion != null && packet.mapWidth() > 0;
@@ -445,8 +447,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private void drawText(int width, int height) {
         text.beginRendering(width, height);
         text.setColor(1, 1, 1, 1);
-        text.draw(String.format(Locale.ROOT, "%.1f FPS  latency %.0f ms  frame %d", fps, latencyMs, frameIndex),
-                8, height - 18);
+        text.draw(String.format(Locale.ROOT, "%.1f FPS  latency %.0f ms  tracker %.1f ms  frame %d", fps, latencyMs,
+                trackMs, frameIndex), 8, height - 18);
         if (control.paused()) {
             text.setColor(1, 0.8f, 0.2f, 1);
             text.draw("PAUSED  (space resume, right arrow step)", 8, height - 36);

@@ -60,13 +60,44 @@ class LoopbackStreamTest {
                 System.out.println("[loopback] " + summary.describe());
 
                 assertTrue(beforeGap.size() > 10, "tracked before the gap: " + beforeGap.size());
-                assertEquals(25, afterGap.size(), "tracked after the gap");
+                assertTrue(afterGap.size() >= 25, "tracked after the gap: " + afterGap.size());
                 assertTrue(afterGap.stream().allMatch(r -> r.found() && Math.abs(r.box().w() - SyntheticStream.SQUARE) <= 4),
                         "the square is followed after the reconnect");
                 assertEquals(1, tracker.inits.get(), "the tracker kept its state: no second init");
                 assertTrue(summary.reconnects() >= 1, summary.describe());
                 assertTrue(log.stream().anyMatch(l -> l.startsWith("reconnect") && l.contains("stalled") && l.contains(": ok")),
                         "a successful reconnect with its cause was logged: " + log);
+            }
+        }
+    }
+
+    @Test
+    void quitEndsTheRunWhileTheStreamIsStalled() throws Exception {
+        int port = 24500 + (int) (ProcessHandle.current().pid() % 400);
+        TrackingControl control = new TrackingControl();
+        try (SyntheticStream stream = new SyntheticStream(port)) {
+            stream.start();
+            stream.awaitSending();
+            try (LiveSource source = LiveSource.open("udp://127.0.0.1:" + port, Duration.ofSeconds(1), line -> { })) {
+                Thread user = new Thread(() -> {
+                    try {
+                        Thread.sleep(500);
+                        stream.pause();
+                        Thread.sleep(2500);
+                        control.quit();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                user.setDaemon(true);
+                user.start();
+                long start = System.nanoTime();
+                TrackingPipeline.Summary summary = new TrackingPipeline(source, new ColourBlobTracker(), control,
+                        List.of(), new TrackingPipeline.Settings(true, false, 0, SyntheticStream.squareAt(0)),
+                        line -> { }).run();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertTrue(seconds < 6, "quit ended the run in " + seconds + " s");
+                assertTrue(summary.processed() > 3, summary.describe());
             }
         }
     }
