@@ -6,14 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.video.LiveSource;
 import dev.siamtrack.video.SyntheticStream;
+import dev.siamtrack.render.VideoRecorder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A real MPEG-TS stream over UDP on 127.0.0.1 that stops for 3 s: the run reconnects and keeps tracking. */
 class LoopbackStreamTest {
+
+    @TempDir
+    Path tmp;
 
     @Test
     void reconnectsAfterAStallAndKeepsTracking() throws Exception {
@@ -53,7 +60,10 @@ class LoopbackStreamTest {
                 });
                 sender.setDaemon(true);
                 sender.start();
-                TrackingPipeline.Summary summary = new TrackingPipeline(source, tracker, control, List.of(collect),
+                Path video = tmp.resolve("live.mp4");
+                VideoRecorder recorder = new VideoRecorder(video, 25, true, log::add);
+                TrackingPipeline.Summary summary = new TrackingPipeline(source, tracker, control,
+                        List.of(collect, recorder),
                         new TrackingPipeline.Settings(true, false, 0, SyntheticStream.squareAt(0)), log::add).run();
                 sender.interrupt();
                 log.forEach(line -> System.out.println("[loopback] " + line));
@@ -67,6 +77,15 @@ class LoopbackStreamTest {
                 assertTrue(summary.reconnects() >= 1, summary.describe());
                 assertTrue(log.stream().anyMatch(l -> l.startsWith("reconnect") && l.contains("stalled") && l.contains(": ok")),
                         "a successful reconnect with its cause was logged: " + log);
+                // The recording follows the capture clock: the 3 s gap is in it, not squeezed out.
+                try (FFmpegFrameGrabber check = new FFmpegFrameGrabber(video.toFile())) {
+                    check.start();
+                    double recorded = summary.processed() / 25.0;
+                    double seconds = check.getLengthInTime() / 1e6;
+                    assertTrue(seconds > recorded + 2, "video lasts " + seconds + " s for " + summary.processed()
+                            + " frames");
+                    check.stop();
+                }
             }
         }
     }
