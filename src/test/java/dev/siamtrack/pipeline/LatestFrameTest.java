@@ -104,7 +104,7 @@ class LatestFrameTest {
             // The frame handed to the tracker is the newest one, or the one before while the next is being copied.
             assertTrue(s[1] - s[0] <= 1, "tracked frame " + s[0] + " while " + s[1] + " was available");
         }
-        assertTrue(summary.latencyMedianMs() < 80, "no latency build-up: " + summary.describe());
+        assertTrue(summary.latencyMedianMs() < 150, "no latency build-up: " + summary.describe());
     }
 
     @Test
