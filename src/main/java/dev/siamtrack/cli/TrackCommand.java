@@ -24,11 +24,11 @@ import picocli.CommandLine.Parameters;
             "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 --model ../shared/models/reference/nanotrack-v2"})
 final class TrackCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "Video file (anything FFmpeg decodes) or image folder (OTB layout or numbered images).")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "Video file (anything FFmpeg decodes), image folder (OTB layout or numbered images), camera (0, /dev/video0) or stream URL (rtsp://, http(s)://, udp://, tcp://).")
     String source;
 
-    @Option(names = "--init", paramLabel = "X,Y,W,H", required = true,
-            description = "Target box on the first frame: top-left corner, width and height in pixels.")
+    @Option(names = "--init", paramLabel = "X,Y,W,H",
+            description = "Target box on the first frame: top-left corner, width and height in pixels (optional with --view).")
     String init;
 
     @Option(names = "--out", paramLabel = "FILE.csv|FILE.jsonl",
@@ -47,8 +47,17 @@ final class TrackCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    LiveOptions live;
+
     @Override
     public Integer call() throws Exception {
+        if (LiveTracking.wanted(source, live)) {
+            return LiveTracking.run(source, init == null ? null : parseBox(init), out, save, maxFrames, quiet, modelOptions, live);
+        }
+        if (init == null) {
+            throw new UserException("--init is required (or use --view and select the target with the mouse)");
+        }
         Box initBox = parseBox(init);
         // cheap checks first: a wrong path or box is reported before the model is loaded
         try (FrameSource frames = FrameSources.open(source)) {

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -61,32 +59,18 @@ final class TrackRun {
     }
 
     Stats run() throws SourceException {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopRequested = true;
+        return StopOnSignal.run(() -> stopRequested = true, () -> {
             try {
-                finished.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
+                return loop();
+            } finally {
+                if (writer != null) {
+                    writer.close();
+                }
+                if (video != null) {
+                    video.close();
+                }
             }
-        }, "siamtrack-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return loop();
-        } finally {
-            if (writer != null) {
-                writer.close();
-            }
-            if (video != null) {
-                video.close();
-            }
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook is running and has been released by the latch
-            }
-        }
+        });
     }
 
     private Stats loop() throws SourceException {

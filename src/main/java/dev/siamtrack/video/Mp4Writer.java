@@ -66,6 +66,17 @@ public final class Mp4Writer implements AutoCloseable {
         return codec;
     }
 
+    /**
+     * Writes a frame shown {@code timestampMicros} after the first one (live recordings): a frame that comes
+     * late moves the clock forward, so dropped frames stretch the previous one instead of speeding playback up.
+     */
+    public void write(Mat bgr, long timestampMicros) throws SourceException {
+        if (timestampMicros > recorder.getTimestamp()) {
+            recorder.setTimestamp(timestampMicros);
+        }
+        write(bgr);
+    }
+
     public void write(Mat bgr) throws SourceException {
         try {
             recorder.record(converter.convert(bgr), avutil.AV_PIX_FMT_BGR24);
