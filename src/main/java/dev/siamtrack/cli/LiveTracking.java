@@ -2,7 +2,6 @@ package dev.siamtrack.cli;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
-import dev.siamtrack.model.ModelCard;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.FramePacket;
@@ -11,8 +10,6 @@ import dev.siamtrack.pipeline.TrackingPipeline;
 import dev.siamtrack.render.TrackViewer;
 import dev.siamtrack.render.VideoRecorder;
 import dev.siamtrack.render.ViewerUnavailableException;
-import dev.siamtrack.track.DebugInfo;
-import dev.siamtrack.track.DebugInfoProvider;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.Tracker;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * {@code track} with {@code --view}, {@code --realtime} or a live source (camera, stream URL): runs the
@@ -74,7 +70,7 @@ final class LiveTracking {
         List<FrameOutput> outputs = new ArrayList<>();
         try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
                      : FrameSources.open(source);
-             Tracker tracker = withDebugInfo(checkInitBoxThenLoadTracker(initBox, frames, modelOptions));
+             Tracker tracker = checkInitBoxThenLoadTracker(initBox, frames, modelOptions);
              ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {
             if (live.view) {
                 outputs.add(openViewer(source, frames, control, live, log));
@@ -123,46 +119,6 @@ final class LiveTracking {
         TrackResult r = packet.result();
         if (r != null) {
             writer.write(packet.index(), r.box(), r.score(), r.state(), packet.wallClockMillis());
-        }
-    }
-
-    /** Lets the viewer's debug overlay show the Siamese tracker's search region and score map. */
-    private static Tracker withDebugInfo(SiameseTracker tracker) {
-        return new DebuggableTracker(tracker);
-    }
-
-    private record DebuggableTracker(SiameseTracker tracker) implements Tracker, DebugInfoProvider {
-
-        @Override
-        public String name() {
-            return tracker.name();
-        }
-
-        @Override
-        public void init(Mat frame, Box box) {
-            tracker.init(frame, box);
-        }
-
-        @Override
-        public TrackResult update(Mat frame) {
-            return tracker.update(frame);
-        }
-
-        /** The score cells are centred at gridOrigin + i * stride crop pixels from the search crop's centre. */
-        @Override
-        public DebugInfo debugInfo() {
-            ModelCard card = tracker.model().card();
-            Box search = tracker.searchRegion();
-            double framePerCrop = search.w() / card.instanceSize();
-            double first = (card.gridOrigin() - card.stride() / 2.0) * framePerCrop;
-            double side = card.scoreSize() * card.stride() * framePerCrop;
-            Box scores = new Box(search.cx() + first, search.cy() + first, side, side);
-            return new DebugInfo(search, scores, tracker.scoreMap(), card.scoreSize(), card.scoreSize());
-        }
-
-        @Override
-        public void close() {
-            tracker.close();
         }
     }
 }

@@ -20,7 +20,7 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * used to choose it), so it falls when the target disappears; a run of low scores turns the state to LOST.
  * A target lost at the frame border is waited for where it left; one lost mid-frame is still followed.
  */
-public final class SiameseTracker implements Tracker {
+public final class SiameseTracker implements Tracker, DebugInfoProvider {
 
     /** Tuning knobs with sensible defaults; NaN hyper-parameters mean "take the model card's value". */
     public static final class Params {
@@ -87,6 +87,8 @@ public final class SiameseTracker implements Tracker {
     private boolean lost;
     private boolean initialised;
     private double searchSide;
+    private double searchCx;
+    private double searchCy;
     private boolean lostAtBorder;
 
     /** Whether the current box is within a tenth of its size of the frame border. */
@@ -149,7 +151,21 @@ public final class SiameseTracker implements Tracker {
 
     /** The search region of the last update, in frame pixels (square), for debug overlays. */
     public Box searchRegion() {
-        return Box.ofCenter(cx, cy, searchSide, searchSide);
+        return Box.ofCenter(searchCx, searchCy, searchSide, searchSide);
+    }
+
+    /** Search region and score map of the last update; score cells are centred at gridOrigin + i * stride crop pixels. */
+    @Override
+    public DebugInfo debugInfo() {
+        if (searchSide <= 0) {
+            return null;
+        }
+        Box search = searchRegion();
+        double framePerCrop = search.w() / card.instanceSize();
+        double first = (card.gridOrigin() - card.stride() / 2.0) * framePerCrop;
+        double side = card.scoreSize() * card.stride() * framePerCrop;
+        Box scores = new Box(search.cx() + first, search.cy() + first, side, side);
+        return new DebugInfo(search, scores, probability, card.scoreSize(), card.scoreSize());
     }
 
     /** Per-cell target probability of the last update, row-major S x S; do not modify. */
@@ -205,6 +221,8 @@ public final class SiameseTracker implements Tracker {
         double sz = exemplarSide();
         double scale = card.exemplarSize() / sz;
         searchSide = sz * card.instanceSize() / card.exemplarSize();
+        searchCx = cx;
+        searchCy = cy;
         preprocessor.crop(frame, cx, cy, searchSide, card.instanceSize(), padBgr, model.searchInput());
         long t1 = System.nanoTime();
         runModel(model::embedSearch);
