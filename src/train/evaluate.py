@@ -1,0 +1,150 @@
+"""Quick tracking sanity check in Python: a NanoTrack-style tracker (cosine window, scale
+penalty, smoothed size) over held-out TRAIN sequences, reporting mean IoU (frames with ground
+truth, boxes clipped to the image) and the share of frames with IoU > 0.5.
+
+usage: /usr/bin/python3 src/train/evaluate.py --checkpoint src/train/work/ckpt/best.pt
+"""
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from data import EXEMPLAR, INSTANCE, check_not_dev, context_side, crop, discover_sequences, mean_colour  # noqa: E402
+from model import SCORE_SIZE, cell_points  # noqa: E402
+
+DEFAULT_HYPER = {"window_influence": 0.49, "penalty_k": 0.15, "lr": 0.385}
+
+
+def to_tensor(img):
+    """PIL RGB crop -> [1,3,H,W] float BGR 0..255 (what the engine feeds)."""
+    return torch.from_numpy(np.asarray(img)[:, :, ::-1].copy()).permute(2, 0, 1)[None].float()
+
+
+def iou(a, b):
+    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
+    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def clip_box(box, w, h):
+    x1, y1 = max(0.0, box[0]), max(0.0, box[1])
+    x2, y2 = min(float(w), box[0] + box[2]), min(float(h), box[1] + box[3])
+    return [x1, y1, max(0.0, x2 - x1), max(0.0, y2 - y1)]
+
+
+class PyTracker:
+    def __init__(self, model, hyper=None):
+        self.model = model.eval()
+        self.hyper = dict(DEFAULT_HYPER, **(hyper or {}))
+        hann = np.hanning(SCORE_SIZE)
+        self.window = np.outer(hann, hann).ravel()
+        pts = cell_points().numpy()
+        self.px, self.py = np.meshgrid(pts, pts)
+        self.px, self.py = self.px.ravel(), self.py.ravel()
+
+    @torch.no_grad()
+    def init(self, img, box):
+        self.fill = mean_colour(img)
+        self.cx, self.cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+        self.w, self.h = box[2], box[3]
+        s_z = context_side(self.w, self.h)
+        self.zf = self.model.backbone(to_tensor(crop(img, self.cx, self.cy, s_z, EXEMPLAR, self.fill)))
+
+    @torch.no_grad()
+    def update(self, img):
+        hp = self.hyper
+        s_z = context_side(self.w, self.h)
+        s_x = s_z * INSTANCE / EXEMPLAR
+        scale = INSTANCE / s_x
+        xf = self.model.backbone(to_tensor(crop(img, self.cx, self.cy, s_x, INSTANCE, self.fill)))
+        cls, ltrb = self.model.head(self.zf, xf)
+        score = torch.softmax(cls, dim=1)[0, 1].numpy().ravel()
+        l, t, r, b = [v.numpy().ravel() for v in ltrb[0]]
+        pcx, pcy = self.px + (r - l) / 2, self.py + (b - t) / 2
+        pw, ph = l + r, t + b
+
+        def change(x):
+            return np.maximum(x, 1.0 / x)
+
+        def sz(w, h):
+            pad = (w + h) * 0.5
+            return np.sqrt((w + pad) * (h + pad))
+
+        s_c = change(sz(pw, ph) / sz(self.w * scale, self.h * scale))
+        r_c = change((self.w / self.h) / (pw / ph))
+        penalty = np.exp(-(r_c * s_c - 1) * hp["penalty_k"])
+        pscore = penalty * score * (1 - hp["window_influence"]) + self.window * hp["window_influence"]
+        k = int(np.argmax(pscore))
+        lr = penalty[k] * score[k] * hp["lr"]
+        self.cx += pcx[k] / scale
+        self.cy += pcy[k] / scale
+        self.w = self.w * (1 - lr) + pw[k] / scale * lr
+        self.h = self.h * (1 - lr) + ph[k] / scale * lr
+        self.cx = min(max(self.cx, 0.0), img.size[0])
+        self.cy = min(max(self.cy, 0.0), img.size[1])
+        self.w = min(max(self.w, 10.0), img.size[0])
+        self.h = min(max(self.h, 10.0), img.size[1])
+        return [self.cx - self.w / 2, self.cy - self.h / 2, self.w, self.h], float(score[k])
+
+
+def evaluate_sequences(model, sequences, hyper=None, max_frames=None):
+    from PIL import Image
+
+    tracker = PyTracker(model, hyper)
+    per_seq = {}
+    all_iou = []
+    for seq in sequences:
+        first = next((i for i, b in enumerate(seq.boxes) if np.all(np.isfinite(b))), None)
+        if first is None:
+            continue
+        end = len(seq) if max_frames is None else min(len(seq), first + max_frames)
+        tracker.init(Image.open(seq.frames[first]).convert("RGB"), list(seq.boxes[first]))
+        ious = []
+        for i in range(first + 1, end):
+            img = Image.open(seq.frames[i]).convert("RGB")
+            box, _ = tracker.update(img)
+            gt = seq.boxes[i]
+            if np.all(np.isfinite(gt)):
+                ious.append(iou(clip_box(box, *img.size), clip_box(list(gt), *img.size)))
+        per_seq[seq.name] = float(np.mean(ious)) if ious else math.nan
+        all_iou.extend(ious)
+    all_iou = np.array(all_iou)
+    return {"mean_iou": float(all_iou.mean()) if len(all_iou) else math.nan,
+            "success_0.5": float((all_iou > 0.5).mean()) if len(all_iou) else math.nan,
+            "frames": int(len(all_iou)), "sequences": per_seq}
+
+
+def held_out(sequences, every):
+    """Deterministic validation slice of the training sequences: every `every`-th by name."""
+    val = [s for i, s in enumerate(sequences) if i % every == every // 2]
+    train = [s for i, s in enumerate(sequences) if i % every != every // 2]
+    return train, val
+
+
+def main():
+    from train import DEFAULT_DATA, load_checkpoint_model
+
+    ap = argparse.ArgumentParser(description="Mean IoU of a Python tracker on held-out training sequences")
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--val-every", type=int, default=8)
+    ap.add_argument("--max-frames", type=int, default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    check_not_dev(args.data)
+    model = load_checkpoint_model(args.checkpoint)
+    _, val = held_out(discover_sequences(args.data), args.val_every)
+    print(json.dumps(evaluate_sequences(model, val, max_frames=args.max_frames), indent=1))
+
+
+if __name__ == "__main__":
+    main()

