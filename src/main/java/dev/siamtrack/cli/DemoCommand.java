@@ -46,8 +46,8 @@ final class DemoCommand implements Callable<Integer> {
         Path mp4 = dir.resolve("demo.mp4");
         Path modelDir = modelOptions.modelDir();
         System.err.println("siamtrack: demo with model " + modelDir + " on " + clip);
-        try (SiameseTracker tracker = modelOptions.createTracker();
-             FrameSource frames = FrameSources.open(clip.toString());
+        try (FrameSource frames = FrameSources.open(clip.toString());
+             SiameseTracker tracker = modelOptions.createTracker();
              ResultWriter writer = TrackCommand.openWriter(csv, false);
              Mp4Writer recorder = new Mp4Writer(mp4, frames.width(), frames.height(), frames.fps())) {
             TrackRun.Stats stats = new TrackRun(frames, tracker, truth.get(0), writer, recorder, 0, System.err).run();

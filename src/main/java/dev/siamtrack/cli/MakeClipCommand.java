@@ -47,7 +47,7 @@ public final class MakeClipCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "" + ClipConfig.DEFAULT_SEED, description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--leave", description = "The target leaves the frame at 60% of the clip and comes back.")
+    @Option(names = "--leave", description = "The target leaves the frame at 60%% of the clip and comes back.")
     private boolean leave;
 
     @Option(names = "--out-frames", defaultValue = "" + ClipConfig.DEFAULT_OUT_FRAMES,

@@ -27,9 +27,9 @@ final class ModelOptions {
             description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--lost-threshold", paramLabel = "P", defaultValue = "0.25",
-            description = "Target probability under which a frame counts towards LOST (default: ${DEFAULT-VALUE}).")
-    double lostThreshold;
+    @Option(names = "--lost-threshold", paramLabel = "P",
+            description = "Target probability under which a frame counts towards LOST (default: the model card's, 0.9 for NanoTrack).")
+    Double lostThreshold;
 
     @Option(names = "--lost-frames", paramLabel = "N", defaultValue = "3",
             description = "Consecutive low-probability frames before the state is LOST (default: ${DEFAULT-VALUE}).")
@@ -46,14 +46,16 @@ final class ModelOptions {
     }
 
     SiameseTracker.Params params() {
-        if (lostThreshold < 0 || lostThreshold > 1) {
+        if (lostThreshold != null && (lostThreshold < 0 || lostThreshold > 1)) {
             throw new UserException("--lost-threshold must be between 0 and 1");
         }
         if (lostFrames < 1) {
             throw new UserException("--lost-frames must be at least 1");
         }
         SiameseTracker.Params p = new SiameseTracker.Params();
-        p.lostThreshold = lostThreshold;
+        if (lostThreshold != null) {
+            p.lostThreshold = lostThreshold;
+        }
         p.lostFrames = lostFrames;
         return p;
     }

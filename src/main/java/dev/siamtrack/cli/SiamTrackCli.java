@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./siamtrack}. Exit codes: 0 success, 2 bad usage or bad input, 1 failure while running. */
 @Command(name = "siamtrack", mixinStandardHelpOptions = true, version = "siamtrack 0.1.0",
         description = "Real-time Siamese video object tracker for the JVM.",
-        subcommands = {TrackCommand.class, DemoCommand.class, ModelsCommand.class, EvalCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {TrackCommand.class, DemoCommand.class, ModelsCommand.class, BenchCommand.class,
+            EvalCommand.class, MakeClipCommand.class, CommandLine.HelpCommand.class})
 public final class SiamTrackCli {
 
     public static final int EXIT_OK = 0;

@@ -6,6 +6,7 @@ import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.Mp4Writer;
+import dev.siamtrack.video.SourceException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -49,20 +50,37 @@ final class TrackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Box initBox = parseBox(init);
-        try (SiameseTracker tracker = modelOptions.createTracker();
-             FrameSource frames = FrameSources.open(source);
-             ResultWriter writer = openWriter(out, false);
-             Mp4Writer video = save == null ? null : new Mp4Writer(save, frames.width(), frames.height(), frames.fps())) {
-            TrackRun.Stats stats = new TrackRun(frames, tracker, initBox, writer, video, maxFrames,
-                    quiet ? null : System.err).run();
-            System.err.println("siamtrack: " + stats.summary());
-            if (out != null) {
-                System.err.println("siamtrack: results in " + out);
+        // cheap checks first: a wrong path or box is reported before the model is loaded
+        try (FrameSource frames = FrameSources.open(source)) {
+            checkInitBox(initBox, frames.width(), frames.height());
+            try (ResultWriter writer = openWriter(out, false);
+                 Mp4Writer video = save == null ? null : new Mp4Writer(save, frames.width(), frames.height(), frames.fps());
+                 SiameseTracker tracker = modelOptions.createTracker()) {
+                return run(frames, tracker, initBox, writer, video);
             }
-            if (save != null) {
-                System.err.println("siamtrack: video in " + save + " (" + video.codec() + ")");
-            }
-            return SiamTrackCli.EXIT_OK;
+        }
+    }
+
+    private int run(FrameSource frames, SiameseTracker tracker, Box initBox, ResultWriter writer, Mp4Writer video)
+            throws SourceException {
+        TrackRun.Stats stats = new TrackRun(frames, tracker, initBox, writer, video, maxFrames,
+                quiet ? null : System.err).run();
+        System.err.println("siamtrack: " + stats.summary());
+        if (out != null) {
+            System.err.println("siamtrack: results in " + out);
+        }
+        if (save != null) {
+            System.err.println("siamtrack: video in " + save + " (" + video.codec() + ")");
+        }
+        return SiamTrackCli.EXIT_OK;
+    }
+
+    static void checkInitBox(Box b, int width, int height) {
+        if (!(b.w() > 0) || !(b.h() > 0)) {
+            throw new UserException("--init " + b + ": width and height must be positive");
+        }
+        if (b.x() < 0 || b.y() < 0 || b.x() + b.w() > width || b.y() + b.h() > height) {
+            throw new UserException("--init " + b + " is not inside the " + width + "x" + height + " frame");
         }
     }
 

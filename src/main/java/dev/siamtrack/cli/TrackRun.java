@@ -94,7 +94,6 @@ final class TrackRun {
         if (frame == null) {
             throw new SourceException(source.description() + ": no frames could be read");
         }
-        checkInitBox(frame);
         long start = System.nanoTime();
         int limit = maxFrames > 0 ? maxFrames : Integer.MAX_VALUE;
         int total = source.frameCount() > 0 ? Math.min(source.frameCount(), limit) : -1;
@@ -148,16 +147,6 @@ final class TrackRun {
         Arrays.sort(updates);
         return new Stats(frames, lost, source.skippedFrames(), seconds, percentileMs(updates, 0.5),
                 percentileMs(updates, 0.95), stopRequested, indices, results);
-    }
-
-    private void checkInitBox(Mat frame) {
-        Box b = initBox;
-        if (!(b.w() > 0) || !(b.h() > 0)) {
-            throw new UserException("--init " + b + ": width and height must be positive");
-        }
-        if (b.x() < 0 || b.y() < 0 || b.x() + b.w() > frame.cols() || b.y() + b.h() > frame.rows()) {
-            throw new UserException("--init " + b + " is not inside the " + frame.cols() + "x" + frame.rows() + " frame");
-        }
     }
 
     /** Nearest-rank percentile of sorted nanoseconds, in milliseconds. */

@@ -29,14 +29,14 @@ public final class SiameseTracker implements Tracker {
         public double windowInfluence = Double.NaN;
         public double penaltyK = Double.NaN;
         public double lr = Double.NaN;
-        /** Scores below this count towards LOST. */
-        public double lostThreshold = 0.25;
+        /** Scores below this count towards LOST (NaN: the model card's value, calibrated per model). */
+        public double lostThreshold = Double.NaN;
         /** Consecutive low-score frames before the state becomes LOST. */
         public int lostFrames = 3;
-        /** Scores below this (and above lostThreshold) are reported as UNCERTAIN. */
-        public double uncertainThreshold = 0.5;
-        /** While LOST, a score at or above this re-acquires the target. */
-        public double recoverThreshold = 0.6;
+        /** Scores below this are reported as UNCERTAIN; while LOST, a score at or above it re-acquires the target. */
+        public double uncertainThreshold = Double.NaN;
+        /** While LOST the search region is this many times larger, to re-acquire a target that moved on. */
+        public double lostSearchScale = 1.5;
         /** Smallest box side in pixels. */
         public double minSize = 10;
 
@@ -49,8 +49,8 @@ public final class SiameseTracker implements Tracker {
             p.lostThreshold = lostThreshold;
             p.lostFrames = lostFrames;
             p.uncertainThreshold = uncertainThreshold;
-            p.recoverThreshold = recoverThreshold;
             p.minSize = minSize;
+            p.lostSearchScale = lostSearchScale;
             return p;
         }
     }
@@ -70,6 +70,8 @@ public final class SiameseTracker implements Tracker {
     private final double windowInfluence;
     private final double penaltyK;
     private final double lr;
+    private final double lostThreshold;
+    private final double uncertainThreshold;
     private final int cells;
     private final float[] window;
     private final float[] pointX;
@@ -97,6 +99,9 @@ public final class SiameseTracker implements Tracker {
         this.windowInfluence = Double.isNaN(params.windowInfluence) ? card.windowInfluence() : params.windowInfluence;
         this.penaltyK = Double.isNaN(params.penaltyK) ? card.penaltyK() : params.penaltyK;
         this.lr = Double.isNaN(params.lr) ? card.lr() : params.lr;
+        this.lostThreshold = Double.isNaN(params.lostThreshold) ? card.lostThreshold() : params.lostThreshold;
+        this.uncertainThreshold = Double.isNaN(params.uncertainThreshold)
+                ? Math.max(card.uncertainThreshold(), lostThreshold) : params.uncertainThreshold;
         int s = card.scoreSize();
         this.cells = s * s;
         this.window = new float[cells];
@@ -187,9 +192,10 @@ public final class SiameseTracker implements Tracker {
         }
         checkFrame(frame);
         long t0 = System.nanoTime();
+        double grow = lost ? params.lostSearchScale : 1;
         double sz = exemplarSide();
-        double scale = card.exemplarSize() / sz;
-        searchSide = sz * card.instanceSize() / card.exemplarSize();
+        double scale = card.exemplarSize() / sz / grow;
+        searchSide = sz * grow * card.instanceSize() / card.exemplarSize();
         preprocessor.crop(frame, cx, cy, searchSide, card.instanceSize(), padBgr, model.searchInput());
         long t1 = System.nanoTime();
         runModel(model::embedSearch);
@@ -211,6 +217,8 @@ public final class SiameseTracker implements Tracker {
         boolean sigmoid = model.scoreChannels() == 1;
         double targetSize = sizeWithContext(w * scale, h * scale);
         double targetRatio = w / h;
+        // while LOST the target may come back anywhere in the search region: no preference for the centre
+        double influence = lost ? 0 : windowInfluence;
         int best = 0;
         double bestPscore = Double.NEGATIVE_INFINITY;
         double bestPenalty = 0;
@@ -226,8 +234,8 @@ public final class SiameseTracker implements Tracker {
             probability[k] = (float) prob;
             double bw = boxes.get(k) + boxes.get(2 * cells + k);
             double bh = boxes.get(cells + k) + boxes.get(3 * cells + k);
-            double penalty = penalty(bw, bh, targetSize, targetRatio);
-            double pscore = penalty * prob * (1 - windowInfluence) + window[k] * windowInfluence;
+            double penalty = penalty(bw, bh, targetSize, targetRatio, penaltyK);
+            double pscore = penalty * prob * (1 - influence) + window[k] * influence;
             if (pscore > bestPscore) {
                 bestPscore = pscore;
                 best = k;
@@ -257,14 +265,14 @@ public final class SiameseTracker implements Tracker {
 
     private TrackState updateState(double score) {
         if (lost) {
-            if (score >= params.recoverThreshold) {
+            if (score >= uncertainThreshold) {
                 lost = false;
                 lowScoreRun = 0;
             } else {
                 return TrackState.LOST;
             }
         }
-        if (score < params.lostThreshold) {
+        if (score < lostThreshold) {
             lowScoreRun++;
             if (lowScoreRun >= params.lostFrames) {
                 lost = true;
@@ -273,14 +281,14 @@ public final class SiameseTracker implements Tracker {
         } else {
             lowScoreRun = 0;
         }
-        return score < params.uncertainThreshold ? TrackState.UNCERTAIN : TrackState.TRACKING;
+        return score < uncertainThreshold ? TrackState.UNCERTAIN : TrackState.TRACKING;
     }
 
     /**
      * exp(-(r * s - 1) * k) with s the change of the context-padded size and r the change of aspect ratio,
      * both as max(x, 1/x), measured against the current target size in crop pixels.
      */
-    double penalty(double predW, double predH, double targetSize, double targetRatio) {
+    static double penalty(double predW, double predH, double targetSize, double targetRatio, double penaltyK) {
         double s = change(sizeWithContext(predW, predH) / targetSize);
         double r = change(targetRatio / (predW / predH));
         return Math.exp(-(r * s - 1) * penaltyK);

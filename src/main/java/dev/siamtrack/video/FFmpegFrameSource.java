@@ -18,7 +18,8 @@ public final class FFmpegFrameSource implements FrameSource {
     private static final int MAX_CONSECUTIVE_ERRORS = 100;
 
     static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        // decoder errors on corrupt stretches are counted and reported as skipped frames instead
+        avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     }
 
     private final Path file;
