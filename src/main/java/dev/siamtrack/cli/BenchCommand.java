@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.bench.LatencyStats;
+import dev.siamtrack.bench.PreprocessBench;
+import dev.siamtrack.track.CropPreprocessor;
+import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.NativeCropPreprocessor;
+import dev.siamtrack.track.PixelSpec;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.track.SiameseTracker;
@@ -28,6 +33,8 @@ import picocli.CommandLine.Option;
             "(each frame: ours, then OpenCV's) and the ratio of their median tracker latencies is printed.",
             "End-to-end = decode + track, no display or output."})
 final class BenchCommand implements Callable<Integer> {
+
+    private static final int CROP_ITERATIONS = 2000;
 
     @Option(names = "--video", paramLabel = "FILE", description = "Video to run on (default: videos/demo.mp4).")
     Path video;
@@ -71,6 +78,8 @@ final class BenchCommand implements Callable<Integer> {
         LatencyStats endToEnd = new LatencyStats(frames);
         LatencyStats nano = new LatencyStats(frames);
         String nanoName = null;
+        String cropUsed;
+        double[][] cropTimes = new double[2][];
         int width;
         int height;
         try (FrameSource source = FrameSources.open(clip.toString());
@@ -79,8 +88,9 @@ final class BenchCommand implements Callable<Integer> {
             width = source.width();
             height = source.height();
             TrackCommand.checkInitBox(initBox, width, height);
-            System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s)%s%n", clip, width, height,
-                    tracker.model().card().name(), modelOptions.threads,
+            cropUsed = tracker.cropName();
+            System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), %s crop%s%n", clip, width,
+                    height, tracker.model().card().name(), modelOptions.threads, cropUsed,
                     reference == null ? "" : ", vs " + reference.name() + " with " + opencv_core.getNumThreads() + " OpenCV thread(s)");
             int n = 0;
             long t0 = System.nanoTime();
@@ -126,7 +136,19 @@ final class BenchCommand implements Callable<Integer> {
                 throw new UserException(clip + ": needs at least 2 frames to benchmark");
             }
         }
+        try (FrameSource source = FrameSources.open(clip.toString());
+             CropPreprocessor opencv = CropPreprocessors.create(PixelSpec.RAW_BGR, CropPreprocessors.Preference.OPENCV);
+             CropPreprocessor nativeCrop = NativeCropPreprocessor.isAvailable() ? new NativeCropPreprocessor(PixelSpec.RAW_BGR) : null) {
+            Mat first = source.next();
+            cropTimes[0] = PreprocessBench.timeMs(opencv, first, CROP_ITERATIONS);
+            cropTimes[1] = nativeCrop == null ? null : PreprocessBench.timeMs(nativeCrop, first, CROP_ITERATIONS);
+        }
         double e2eFps = 1000 / endToEnd.meanMs();
+        System.out.printf(Locale.ROOT, "crop 255x255 alone (%d calls): opencv %.3f / %.3f ms, native %s (median / p95); in use: %s%n",
+                CROP_ITERATIONS, PreprocessBench.quantile(cropTimes[0], 0.5), PreprocessBench.quantile(cropTimes[0], 0.95),
+                cropTimes[1] == null ? "not built (" + NativeCropPreprocessor.unavailableReason() + ")"
+                        : String.format(Locale.ROOT, "%.3f / %.3f ms", PreprocessBench.quantile(cropTimes[1], 0.5),
+                        PreprocessBench.quantile(cropTimes[1], 0.95)), cropUsed);
         System.out.printf(Locale.ROOT, "%-22s %10s %10s%n", "stage (ms per frame)", "median", "p95");
         row("decode", decode);
         row("crop/preprocess", crop);
@@ -154,6 +176,14 @@ final class BenchCommand implements Callable<Integer> {
         stage(stages, "backbone", backbone);
         stage(stages, "head", head);
         stage(stages, "post", post);
+        ObjectNode crops = ours.putObject("crop_implementations");
+        crops.put("in_use", cropUsed);
+        crops.putObject("opencv").put("ms_median", PreprocessBench.quantile(cropTimes[0], 0.5))
+                .put("ms_p95", PreprocessBench.quantile(cropTimes[0], 0.95));
+        if (cropTimes[1] != null) {
+            crops.putObject("native").put("ms_median", PreprocessBench.quantile(cropTimes[1], 0.5))
+                    .put("ms_p95", PreprocessBench.quantile(cropTimes[1], 0.95));
+        }
         if (nanoName != null) {
             row(nanoName, nano);
             double ratio = track.medianMs() / nano.medianMs();

@@ -4,6 +4,7 @@ import dev.siamtrack.model.Device;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
 import java.nio.file.Path;
@@ -34,6 +35,10 @@ final class ModelOptions {
     @Option(names = "--lost-frames", paramLabel = "N", defaultValue = "3",
             description = "Consecutive low-probability frames before the state is LOST (default: ${DEFAULT-VALUE}).")
     int lostFrames;
+
+    @Option(names = "--crop", paramLabel = "auto|native|opencv", defaultValue = "auto",
+            description = "Crop/resize/normalise implementation: the C kernel (native) or OpenCV; auto takes native when it is built (default: ${DEFAULT-VALUE}).")
+    String crop;
 
     @Option(names = "--verbose", description = "Show stack traces for errors.")
     boolean verbose;
@@ -66,7 +71,8 @@ final class ModelOptions {
 
     /** Loads the tracker, telling the user once if the device fell back to the CPU. */
     SiameseTracker createTracker() throws ModelException {
-        SiameseTracker tracker = SiameseTrackers.create(modelDir(), modelOptions(), params());
+        SiameseTracker tracker = SiameseTrackers.create(modelDir(), modelOptions(), params(),
+                CropPreprocessors.Preference.parse(crop));
         if (tracker.model().deviceNote() != null) {
             System.err.println("siamtrack: " + tracker.model().deviceNote());
         }

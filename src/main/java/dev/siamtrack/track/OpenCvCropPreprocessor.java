@@ -1,19 +1,17 @@
 package dev.siamtrack.track;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
-import static org.bytedeco.opencv.global.opencv_core.CV_64FC1;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_ISOLATED;
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_core.split;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.WARP_INVERSE_MAP;
-import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.FloatBuffer;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
@@ -21,69 +19,140 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * The crop step with OpenCV: one {@code warpAffine} (scale + shift, constant border = pad colour) does the
- * crop, the padding and the bilinear resize at once without an intermediate padded copy; {@code split} and
- * {@code convertTo} then write normalised planes straight into the destination buffer. Every Mat is created
- * on first use for a (buffer, size) pair and reused afterwards.
+ * {@link CropPreprocessor} on OpenCV: a frame ROI (plus {@code copyMakeBorder} when the crop sticks out of
+ * the frame), {@code resize} with INTER_LINEAR, {@code convertTo} float and {@code split} into three Mats
+ * that alias the destination buffer. After the first call for a given destination and size it allocates
+ * no native memory (the padding buffer grows only when a larger crop comes).
  */
 public final class OpenCvCropPreprocessor implements CropPreprocessor {
 
+    /** Destinations remembered; the tracker uses two (template and search). */
+    private static final int MAX_TARGETS = 4;
+
     private final PixelSpec spec;
-    private final Map<FloatBuffer, Target> targets = new IdentityHashMap<>();
-    private final Mat affine = new Mat(2, 3, CV_64FC1);
-    private final DoublePointer affineData = new DoublePointer(affine.data());
+    private final double[] alpha = new double[3];
+    private final double[] beta = new double[3];
+    private final Mat view = new Mat();
+    private final Mat paddedStore = new Mat();
+    private final Mat padded = new Mat();
     private final Scalar pad = new Scalar(0, 0, 0, 0);
+    private final Scalar fill = new Scalar(0);
+    /** Most recently created first; a plain array so that the lookup allocates no iterator. */
+    private final Target[] targets = new Target[MAX_TARGETS];
+
+    /** Per destination buffer and output size: the resized image, its float copy, and planes in dst. */
+    private static final class Target implements AutoCloseable {
+        final FloatBuffer dst;
+        final int size;
+        final Size dsize;
+        final Mat resized = new Mat();
+        final Mat floats = new Mat();
+        final Mat[] planes = new Mat[3];
+        final MatVector splitOrder = new MatVector(3);
+
+        Target(FloatBuffer dst, int size, PixelSpec spec) {
+            this.dst = dst;
+            this.size = size;
+            this.dsize = new Size(size, size);
+            resized.create(size, size, CV_8UC3);
+            floats.create(size, size, CV_32FC3);
+            // FloatPointer(FloatBuffer) misplaces the address when the buffer's position is not 0, hence the
+            // cleared duplicate; Mat(rows, cols, type, Pointer, step) takes the pointer position in bytes.
+            BytePointer base = new BytePointer(new FloatPointer(dst.duplicate().clear()));
+            long planeBytes = (long) size * size * Float.BYTES;
+            for (int k = 0; k < 3; k++) {
+                planes[k] = new Mat(size, size, CV_32F, new BytePointer(base).position(k * planeBytes),
+                        (long) size * Float.BYTES);
+                splitOrder.put(spec.sourceChannel(k), planes[k]);
+            }
+        }
+
+        @Override
+        public void close() {
+            splitOrder.close();
+            for (Mat p : planes) {
+                p.close();
+            }
+            floats.close();
+            resized.close();
+            dsize.close();
+        }
+    }
 
     public OpenCvCropPreprocessor(PixelSpec spec) {
         this.spec = spec;
-    }
-
-    /** Per destination buffer: the warped 8-bit crop, its three planes, and float Mats over the buffer. */
-    private static final class Target {
-        final int size;
-        final Size dsize;
-        final Mat patch;
-        final Mat[] bytePlanes = new Mat[3];
-        final MatVector planes;
-        final Mat[] floatPlanes = new Mat[3];
-
-        Target(FloatBuffer dst, int size) {
-            this.size = size;
-            this.dsize = new Size(size, size);
-            this.patch = new Mat(size, size, CV_8UC3);
-            FloatPointer base = new FloatPointer(dst);
-            for (int c = 0; c < 3; c++) {
-                bytePlanes[c] = new Mat(size, size, CV_8UC1);
-                floatPlanes[c] = new Mat(size, size, CV_32FC1, base.getPointer((long) c * size * size), (long) size * 4);
-            }
-            this.planes = new MatVector(bytePlanes);
+        for (int k = 0; k < 3; k++) {
+            alpha[k] = spec.alpha(k);
+            beta[k] = spec.beta(k);
         }
     }
 
     @Override
     public void crop(Mat bgr, double cx, double cy, double side, int size, double[] padBgr, FloatBuffer dst) {
-        if (dst.capacity() < 3 * size * size) {
-            throw new IllegalArgumentException("destination holds " + dst.capacity() + " floats, needs " + 3 * size * size);
+        CropGeometry.check(bgr, cx, cy, side, size, padBgr, dst);
+        int sz = CropGeometry.side(side);
+        int x0 = CropGeometry.origin(cx, sz);
+        int y0 = CropGeometry.origin(cy, sz);
+        int w = bgr.cols();
+        int h = bgr.rows();
+        int ix0 = Math.max(0, x0);
+        int iy0 = Math.max(0, y0);
+        int ix1 = Math.min(w, x0 + sz);
+        int iy1 = Math.min(h, y0 + sz);
+        Target target = target(dst, size);
+        if (ix0 >= ix1 || iy0 >= iy1) {
+            fillWithPadding(target, padBgr);
+            return;
         }
-        Target t = targets.get(dst);
-        if (t == null || t.size != size) {
-            t = new Target(dst, size);
-            targets.put(dst, t);
+        view.put(bgr);
+        view.adjustROI(-iy0, -(h - iy1), -ix0, -(w - ix1));
+        Mat source = view;
+        if (ix0 != x0 || iy0 != y0 || ix1 != x0 + sz || iy1 != y0 + sz) {
+            for (int c = 0; c < 3; c++) {
+                pad.put(c, padBgr[c]);
+            }
+            if (paddedStore.rows() < sz) {
+                paddedStore.create(sz, sz, CV_8UC3);
+            }
+            int spare = paddedStore.rows() - sz;
+            padded.put(paddedStore);
+            padded.adjustROI(0, -spare, 0, -spare);
+            // ISOLATED: the view is a ROI, and without it OpenCV borrows the border from the pixels around it.
+            copyMakeBorder(view, padded, iy0 - y0, y0 + sz - iy1, ix0 - x0, x0 + sz - ix1,
+                    BORDER_CONSTANT | BORDER_ISOLATED, pad);
+            source = padded;
         }
-        long sz = Math.round(side);
-        double c = (sz + 1) / 2.0;
-        double xmin = Math.floor(cx - c + 0.5);
-        double ymin = Math.floor(cy - c + 0.5);
-        double a = (double) sz / size;
-        affineData.put(0, a).put(1, 0).put(2, xmin + 0.5 * a - 0.5);
-        affineData.put(3, 0).put(4, a).put(5, ymin + 0.5 * a - 0.5);
-        pad.put(0, padBgr[0]).put(1, padBgr[1]).put(2, padBgr[2]);
-        warpAffine(bgr, t.patch, affine, t.dsize, INTER_LINEAR | WARP_INVERSE_MAP, BORDER_CONSTANT, pad);
-        split(t.patch, t.planes);
-        for (int plane = 0; plane < 3; plane++) {
-            int source = spec.channelOrderRgb() ? 2 - plane : plane;
-            t.bytePlanes[source].convertTo(t.floatPlanes[plane], CV_32FC1, spec.alpha(plane), spec.beta(plane));
+        resize(source, target.resized, target.dsize, 0, 0, INTER_LINEAR);
+        target.resized.convertTo(target.floats, CV_32F);
+        split(target.floats, target.splitOrder);
+        if (!spec.isIdentity()) {
+            for (int k = 0; k < 3; k++) {
+                target.planes[k].convertTo(target.planes[k], -1, alpha[k], beta[k]);
+            }
         }
+    }
+
+    /** The crop lies entirely outside the frame: every output value is the normalised (8-bit) padding. */
+    private void fillWithPadding(Target target, double[] padBgr) {
+        for (int k = 0; k < 3; k++) {
+            double raw = Math.max(0, Math.min(255, Math.rint(padBgr[spec.sourceChannel(k)])));
+            fill.put(0, (float) (raw * alpha[k] + beta[k]));
+            target.planes[k].put(fill);
+        }
+    }
+
+    private Target target(FloatBuffer dst, int size) {
+        for (Target t : targets) {
+            if (t != null && t.dst == dst && t.size == size) {
+                return t;
+            }
+        }
+        if (targets[MAX_TARGETS - 1] != null) {
+            targets[MAX_TARGETS - 1].close();
+        }
+        System.arraycopy(targets, 0, targets, 1, MAX_TARGETS - 1);
+        targets[0] = new Target(dst, size, spec);
+        return targets[0];
     }
 
     @Override
@@ -93,18 +162,16 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
 
     @Override
     public void close() {
-        for (Target t : targets.values()) {
-            t.patch.close();
-            t.planes.close();
-            for (Mat m : t.bytePlanes) {
-                m.close();
-            }
-            for (Mat m : t.floatPlanes) {
-                m.close();
+        for (int i = 0; i < MAX_TARGETS; i++) {
+            if (targets[i] != null) {
+                targets[i].close();
+                targets[i] = null;
             }
         }
-        targets.clear();
-        affine.close();
+        view.close();
+        padded.close();
+        paddedStore.close();
         pad.close();
+        fill.close();
     }
 }

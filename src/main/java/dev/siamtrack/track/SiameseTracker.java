@@ -17,8 +17,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * the best cell of the score map after a cosine window and a scale/aspect-ratio change penalty.
  *
  * <p>The reported score is the classifier's probability at the chosen cell (not the window-inflated value
- * used to choose it), so it falls when the target disappears; a run of low scores turns the state to LOST,
- * and while LOST the tracker keeps searching where the target was last seen without moving or resizing.
+ * used to choose it), so it falls when the target disappears; a run of low scores turns the state to LOST.
+ * A target lost at the frame border is waited for where it left; one lost mid-frame is still followed.
  */
 public final class SiameseTracker implements Tracker {
 
@@ -35,8 +35,6 @@ public final class SiameseTracker implements Tracker {
         public int lostFrames = 3;
         /** Scores below this are reported as UNCERTAIN; while LOST, a score at or above it re-acquires the target. */
         public double uncertainThreshold = Double.NaN;
-        /** While LOST the search region is this many times larger, to re-acquire a target that moved on. */
-        public double lostSearchScale = 1.5;
         /** Smallest box side in pixels. */
         public double minSize = 10;
 
@@ -50,7 +48,6 @@ public final class SiameseTracker implements Tracker {
             p.lostFrames = lostFrames;
             p.uncertainThreshold = uncertainThreshold;
             p.minSize = minSize;
-            p.lostSearchScale = lostSearchScale;
             return p;
         }
     }
@@ -90,6 +87,14 @@ public final class SiameseTracker implements Tracker {
     private boolean lost;
     private boolean initialised;
     private double searchSide;
+    private boolean lostAtBorder;
+
+    /** Whether the current box is within a tenth of its size of the frame border. */
+    private boolean atBorder() {
+        double margin = 0.1 * Math.max(w, h);
+        return cx - w / 2 < margin || cy - h / 2 < margin
+                || cx + w / 2 > frameWidth - margin || cy + h / 2 > frameHeight - margin;
+    }
 
     public SiameseTracker(SiameseModel model, CropPreprocessor preprocessor, Params params) {
         this.model = model;
@@ -130,6 +135,11 @@ public final class SiameseTracker implements Tracker {
 
     public SiameseModel model() {
         return model;
+    }
+
+    /** The crop implementation in use (native or opencv). */
+    public String cropName() {
+        return preprocessor.name();
     }
 
     /** Stage timings of the last update (overwritten by the next one). */
@@ -192,10 +202,9 @@ public final class SiameseTracker implements Tracker {
         }
         checkFrame(frame);
         long t0 = System.nanoTime();
-        double grow = lost ? params.lostSearchScale : 1;
         double sz = exemplarSide();
-        double scale = card.exemplarSize() / sz / grow;
-        searchSide = sz * grow * card.instanceSize() / card.exemplarSize();
+        double scale = card.exemplarSize() / sz;
+        searchSide = sz * card.instanceSize() / card.exemplarSize();
         preprocessor.crop(frame, cx, cy, searchSide, card.instanceSize(), padBgr, model.searchInput());
         long t1 = System.nanoTime();
         runModel(model::embedSearch);
@@ -217,8 +226,6 @@ public final class SiameseTracker implements Tracker {
         boolean sigmoid = model.scoreChannels() == 1;
         double targetSize = sizeWithContext(w * scale, h * scale);
         double targetRatio = w / h;
-        // while LOST the target may come back anywhere in the search region: no preference for the centre
-        double influence = lost ? 0 : windowInfluence;
         int best = 0;
         double bestPscore = Double.NEGATIVE_INFINITY;
         double bestPenalty = 0;
@@ -235,7 +242,7 @@ public final class SiameseTracker implements Tracker {
             double bw = boxes.get(k) + boxes.get(2 * cells + k);
             double bh = boxes.get(cells + k) + boxes.get(3 * cells + k);
             double penalty = penalty(bw, bh, targetSize, targetRatio, penaltyK);
-            double pscore = penalty * prob * (1 - influence) + window[k] * influence;
+            double pscore = penalty * prob * (1 - windowInfluence) + window[k] * windowInfluence;
             if (pscore > bestPscore) {
                 bestPscore = pscore;
                 best = k;
@@ -253,7 +260,10 @@ public final class SiameseTracker implements Tracker {
         double predH = (top + bottom) / scale;
 
         TrackState state = updateState(score);
-        if (state != TrackState.LOST) {
+        // A target lost at the frame border has most likely left the view: hold the box where it left and
+        // wait for it there. Lost mid-frame (blur, deformation, partial occlusion), following the best
+        // candidate recovers more often than stopping.
+        if (state != TrackState.LOST || !lostAtBorder) {
             double rate = bestPenalty * score * lr;
             cx = clamp(cx + predCx, 0, frameWidth);
             cy = clamp(cy + predCy, 0, frameHeight);
@@ -264,6 +274,9 @@ public final class SiameseTracker implements Tracker {
     }
 
     private TrackState updateState(double score) {
+        if (!lost) {
+            lostAtBorder = atBorder();
+        }
         if (lost) {
             if (score >= uncertainThreshold) {
                 lost = false;
