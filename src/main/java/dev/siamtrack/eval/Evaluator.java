@@ -99,9 +99,7 @@ public final class Evaluator {
             SequenceOutcome outcome = evaluate(seq, progress);
             synchronized (lock) {
                 outcomes.put(outcome.sequence(), outcome);
-                if (!finished) {
-                    writeSummaryQuietly();
-                }
+                writeSummaryQuietly();
             }
         } catch (Exception | LinkageError e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -3,13 +3,19 @@ package dev.siamtrack.eval;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** A one-line progress bar with frame rate and ETA, redrawn at most a few times per second on stderr. */
+/**
+ * A progress bar with frame rate and ETA on stderr: redrawn in place a few times per second on a terminal,
+ * one line every few seconds when stderr goes to a file.
+ */
 final class Progress {
 
-    private static final long REDRAW_NANOS = 250_000_000L;
+    private static final long TERMINAL_REDRAW_NANOS = 250_000_000L;
+    private static final long LOG_REDRAW_NANOS = 5_000_000_000L;
     private static final int BAR_WIDTH = 30;
 
     private final PrintStream out;
+    private final boolean terminal = System.console() != null;
+    private final long redrawNanos = terminal ? TERMINAL_REDRAW_NANOS : LOG_REDRAW_NANOS;
     private final long totalFrames;
     private final long start = System.nanoTime();
     private long doneFrames;
@@ -28,7 +34,7 @@ final class Progress {
     synchronized void advance(int frames) {
         doneFrames += frames;
         long now = System.nanoTime();
-        if (now - lastDraw >= REDRAW_NANOS) {
+        if (now - lastDraw >= redrawNanos) {
             lastDraw = now;
             draw(now);
         }
@@ -37,7 +43,9 @@ final class Progress {
     /** Draws the final state and ends the line. */
     synchronized void finish() {
         draw(System.nanoTime());
-        out.println();
+        if (terminal) {
+            out.println();
+        }
         out.flush();
     }
 
@@ -47,9 +55,14 @@ final class Progress {
         int filled = (int) Math.round(fraction * BAR_WIDTH);
         double rate = seconds > 0 ? doneFrames / seconds : 0;
         String eta = rate > 0 ? clock((totalFrames - doneFrames) / rate) : "--:--";
-        out.print(String.format(Locale.ROOT, "\reval %3.0f%% [%s%s] %d/%d frames %5.1f frames/s ETA %s %-20s",
+        String line = String.format(Locale.ROOT, "eval %3.0f%% [%s%s] %d/%d frames %5.1f frames/s ETA %s %-20s",
                 100 * fraction, "=".repeat(filled), " ".repeat(BAR_WIDTH - filled), doneFrames, totalFrames,
-                rate, eta, current));
+                rate, eta, current);
+        if (terminal) {
+            out.print("\r" + line);
+        } else {
+            out.println(line.stripTrailing());
+        }
         out.flush();
     }
 

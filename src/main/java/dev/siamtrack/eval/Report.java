@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.siamtrack.model.SiameseModel;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,7 @@ public final class Report {
         root.put("status", data.status().name().toLowerCase(Locale.ROOT));
         root.put("threads", data.threads());
         root.put("cpus", Runtime.getRuntime().availableProcessors());
+        root.put("load_average", loadAverage());
         root.put("opencv_threads", opencv_core.getNumThreads());
         root.put("siamtrack_onnx_threads", SiameseModel.Options.DEFAULT.threads());
         root.put("sequences", data.outcomes().size());
@@ -151,8 +153,9 @@ public final class Report {
                 Runtime.getRuntime().availableProcessors(),
                 data.threads() == 1 ? "" : " (timings share the CPU: trustworthy only with --threads 1)"));
         md.append(String.format(Locale.ROOT, "OpenCV's trackers use OpenCV's thread pool (%d thread(s));"
-                + " siamtrack runs ONNX Runtime on the CPU with %d thread(s).%n%n",
-                opencv_core.getNumThreads(), SiameseModel.Options.DEFAULT.threads()));
+                + " siamtrack runs ONNX Runtime on the CPU with %d thread(s). System load average when written:"
+                + " %.1f (timings are distorted when it exceeds the CPU count).%n%n",
+                opencv_core.getNumThreads(), SiameseModel.Options.DEFAULT.threads(), loadAverage()));
         switch (data.status()) {
             case RUNNING -> md.append("**Running**: this report covers the sequences finished so far.\n\n");
             case INTERRUPTED -> md.append("**Interrupted**: this report covers only the sequences that finished.\n\n");
@@ -197,6 +200,11 @@ public final class Report {
 
     private static double average(List<Metrics.Score> scores, ToDoubleFunction<Metrics.Score> f) {
         return scores.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** The 1-minute system load average, or -1 where the platform does not tell. */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** Readers (and an interrupted run) never see a half-written file. */
