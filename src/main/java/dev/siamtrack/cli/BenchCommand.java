@@ -1,0 +1,234 @@
+package dev.siamtrack.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.siamtrack.bench.LatencyStats;
+import dev.siamtrack.bench.PreprocessBench;
+import dev.siamtrack.track.CropPreprocessor;
+import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.NativeCropPreprocessor;
+import dev.siamtrack.track.PixelSpec;
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.model.ModelRegistry;
+import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.opencv.OpenCvTracker;
+import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.FrameSources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure speed on a real video: per-stage latency (decode, crop/preprocess, backbone, head,",
+            "post-process) with median and p95, tracker-only and end-to-end FPS.",
+            "With --reference-model, OpenCV's TrackerNano runs on the SAME decoded frames in the same run",
+            "(each frame: ours, then OpenCV's) and the ratio of their median tracker latencies is printed.",
+            "End-to-end = decode + track, no display or output."})
+final class BenchCommand implements Callable<Integer> {
+
+    private static final int CROP_ITERATIONS = 2000;
+
+    @Option(names = "--video", paramLabel = "FILE", description = "Video to run on (default: videos/demo.mp4).")
+    Path video;
+
+    @Option(names = "--init", paramLabel = "X,Y,W,H", description = "Target box on frame 0 (default: first line of the video's .txt ground truth).")
+    String init;
+
+    @Option(names = "--reference-model", paramLabel = "DIR",
+            description = "NanoTrack v1/v2 directory to run with OpenCV's TrackerNano for comparison.")
+    Path referenceModel;
+
+    @Option(names = "--opencv-threads", paramLabel = "N", defaultValue = "0",
+            description = "OpenCV's thread count for TrackerNano (0: OpenCV's default, all cores).")
+    int opencvThreads;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "300", description = "Frames to run (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    Path json;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Path clip = video != null ? video : ModelRegistry.home().resolve("videos/demo.mp4");
+        Box initBox = init != null ? TrackCommand.parseBox(init) : truthInit(clip);
+        if (frames < 2) {
+            throw new UserException("--frames must be at least 2");
+        }
+        if (opencvThreads > 0) {
+            opencv_core.setNumThreads(opencvThreads);
+        }
+        LatencyStats decode = new LatencyStats(frames);
+        LatencyStats crop = new LatencyStats(frames);
+        LatencyStats backbone = new LatencyStats(frames);
+        LatencyStats head = new LatencyStats(frames);
+        LatencyStats post = new LatencyStats(frames);
+        LatencyStats track = new LatencyStats(frames);
+        LatencyStats endToEnd = new LatencyStats(frames);
+        LatencyStats nano = new LatencyStats(frames);
+        String nanoName = null;
+        String cropUsed;
+        double[][] cropTimes = new double[2][];
+        int width;
+        int height;
+        try (FrameSource source = FrameSources.open(clip.toString());
+             SiameseTracker tracker = modelOptions.createTracker();
+             OpenCvTracker reference = referenceModel == null ? null : OpenCvTracker.nano(referenceModel)) {
+            width = source.width();
+            height = source.height();
+            TrackCommand.checkInitBox(initBox, width, height);
+            cropUsed = tracker.cropName();
+            System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), %s crop%s%n", clip, width,
+                    height, tracker.model().card().name(), modelOptions.threads, cropUsed,
+                    reference == null ? "" : ", vs " + reference.name() + " with " + opencv_core.getNumThreads() + " OpenCV thread(s)");
+            int n = 0;
+            long t0 = System.nanoTime();
+            Mat frame = source.next();
+            long t1 = System.nanoTime();
+            while (frame != null && n < frames) {
+                long decodeNs = t1 - t0;
+                long s0 = System.nanoTime();
+                if (n == 0) {
+                    tracker.init(frame, initBox);
+                } else {
+                    tracker.update(frame);
+                }
+                long s1 = System.nanoTime();
+                if (n > 0) {
+                    SiameseTracker.StageTimes st = tracker.stageTimes();
+                    decode.add(decodeNs);
+                    crop.add(st.crop);
+                    backbone.add(st.backbone);
+                    head.add(st.head);
+                    post.add(st.post);
+                    track.add(s1 - s0);
+                    endToEnd.add(decodeNs + s1 - s0);
+                }
+                if (reference != null) {
+                    long r0 = System.nanoTime();
+                    if (n == 0) {
+                        reference.init(frame, initBox);
+                    } else {
+                        reference.update(frame);
+                    }
+                    if (n > 0) {
+                        nano.add(System.nanoTime() - r0);
+                    }
+                    nanoName = reference.name();
+                }
+                n++;
+                t0 = System.nanoTime();
+                frame = n < frames ? source.next() : null;
+                t1 = System.nanoTime();
+            }
+            if (n < 2) {
+                throw new UserException(clip + ": needs at least 2 frames to benchmark");
+            }
+        }
+        try (FrameSource source = FrameSources.open(clip.toString());
+             CropPreprocessor opencv = CropPreprocessors.create(PixelSpec.RAW_BGR, CropPreprocessors.Preference.OPENCV);
+             CropPreprocessor nativeCrop = NativeCropPreprocessor.isAvailable() ? new NativeCropPreprocessor(PixelSpec.RAW_BGR) : null) {
+            Mat first = source.next();
+            cropTimes[0] = PreprocessBench.timeMs(opencv, first, CROP_ITERATIONS);
+            cropTimes[1] = nativeCrop == null ? null : PreprocessBench.timeMs(nativeCrop, first, CROP_ITERATIONS);
+        }
+        double e2eFps = 1000 / endToEnd.meanMs();
+        System.out.printf(Locale.ROOT, "crop 255x255 alone (%d calls): opencv %.3f / %.3f ms, native %s (median / p95); in use: %s%n",
+                CROP_ITERATIONS, PreprocessBench.quantile(cropTimes[0], 0.5), PreprocessBench.quantile(cropTimes[0], 0.95),
+                cropTimes[1] == null ? "not built (" + NativeCropPreprocessor.unavailableReason() + ")"
+                        : String.format(Locale.ROOT, "%.3f / %.3f ms", PreprocessBench.quantile(cropTimes[1], 0.5),
+                        PreprocessBench.quantile(cropTimes[1], 0.95)), cropUsed);
+        System.out.printf(Locale.ROOT, "%-22s %10s %10s%n", "stage (ms per frame)", "median", "p95");
+        row("decode", decode);
+        row("crop/preprocess", crop);
+        row("backbone (search)", backbone);
+        row("head", head);
+        row("post-process", post);
+        row("tracker (update)", track);
+        row("end-to-end", endToEnd);
+        System.out.printf(Locale.ROOT, "tracker-only FPS %.1f (from the median), end-to-end FPS %.1f (mean over %d frames)%n",
+                1000 / track.medianMs(), e2eFps, track.count());
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        ObjectNode ours = root.putObject("siamtrack");
+        ours.put("model", modelOptions.modelDir().toString());
+        ours.put("threads", modelOptions.threads);
+        ours.put("track_ms_median", track.medianMs());
+        ours.put("track_ms_p95", track.p95Ms());
+        ours.put("tracker_fps", 1000 / track.medianMs());
+        ours.put("e2e_fps", e2eFps);
+        ours.put("e2e_ms_median", endToEnd.medianMs());
+        ours.put("e2e_ms_p95", endToEnd.p95Ms());
+        ObjectNode stages = ours.putObject("stages");
+        stage(stages, "decode", decode);
+        stage(stages, "crop", crop);
+        stage(stages, "backbone", backbone);
+        stage(stages, "head", head);
+        stage(stages, "post", post);
+        ObjectNode crops = ours.putObject("crop_implementations");
+        crops.put("in_use", cropUsed);
+        crops.putObject("opencv").put("ms_median", PreprocessBench.quantile(cropTimes[0], 0.5))
+                .put("ms_p95", PreprocessBench.quantile(cropTimes[0], 0.95));
+        if (cropTimes[1] != null) {
+            crops.putObject("native").put("ms_median", PreprocessBench.quantile(cropTimes[1], 0.5))
+                    .put("ms_p95", PreprocessBench.quantile(cropTimes[1], 0.95));
+        }
+        if (nanoName != null) {
+            row(nanoName, nano);
+            double ratio = track.medianMs() / nano.medianMs();
+            System.out.printf(Locale.ROOT, "ratio siamtrack / %s tracker median latency: %.3f (%.2fx faster)%n",
+                    nanoName, ratio, 1 / ratio);
+            ObjectNode ref = root.putObject("opencv_nano");
+            ref.put("model", referenceModel.toString());
+            ref.put("threads", opencv_core.getNumThreads());
+            ref.put("track_ms_median", nano.medianMs());
+            ref.put("track_ms_p95", nano.p95Ms());
+            root.put("ratio_track_ms", ratio);
+        }
+        root.put("video", clip.toString());
+        root.put("frames", track.count());
+        root.put("width", width);
+        root.put("height", height);
+        root.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+        if (json != null) {
+            try {
+                Path parent = json.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                mapper.writeValue(json.toFile(), root);
+            } catch (IOException e) {
+                throw new UserException("--json " + json + ": not writable (" + e.getMessage() + ")");
+            }
+            System.err.println("bench: wrote " + json);
+        }
+        return SiamTrackCli.EXIT_OK;
+    }
+
+    private static void row(String name, LatencyStats s) {
+        System.out.printf(Locale.ROOT, "%-22s %10.3f %10.3f%n", name, s.medianMs(), s.p95Ms());
+    }
+
+    private static void stage(ObjectNode stages, String name, LatencyStats s) {
+        ObjectNode o = stages.putObject(name);
+        o.put("ms_median", s.medianMs());
+        o.put("ms_p95", s.p95Ms());
+    }
+
+    private static Box truthInit(Path clip) throws IOException {
+        Path truth = Path.of(clip.toString().replaceFirst("\\.[^.]+$", "") + ".txt");
+        if (!Files.isRegularFile(truth)) {
+            throw new UserException("no --init given and no ground truth " + truth + " next to the video");
+        }
+        return DemoCommand.readTruth(truth).get(0);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.model.ModelException;
+import dev.siamtrack.pipeline.FrameOutput;
+import dev.siamtrack.pipeline.FramePacket;
+import dev.siamtrack.pipeline.TrackingControl;
+import dev.siamtrack.pipeline.TrackingPipeline;
+import dev.siamtrack.render.TrackViewer;
+import dev.siamtrack.render.VideoRecorder;
+import dev.siamtrack.render.ViewerUnavailableException;
+import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.TrackResult;
+import dev.siamtrack.track.Tracker;
+import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.FrameSources;
+import dev.siamtrack.video.LiveSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@code track} with {@code --view}, {@code --realtime} or a live source (camera, stream URL): runs the
+ * threaded {@link TrackingPipeline} with the viewer, the result writer and the recorder as its outputs.
+ */
+final class LiveTracking {
+
+    private LiveTracking() {
+    }
+
+    /** Whether {@code track} should run through the pipeline rather than the plain file loop. */
+    static boolean wanted(String source, LiveOptions live) {
+        return live.view || live.realtime || live.screenshot != null || isLive(source);
+    }
+
+    private static boolean isLive(String source) {
+        Path path = Path.of(source);
+        return LiveSource.isLive(source) && !Files.isRegularFile(path) && !Files.isDirectory(path);
+    }
+
+    /**
+     * Runs the pipeline and prints its summary (with the glass-to-glass latency when viewing).
+     *
+     * @param initBox the target on the first frame, or {@code null} to select it in the viewer
+     */
+    static int run(String source, Box initBox, Path out, Path save, int maxFrames, boolean quiet,
+                   ModelOptions modelOptions, LiveOptions live) throws Exception {
+        if (initBox == null && !live.view) {
+            throw new UserException("--init is required (or use --view and select the target with the mouse)");
+        }
+        if (live.screenshot != null && !live.view) {
+            throw new UserException("--screenshot needs --view");
+        }
+        if (maxFrames < 0) {
+            throw new UserException("--max-frames must be 0 (all) or positive");
+        }
+        String noViewer = live.view ? TrackViewer.unavailableReason() : null;
+        if (noViewer != null) {
+            throw new UserException(noViewer);
+        }
+        Consumer<String> log = line -> System.err.println("siamtrack: " + line);
+        boolean liveSource = isLive(source);
+        TrackingControl control = new TrackingControl();
+        if (live.debugOverlay) {
+            control.toggleDebug();
+        }
+        List<FrameOutput> outputs = new ArrayList<>();
+        try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
+                     : FrameSources.open(source);
+             Tracker tracker = checkInitBoxThenLoadTracker(initBox, frames, modelOptions);
+             ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {
+            if (live.view) {
+                outputs.add(openViewer(source, frames, control, live, log));
+            }
+            if (writer != null) {
+                outputs.add(packet -> write(writer, packet));
+            }
+            if (save != null) {
+                outputs.add(new VideoRecorder(save, frames.fps(), liveSource, log));
+            }
+            TrackingPipeline pipeline = new TrackingPipeline(frames, tracker, control, outputs,
+                    new TrackingPipeline.Settings(liveSource || live.realtime, live.realtime && !liveSource,
+                            maxFrames, initBox), quiet ? line -> { } : log);
+            TrackingPipeline.Summary summary = StopOnSignal.run(control::quit, pipeline::run);
+            log.accept(summary.describe());
+            if (out != null) {
+                log.accept("results in " + out);
+            }
+            if (save != null) {
+                log.accept("video in " + save);
+            }
+            return SiamTrackCli.EXIT_OK;
+        }
+    }
+
+    private static TrackViewer openViewer(String source, FrameSource frames, TrackingControl control, LiveOptions live,
+                                          Consumer<String> log) {
+        try {
+            return TrackViewer.open("siamtrack: " + source, frames.width(), frames.height(), control,
+                    live.screenshot, live.screenshotFrame, log);
+        } catch (ViewerUnavailableException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /** Checks the init box against the opened source, then loads the model (the slow part) last. */
+    private static SiameseTracker checkInitBoxThenLoadTracker(Box b, FrameSource frames, ModelOptions modelOptions)
+            throws ModelException {
+        if (b != null && frames.width() > 0 && frames.height() > 0) {
+            TrackCommand.checkInitBox(b, frames.width(), frames.height());
+        }
+        return modelOptions.createTracker();
+    }
+
+    private static void write(ResultWriter writer, FramePacket packet) {
+        TrackResult r = packet.result();
+        if (r != null) {
+            writer.write(packet.index(), r.box(), r.score(), r.state(), packet.wallClockMillis());
+        }
+    }
+}

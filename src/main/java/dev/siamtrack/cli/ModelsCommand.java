@@ -1,0 +1,52 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.model.ModelException;
+import dev.siamtrack.model.ModelRegistry;
+import dev.siamtrack.model.SiameseModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = {"List the models found in models/ (or in the given folders) with their cards.",
+            "A folder may be a model directory itself or a folder of model directories."})
+final class ModelsCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR", arity = "0..*", description = "Extra folders to look in.")
+    List<Path> dirs = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        List<Path> candidates = new ArrayList<>(ModelRegistry.list(ModelRegistry.modelsDir()));
+        for (Path d : dirs) {
+            List<Path> inside = ModelRegistry.list(d);
+            candidates.addAll(inside.isEmpty() ? List.of(d) : inside);
+        }
+        Optional<Path> def = ModelRegistry.defaultModel();
+        if (candidates.isEmpty()) {
+            System.out.println("no models found in " + ModelRegistry.modelsDir().toAbsolutePath().normalize()
+                    + " (bring one with --model DIR, see README)");
+            return SiamTrackCli.EXIT_OK;
+        }
+        int bad = 0;
+        for (Path dir : candidates) {
+            boolean isDefault = def.isPresent() && def.get().equals(dir);
+            try (SiameseModel m = SiameseModel.load(dir, SiameseModel.Options.DEFAULT)) {
+                System.out.println((isDefault ? "* " : "  ") + dir);
+                System.out.println("    " + m.card().summary());
+                System.out.println("    features " + m.featureChannels() + " channels");
+                if (!m.card().provenance().isEmpty()) {
+                    System.out.println("    provenance " + m.card().provenance());
+                }
+            } catch (ModelException e) {
+                bad++;
+                System.out.println("  " + dir + "\n    cannot load: " + e.getMessage());
+            }
+        }
+        return bad == 0 ? SiamTrackCli.EXIT_OK : SiamTrackCli.EXIT_USAGE;
+    }
+}

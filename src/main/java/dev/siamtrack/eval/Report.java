@@ -1,0 +1,216 @@
+package dev.siamtrack.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.siamtrack.model.SiameseModel;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.bytedeco.opencv.global.opencv_core;
+
+/** Writes {@code summary.json} (machine-readable) and {@code summary.md} (for people) into the report folder. */
+public final class Report {
+
+    /** Describes the protocol in the report, so every figure says how it was obtained. */
+    static final List<String> PROTOCOL = List.of(
+            "One-pass evaluation (OPE): each tracker is initialised once on the first frame with the ground-truth box"
+                    + " and never re-initialised.",
+            "The first (init) frame counts in every figure with the init box as the prediction, as in pysot.",
+            "Success: fraction of frames with IoU > t (strict) for t = 0, 0.05, ..., 1; AUC = mean of the 21 values.",
+            "Precision: centre (x + (w-1)/2, y + (h-1)/2) error <= 20 px; normalised precision: centre error"
+                    + " divided by the ground-truth width/height <= 0.20.",
+            "AO: mean IoU with both boxes clipped to the image; SR0.5 / SR0.75: fraction of frames with that IoU"
+                    + " > 0.5 / 0.75 (GOT-10k definitions, applied to all frames).",
+            "Frames whose ground truth is absent (NaN, absence/occlusion/out-of-view flags) or of zero area count as"
+                    + " failures at every threshold (IoU -1, overlap 0 for AO), as in pysot.",
+            "Dataset figures are means over sequences.",
+            "Speed: tracker-only time per frame (init on frame 0, update afterwards), excluding decoding, pooled over"
+                    + " all frames; FPS (median) = 1000 / median ms. Timings are trustworthy only with --threads 1.");
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Report() {
+    }
+
+    /** One tracker's dataset figures: means over sequences, speed pooled over all frames. */
+    public record TrackerSummary(String label, Metrics.Score score, int sequences, double msMedian, double msP95,
+                                 double fpsMean) {
+
+        public double fpsMedian() {
+            return msMedian > 0 ? 1000 / msMedian : Double.NaN;
+        }
+    }
+
+    /** Dataset figures of one tracker; null when no sequence has finished. */
+    public static TrackerSummary summarise(String label, List<SequenceOutcome> outcomes) {
+        List<Metrics.Score> scores = new ArrayList<>();
+        List<double[]> times = new ArrayList<>();
+        for (SequenceOutcome o : outcomes) {
+            scores.add(o.scores().get(label));
+            times.add(o.trackMs().get(label));
+        }
+        if (scores.isEmpty()) {
+            return null;
+        }
+        double[] allMs = times.stream().flatMapToDouble(Arrays::stream).toArray();
+        double totalMs = Arrays.stream(allMs).sum();
+        Metrics.Score mean = new Metrics.Score(
+                scores.stream().mapToInt(Metrics.Score::frames).sum(),
+                average(scores, Metrics.Score::auc), average(scores, Metrics.Score::precision20),
+                average(scores, Metrics.Score::normPrecision20), average(scores, Metrics.Score::ao),
+                average(scores, Metrics.Score::sr50), average(scores, Metrics.Score::sr75),
+                Metrics.meanCurve(scores.stream().map(Metrics.Score::success).toList()),
+                Metrics.meanCurve(scores.stream().map(Metrics.Score::precision).toList()),
+                Metrics.meanCurve(scores.stream().map(Metrics.Score::normPrecision).toList()));
+        return new TrackerSummary(label, mean, scores.size(), Metrics.quantile(allMs, 0.5),
+                Metrics.quantile(allMs, 0.95), totalMs > 0 ? allMs.length * 1000 / totalMs : Double.NaN);
+    }
+
+    public static void write(Path dir, ReportData data) throws IOException {
+        Files.createDirectories(dir);
+        List<TrackerSummary> summaries = new ArrayList<>();
+        for (String label : data.trackers()) {
+            TrackerSummary s = summarise(label, data.outcomes());
+            if (s != null) {
+                summaries.add(s);
+            }
+        }
+        writeAtomically(dir.resolve("summary.json"), JSON.writeValueAsString(json(data, summaries)) + "\n");
+        writeAtomically(dir.resolve("summary.md"), markdown(data, summaries));
+    }
+
+    private static Map<String, Object> json(ReportData data, List<TrackerSummary> summaries) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("dataset", data.dataset());
+        root.put("dataset_dir", data.datasetDir());
+        root.put("status", data.status().name().toLowerCase(Locale.ROOT));
+        root.put("threads", data.threads());
+        root.put("cpus", Runtime.getRuntime().availableProcessors());
+        root.put("load_average", loadAverage());
+        root.put("opencv_threads", opencv_core.getNumThreads());
+        root.put("siamtrack_onnx_threads", SiameseModel.Options.DEFAULT.threads());
+        root.put("sequences", data.outcomes().size());
+        Map<String, Object> trackers = new LinkedHashMap<>();
+        for (TrackerSummary s : summaries) {
+            Map<String, Object> t = figures(s.score(), s.msMedian(), s.msP95());
+            t.put("fps_mean", s.fpsMean());
+            t.put("sequences", s.sequences());
+            t.put("success_curve", s.score().success());
+            t.put("precision_curve", s.score().precision());
+            t.put("norm_precision_curve", s.score().normPrecision());
+            Map<String, Object> perSequence = new LinkedHashMap<>();
+            for (SequenceOutcome o : data.outcomes()) {
+                double[] ms = o.trackMs().get(s.label());
+                perSequence.put(o.sequence(), figures(o.scores().get(s.label()),
+                        Metrics.quantile(ms, 0.5), Metrics.quantile(ms, 0.95)));
+            }
+            t.put("per_sequence", perSequence);
+            trackers.put(s.label(), t);
+        }
+        root.put("trackers", trackers);
+        List<Map<String, String>> skipped = new ArrayList<>();
+        for (Datasets.Skipped s : data.skipped()) {
+            skipped.add(Map.of("sequence", s.name(), "reason", s.reason()));
+        }
+        root.put("skipped", skipped);
+        root.put("warnings", data.warnings());
+        root.put("protocol", PROTOCOL);
+        return root;
+    }
+
+    private static Map<String, Object> figures(Metrics.Score score, double msMedian, double msP95) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("auc", score.auc());
+        f.put("precision20", score.precision20());
+        f.put("norm_precision20", score.normPrecision20());
+        f.put("ao", score.ao());
+        f.put("sr50", score.sr50());
+        f.put("sr75", score.sr75());
+        f.put("fps_median", msMedian > 0 ? 1000 / msMedian : null);
+        f.put("ms_median", msMedian);
+        f.put("ms_p95", msP95);
+        f.put("frames", score.frames());
+        return f;
+    }
+
+    private static String markdown(ReportData data, List<TrackerSummary> summaries) {
+        StringBuilder md = new StringBuilder();
+        int frames = data.outcomes().stream().mapToInt(SequenceOutcome::frames).sum();
+        md.append("# Evaluation on ").append(data.dataset()).append("\n\n");
+        md.append(String.format(Locale.ROOT, "One-pass evaluation of %d sequence(s), %d frames, from `%s`;"
+                        + " %d sequence thread(s) on %d CPU(s)%s.%n%n",
+                data.outcomes().size(), frames, data.datasetDir(), data.threads(),
+                Runtime.getRuntime().availableProcessors(),
+                data.threads() == 1 ? "" : " (timings share the CPU: trustworthy only with --threads 1)"));
+        md.append(String.format(Locale.ROOT, "OpenCV's trackers use OpenCV's thread pool (%d thread(s));"
+                + " siamtrack runs ONNX Runtime on the CPU with %d thread(s). System load average when written:"
+                + " %.1f (timings are distorted when it exceeds the CPU count).%n%n",
+                opencv_core.getNumThreads(), SiameseModel.Options.DEFAULT.threads(), loadAverage()));
+        switch (data.status()) {
+            case RUNNING -> md.append("**Running**: this report covers the sequences finished so far.\n\n");
+            case INTERRUPTED -> md.append("**Interrupted**: this report covers only the sequences that finished.\n\n");
+            case COMPLETE -> { }
+        }
+        md.append("| tracker | AUC | P@20 | NP@0.2 | AO | SR0.5 | SR0.75 | FPS (median) | ms median | ms p95 | frames |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (TrackerSummary s : summaries) {
+            Metrics.Score sc = s.score();
+            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f | %.2f | %.2f | %d |%n",
+                    s.label(), sc.auc(), sc.precision20(), sc.normPrecision20(), sc.ao(), sc.sr50(), sc.sr75(),
+                    s.fpsMedian(), s.msMedian(), s.msP95(), sc.frames()));
+        }
+        if (!data.outcomes().isEmpty()) {
+            md.append("\n## Per sequence: AUC / P@20 (ms median)\n\n| sequence | frames |");
+            summaries.forEach(s -> md.append(' ').append(s.label()).append(" |"));
+            md.append("\n|---|---:|");
+            summaries.forEach(s -> md.append("---:|"));
+            md.append('\n');
+            for (SequenceOutcome o : data.outcomes()) {
+                md.append("| ").append(o.sequence()).append(" | ").append(o.frames()).append(" |");
+                for (TrackerSummary s : summaries) {
+                    Metrics.Score sc = o.scores().get(s.label());
+                    md.append(String.format(Locale.ROOT, " %.3f / %.3f (%.1f) |", sc.auc(), sc.precision20(),
+                            Metrics.quantile(o.trackMs().get(s.label()), 0.5)));
+                }
+                md.append('\n');
+            }
+        }
+        md.append("\n## Protocol\n\n");
+        PROTOCOL.forEach(p -> md.append("- ").append(p).append('\n'));
+        if (!data.skipped().isEmpty()) {
+            md.append("\n## Skipped\n\n");
+            data.skipped().forEach(s -> md.append("- ").append(s.name()).append(": ").append(s.reason()).append('\n'));
+        }
+        if (!data.warnings().isEmpty()) {
+            md.append("\n## Warnings\n\n");
+            data.warnings().forEach(w -> md.append("- ").append(w).append('\n'));
+        }
+        return md.toString();
+    }
+
+    private static double average(List<Metrics.Score> scores, ToDoubleFunction<Metrics.Score> f) {
+        return scores.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** The 1-minute system load average, or -1 where the platform does not tell. */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** Readers (and an interrupted run) never see a half-written file. */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

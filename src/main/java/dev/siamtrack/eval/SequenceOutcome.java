@@ -1,0 +1,13 @@
+package dev.siamtrack.eval;
+
+import java.util.Map;
+
+/**
+ * Everything measured on one sequence, per tracker label.
+ *
+ * @param scores  accuracy per tracker label
+ * @param trackMs tracker-only milliseconds per frame (init on frame 0, then update) per tracker label
+ */
+public record SequenceOutcome(String sequence, int frames, Map<String, Metrics.Score> scores,
+                              Map<String, double[]> trackMs) {
+}

@@ -1,0 +1,98 @@
+package dev.siamtrack.io;
+
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.track.TrackState;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Per-frame tracking results as CSV ({@code frame,x,y,w,h,score,state}) or JSON lines, chosen by the file
+ * extension. Every line is flushed as it is written so an interrupted run loses nothing already tracked.
+ * With wall-clock timestamps (live sources) a {@code time_ms} column / field is added.
+ */
+public final class ResultWriter implements AutoCloseable {
+
+    public enum Format { CSV, JSONL }
+
+    private final Path file;
+    private final Format format;
+    private final boolean timestamps;
+    private final BufferedWriter out;
+
+    private ResultWriter(Path file, Format format, boolean timestamps, BufferedWriter out) {
+        this.file = file;
+        this.format = format;
+        this.timestamps = timestamps;
+        this.out = out;
+    }
+
+    /** Opens (truncates) {@code file}; the format follows its extension, .csv or .jsonl. */
+    public static ResultWriter open(Path file, boolean timestamps) throws IOException {
+        Format format = formatOf(file);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        ResultWriter w = new ResultWriter(file, format, timestamps, out);
+        if (format == Format.CSV) {
+            w.line("frame,x,y,w,h,score,state" + (timestamps ? ",time_ms" : ""));
+        }
+        return w;
+    }
+
+    /** CSV or JSONL from the file name; anything else is a usage error. */
+    public static Format formatOf(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return Format.CSV;
+        }
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+            return Format.JSONL;
+        }
+        throw new IllegalArgumentException(file + ": output must end in .csv or .jsonl");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Writes one frame; {@code timeMillis} is used only when the writer was opened with timestamps. */
+    public void write(int frame, Box box, double score, TrackState state, long timeMillis) {
+        String text;
+        if (format == Format.CSV) {
+            text = String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f,%.2f,%.4f,%s", frame, box.x(), box.y(), box.w(),
+                    box.h(), score, state) + (timestamps ? "," + timeMillis : "");
+        } else {
+            text = String.format(Locale.ROOT,
+                    "{\"frame\":%d,\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"score\":%.4f,\"state\":\"%s\"",
+                    frame, box.x(), box.y(), box.w(), box.h(), score, state)
+                    + (timestamps ? ",\"time_ms\":" + timeMillis : "") + "}";
+        }
+        line(text);
+    }
+
+    private void line(String text) {
+        try {
+            out.write(text);
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": write failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // every line was flushed when written
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.siamtrack.pipeline;
+
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.track.DebugInfo;
+import dev.siamtrack.track.TrackResult;
+import java.nio.ByteBuffer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * One frame travelling capture -> tracking -> output. Packets come from a small fixed pool and are refilled in
+ * place, so steady-state streaming allocates no frame memory.
+ */
+public final class FramePacket {
+
+    private final Mat frame = new Mat();
+    private ByteBuffer pixels;
+    private long pixelsAddress;
+    private int index;
+    private long captureNanos;
+    private long wallClockMillis;
+    private TrackResult result;
+    private long trackNanos;
+    private Box searchRegion;
+    private Box scoreRegion;
+    private float[] scoreMap = new float[0];
+    private int mapWidth;
+    private int mapHeight;
+
+    /** Copies {@code source} into this packet's own frame and clears the previous frame's results. */
+    void fill(Mat source, int frameIndex, long captureNanoTime, long wallClock) {
+        source.copyTo(frame);
+        index = frameIndex;
+        captureNanos = captureNanoTime;
+        wallClockMillis = wallClock;
+        result = null;
+        trackNanos = 0;
+        searchRegion = null;
+        mapWidth = 0;
+        mapHeight = 0;
+    }
+
+    void setResult(TrackResult trackResult, long trackingNanos) {
+        result = trackResult;
+        trackNanos = trackingNanos;
+    }
+
+    /** Copies the tracker's debug view (its arrays may be reused by the tracker on the next frame). */
+    void setDebug(DebugInfo info) {
+        searchRegion = info.searchRegion();
+        scoreRegion = info.scoreRegion();
+        float[] map = info.scoreMap();
+        if (map == null || scoreRegion == null) {
+            mapWidth = 0;
+            mapHeight = 0;
+            return;
+        }
+        if (scoreMap.length < map.length) {
+            scoreMap = new float[map.length];
+        }
+        System.arraycopy(map, 0, scoreMap, 0, map.length);
+        mapWidth = info.mapWidth();
+        mapHeight = info.mapHeight();
+    }
+
+    /** The BGR frame; owned by the packet, valid until the packet returns to its pool. */
+    public Mat frame() {
+        return frame;
+    }
+
+    /** The frame's bytes (BGR, rows packed) as a direct buffer over the Mat's memory, rebuilt only on resize. */
+    public ByteBuffer pixels() {
+        long address = frame.data().address();
+        if (pixels == null || address != pixelsAddress) {
+            pixels = frame.data().capacity((long) frame.rows() * frame.step()).asByteBuffer();
+            pixelsAddress = address;
+        }
+        pixels.rewind();
+        return pixels;
+    }
+
+    public int width() {
+        return frame.cols();
+    }
+
+    public int height() {
+        return frame.rows();
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public long captureNanos() {
+        return captureNanos;
+    }
+
+    public long wallClockMillis() {
+        return wallClockMillis;
+    }
+
+    /** The tracker's answer, or {@code null} while no target is selected. */
+    public TrackResult result() {
+        return result;
+    }
+
+    public long trackNanos() {
+        return trackNanos;
+    }
+
+    /** The tracker's search region on this frame, or {@code null} (debug overlay off or not provided). */
+    public Box searchRegion() {
+        return searchRegion;
+    }
+
+    /** Where the score map lies in the frame, or {@code null}. */
+    public Box scoreRegion() {
+        return scoreRegion;
+    }
+
+    /** Score map values (row-major, first {@code mapWidth() * mapHeight()} entries). */
+    public float[] scoreMap() {
+        return scoreMap;
+    }
+
+    public int mapWidth() {
+        return mapWidth;
+    }
+
+    public int mapHeight() {
+        return mapHeight;
+    }
+}

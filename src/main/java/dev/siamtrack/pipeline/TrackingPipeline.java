@@ -1,0 +1,283 @@
+package dev.siamtrack.pipeline;
+
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.track.DebugInfo;
+import dev.siamtrack.track.DebugInfoProvider;
+import dev.siamtrack.track.TrackResult;
+import dev.siamtrack.track.TrackState;
+import dev.siamtrack.track.Tracker;
+import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.LiveSource;
+import dev.siamtrack.video.SourceException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Capture, tracking and output (view / record / write) on three threads joined by bounded hand-offs over a
+ * fixed pool of {@link FramePacket}s. With {@code latestFrameOnly} (live sources, {@code --realtime}) the
+ * tracker always gets the newest captured frame and the frames it had no time for are counted as dropped;
+ * otherwise every frame is processed and capture waits for the slower stages.
+ */
+public final class TrackingPipeline {
+
+    /**
+     * How the pipeline runs.
+     *
+     * @param latestFrameOnly track the newest frame, drop the ones the tracker had no time for
+     * @param paceToFps       read a file no faster than its declared frame rate ({@code --realtime})
+     * @param maxFrames       stop after this many processed frames; 0 for no limit
+     * @param initBox         target on the first frame, or {@code null} to wait for a selection
+     */
+    public record Settings(boolean latestFrameOnly, boolean paceToFps, int maxFrames, Box initBox) {
+    }
+
+    /** What a run did; latencies are capture -> presented (the viewer) or capture -> all outputs done. */
+    public record Summary(long captured, long processed, long dropped, int reconnects, double latencyMedianMs,
+                          double latencyP95Ms, double trackMedianMs, double seconds, boolean presented) {
+
+        public double fps() {
+            return seconds > 0 ? processed / seconds : 0;
+        }
+
+        public String describe() {
+            return String.format(Locale.ROOT,
+                    "%d frames processed in %.1f s (%.1f FPS), %d captured, %d dropped, %d reconnects; "
+                            + "%s latency median %.1f ms, p95 %.1f ms; tracker median %.2f ms",
+                    processed, seconds, fps(), captured, dropped, reconnects,
+                    presented ? "glass-to-glass (capture -> on screen)" : "end-to-end (capture -> output)",
+                    latencyMedianMs, latencyP95Ms, trackMedianMs);
+        }
+    }
+
+    private static final int POOL_SIZE = 6;
+    private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
+
+    private final FrameSource source;
+    private final Tracker tracker;
+    private final TrackingControl control;
+    private final List<FrameOutput> outputs;
+    private final Settings settings;
+    private final Consumer<String> log;
+
+    private final ArrayBlockingQueue<FramePacket> pool = new ArrayBlockingQueue<>(POOL_SIZE);
+    private final FrameHandoff captured;
+    private final FrameHandoff tracked = new FrameHandoff(POOL_SIZE, false);
+    private final LatencyStats latency = new LatencyStats(4096);
+    private final LatencyStats trackTime = new LatencyStats(4096);
+    private final AtomicLong capturedCount = new AtomicLong();
+    private final AtomicLong droppedCount = new AtomicLong();
+    private final AtomicLong processedCount = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private volatile boolean running = true;
+
+    public TrackingPipeline(FrameSource source, Tracker tracker, TrackingControl control, List<FrameOutput> outputs,
+                            Settings settings, Consumer<String> log) {
+        this.source = source;
+        this.tracker = tracker;
+        this.control = control;
+        this.outputs = List.copyOf(outputs);
+        this.settings = settings;
+        this.log = log;
+        this.captured = new FrameHandoff(POOL_SIZE, settings.latestFrameOnly());
+        for (int i = 0; i < POOL_SIZE; i++) {
+            pool.add(new FramePacket());
+        }
+        if (settings.initBox() != null) {
+            control.requestInit(settings.initBox());
+        }
+        control.onQuit(this::stop);
+    }
+
+    /**
+     * Runs until the source ends, {@code maxFrames} were processed or quit was requested. The output stage
+     * runs on the calling thread. The source is not closed.
+     *
+     * @throws Exception the first failure of any stage (a source error, a tracker or output failure)
+     */
+    public Summary run() throws Exception {
+        long start = System.nanoTime();
+        Thread capture = new Thread(this::captureLoop, "siamtrack-capture");
+        Thread tracking = new Thread(this::trackingLoop, "siamtrack-tracking");
+        capture.setDaemon(true);
+        tracking.setDaemon(true);
+        capture.start();
+        tracking.start();
+        try {
+            outputLoop();
+        } catch (Exception e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            stop();
+            for (FrameOutput output : outputs) {
+                closeQuietly(output);
+            }
+        }
+        tracking.join(10_000);
+        capture.join(10_000);
+        Exception e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+        return summary((System.nanoTime() - start) / 1e9);
+    }
+
+    private Summary summary(double seconds) {
+        int reconnects = source instanceof LiveSource live ? live.reconnects() : 0;
+        boolean presented = outputs.stream().anyMatch(FrameOutput::presents);
+        return new Summary(capturedCount.get(), processedCount.get(), droppedCount.get(), reconnects,
+                latency.medianMillis(), latency.p95Millis(), trackTime.medianMillis(), seconds, presented);
+    }
+
+    private void stop() {
+        running = false;
+        if (source instanceof LiveSource live) {
+            live.stop();
+        }
+    }
+
+    private void captureLoop() {
+        long paceStart = System.nanoTime();
+        double fps = source.fps();
+        try {
+            while (running && !control.quitRequested()) {
+                Mat frame = source.next();
+                if (frame == null) {
+                    break;
+                }
+                long now = System.nanoTime();
+                long wallClock = System.currentTimeMillis();
+                capturedCount.incrementAndGet();
+                FramePacket packet = acquire();
+                if (packet == null) {
+                    continue;
+                }
+                packet.fill(frame, source.frameIndex(), now, wallClock);
+                FramePacket displaced = captured.put(packet);
+                if (displaced != null) {
+                    droppedCount.incrementAndGet();
+                    pool.offer(displaced);
+                }
+                if (settings.paceToFps() && fps > 0) {
+                    long due = paceStart + (long) ((source.frameIndex() + 1) * 1e9 / fps);
+                    TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
+                }
+            }
+        } catch (SourceException e) {
+            failure.compareAndSet(null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            captured.finish();
+        }
+    }
+
+    /**
+     * A free packet. In latest-only mode it never waits: with the pool exhausted it reuses the frame still
+     * waiting for the tracker (counted as dropped), or drops the new frame ({@code null}) when none waits.
+     */
+    private FramePacket acquire() throws InterruptedException {
+        if (settings.latestFrameOnly()) {
+            FramePacket packet = pool.poll();
+            if (packet == null) {
+                packet = captured.poll();
+                droppedCount.incrementAndGet();
+            }
+            return packet;
+        }
+        while (running) {
+            FramePacket packet = pool.poll(100, TimeUnit.MILLISECONDS);
+            if (packet != null) {
+                return packet;
+            }
+        }
+        return null;
+    }
+
+    private void trackingLoop() {
+        boolean tracking = false;
+        try {
+            // Waiting for the turn before taking a frame: after a pause or step the newest frame is tracked.
+            while (running && control.awaitTurn()) {
+                FramePacket packet = captured.take();
+                if (packet == null) {
+                    break;
+                }
+                Box init = control.takeInit();
+                long t0 = System.nanoTime();
+                if (init != null) {
+                    tracker.init(packet.frame(), init);
+                    tracking = true;
+                    packet.setResult(new TrackResult(init, 1, TrackState.TRACKING), System.nanoTime() - t0);
+                } else if (tracking) {
+                    TrackResult result = tracker.update(packet.frame());
+                    long dt = System.nanoTime() - t0;
+                    trackTime.add(dt);
+                    packet.setResult(result, dt);
+                }
+                if (tracking && control.debug() && tracker instanceof DebugInfoProvider provider) {
+                    DebugInfo info = provider.debugInfo();
+                    if (info != null) {
+                        packet.setDebug(info);
+                    }
+                }
+                tracked.put(packet);
+                if (processedCount.incrementAndGet() == settings.maxFrames()) {
+                    stop();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            stop();
+        } finally {
+            tracked.finish();
+        }
+    }
+
+    private void outputLoop() throws Exception {
+        long nextProgress = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
+        FramePacket packet;
+        while ((packet = tracked.take()) != null) {
+            try {
+                boolean measured = false;
+                for (FrameOutput output : outputs) {
+                    output.accept(packet);
+                    if (output.presents()) {
+                        latency.add(System.nanoTime() - packet.captureNanos());
+                        measured = true;
+                    }
+                }
+                if (!measured) {
+                    latency.add(System.nanoTime() - packet.captureNanos());
+                }
+            } finally {
+                pool.offer(packet);
+            }
+            if (System.nanoTime() > nextProgress) {
+                nextProgress += PROGRESS_INTERVAL_NANOS;
+                log.accept(String.format(Locale.ROOT, "frame %d: %d processed, %d dropped, latency median %.1f ms",
+                        packet.index(), processedCount.get(), droppedCount.get(), latency.medianMillis()));
+            }
+            if (control.quitRequested()) {
+                stop();
+            }
+        }
+    }
+
+    private void closeQuietly(FrameOutput output) {
+        try {
+            output.close();
+        } catch (Exception e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.siamtrack.render;
+
+import dev.siamtrack.track.TrackState;
+
+/** One colour per tracker state for the GL viewer (RGB, 0..255), the same as {@link FrameAnnotator}'s. */
+final class StateColors {
+
+    private static final int[] TRACKING = {60, 220, 60};
+    private static final int[] UNCERTAIN = {255, 200, 0};
+    private static final int[] LOST = {230, 60, 60};
+
+    private StateColors() {
+    }
+
+    /** The state's colour; the array is shared, do not modify it. */
+    static int[] rgb(TrackState state) {
+        return switch (state) {
+            case TRACKING -> TRACKING;
+            case UNCERTAIN -> UNCERTAIN;
+            case LOST -> LOST;
+        };
+    }
+
+    /** The heat-map colour for a score in [0, 1]: blue -> cyan -> green -> yellow -> red. */
+    static void heat(float score, byte[] rgba, int offset) {
+        float s = Math.max(0, Math.min(1, score));
+        float r = Math.max(0, Math.min(1, 4 * s - 2));
+        float g = s < 0.25f ? 4 * s : s > 0.75f ? 4 - 4 * s : 1;
+        float b = Math.max(0, Math.min(1, 2 - 4 * s));
+        rgba[offset] = (byte) (255 * r);
+        rgba[offset + 1] = (byte) (255 * g);
+        rgba[offset + 2] = (byte) (255 * b);
+        rgba[offset + 3] = (byte) (90 + 120 * s);
+    }
+}

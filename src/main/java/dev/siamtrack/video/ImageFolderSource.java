@@ -1,0 +1,119 @@
+package dev.siamtrack.video;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Numbered images in a folder ({@code 0001.jpg, 0002.jpg, ...}), or in its {@code img/} sub-folder (OTB
+ * layout). Files are ordered by the number in their name; images that cannot be read are skipped and counted.
+ */
+public final class ImageFolderSource implements FrameSource {
+
+    private static final Pattern NUMBER = Pattern.compile("(\\d+)(?!.*\\d)");
+    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp");
+
+    private final Path folder;
+    private final List<Path> files;
+    private final int width;
+    private final int height;
+    private int next;
+    private int skipped;
+    private final Mat current = new Mat();
+
+    public ImageFolderSource(Path dir) throws SourceException {
+        Path img = dir.resolve("img");
+        this.folder = Files.isDirectory(img) ? img : dir;
+        this.files = listImages(folder);
+        if (files.isEmpty()) {
+            throw new SourceException(dir + ": no images (.jpg, .png, ...) found");
+        }
+        Mat first = imread(files.get(0).toString(), IMREAD_COLOR);
+        if (first.empty()) {
+            throw new SourceException(files.get(0) + ": not a readable image");
+        }
+        this.width = first.cols();
+        this.height = first.rows();
+        first.close();
+    }
+
+    /** The numbered images of a folder in frame order. */
+    public static List<Path> listImages(Path folder) throws SourceException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(p -> {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return EXTENSIONS.stream().anyMatch(n::endsWith);
+            }).sorted(Comparator.comparingLong(ImageFolderSource::number).thenComparing(Path::toString)).toList();
+        } catch (IOException e) {
+            throw new SourceException(folder + ": cannot list images (" + e.getMessage() + ")");
+        }
+    }
+
+    private static long number(Path p) {
+        Matcher m = NUMBER.matcher(p.getFileName().toString());
+        return m.find() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
+    }
+
+    @Override
+    public Mat next() {
+        while (next < files.size()) {
+            Path file = files.get(next++);
+            imread(file.toString(), current, IMREAD_COLOR);
+            if (!current.empty()) {
+                return current;
+            }
+            skipped++;
+        }
+        return null;
+    }
+
+    @Override
+    public int frameIndex() {
+        return next - 1;
+    }
+
+    @Override
+    public int width() {
+        return width;
+    }
+
+    @Override
+    public int height() {
+        return height;
+    }
+
+    @Override
+    public double fps() {
+        return 0;
+    }
+
+    @Override
+    public int frameCount() {
+        return files.size();
+    }
+
+    @Override
+    public int skippedFrames() {
+        return skipped;
+    }
+
+    @Override
+    public String description() {
+        return folder.toString();
+    }
+
+    @Override
+    public void close() {
+        current.close();
+    }
+}

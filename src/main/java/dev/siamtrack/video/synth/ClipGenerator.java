@@ -1,0 +1,462 @@
+package dev.siamtrack.video.synth;
+
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.video.synth.ClipEvents.FrameRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Renders a synthetic tracking clip with known ground truth: a patterned ellipse (the target) moving
+ * along a smooth path over a textured, slowly panning background, growing to 1.8x its size and back,
+ * passed closely by a look-alike, fully hidden for a few frames by a board sliding over it and,
+ * optionally, leaving the frame for a while. Everything is a pure function of the {@link ClipConfig},
+ * so a seed always gives the same frames.
+ *
+ * <p>Geometry: pixel (px, py) covers [px, px+1) x [py, py+1); a shape covers the pixel when it
+ * contains the pixel centre. The target is the ellipse with centre (cx, cy) and semi-axes (a, b);
+ * its ground truth is (cx - a, cy - b, 2a, 2b) clipped to the frame, or NaN when no target pixel
+ * is inside the frame.
+ */
+public final class ClipGenerator {
+
+    /** Largest camera pan in pixels; the background canvas is this much larger on every side. */
+    private static final int PAN = 40;
+    private static final double MAX_SCALE = 1.8;
+    private static final double DISTRACTOR_SPEED = 3.2;
+    /** The occluder crosses the frame height in this many frames. */
+    private static final double OCCLUDER_CROSSING_FRAMES = 40;
+    /** How far (in pixels) beyond the frame border the target is parked while out of view. */
+    private static final double OUT_MARGIN = 2;
+
+    static final int[] TARGET_FIRST = {20, 130, 245};
+    static final int[] TARGET_SECOND = {190, 80, 25};
+    private static final int[] DISTRACTOR_FIRST = {35, 115, 230};
+    private static final int[] DISTRACTOR_SECOND = {175, 95, 45};
+
+    /** An ellipse on the image plane: centre, semi-axes and the rotation of its pattern. */
+    record Ellipse(double cx, double cy, double a, double b, double rotation) {
+        boolean covers(int px, int py) {
+            double u = (px + 0.5 - cx) / a;
+            double v = (py + 0.5 - cy) / b;
+            return u * u + v * v <= 1;
+        }
+    }
+
+    private final ClipConfig config;
+    private final int width;
+    private final int height;
+    private final int canvasWidth;
+    private final byte[] canvas;
+    private final PatternedDisc targetDisc = new PatternedDisc(TARGET_FIRST, TARGET_SECOND);
+    private final PatternedDisc distractorDisc = new PatternedDisc(DISTRACTOR_FIRST, DISTRACTOR_SECOND);
+
+    private final double semiA;
+    private final double semiB;
+    private final double periodX;
+    private final double periodY;
+    private final double phaseX;
+    private final double phaseY;
+    private final double panPhaseX;
+    private final double panPhaseY;
+    private final double spin;
+
+    private final int leaveEdge;
+
+    private final double distractorX;
+    private final double distractorY;
+    private final double distractorVx;
+    private final double distractorVy;
+    private final double distractorA;
+    private final double distractorB;
+    private final double distractorSpin;
+
+    private final double occluderX;
+    private final double occluderY;
+    private final double occluderMidFrame;
+    private final double occluderSpeed;
+    private final double occluderHalfW;
+    private final double occluderHalfH;
+    private final int occluderTexW;
+    private final int occluderTexH;
+    private final byte[] occluderTexture;
+
+    private final Box[] groundTruth;
+    private final ClipEvents events;
+
+    public ClipGenerator(ClipConfig config) {
+        this.config = config;
+        this.width = config.width();
+        this.height = config.height();
+        Random random = new Random(config.seed());
+
+        canvasWidth = width + 2 * PAN;
+        canvas = paintBackground(random, canvasWidth, height + 2 * PAN);
+
+        semiA = width * 0.044;
+        semiB = height * 0.042;
+        periodX = 170 + 50 * random.nextDouble();
+        periodY = 240 + 60 * random.nextDouble();
+        phaseX = 2 * Math.PI * random.nextDouble();
+        phaseY = 2 * Math.PI * random.nextDouble();
+        panPhaseX = 2 * Math.PI * random.nextDouble();
+        panPhaseY = 2 * Math.PI * random.nextDouble();
+        spin = (random.nextBoolean() ? 1 : -1) * 0.012;
+
+        leaveEdge = config.leaves() ? nearestEdge(config.leaveFrame() + ClipConfig.LEAVE_RAMP_FRAMES) : -1;
+
+        // The look-alike crosses the target's path in the opposite direction, passing at a gap of
+        // about a fifth of their summed extents at the configured frame.
+        double td = config.distractorFrame();
+        Ellipse atPass = target(td);
+        double[] dir = direction(target(td - 0.5), target(td + 0.5));
+        double side = random.nextBoolean() ? 1 : -1;
+        distractorA = atPass.a() * 0.92;
+        distractorB = atPass.b() * 0.92;
+        double nx = -dir[1] * side;
+        double ny = dir[0] * side;
+        double reach = 1.2 * (Math.hypot(atPass.a() * nx, atPass.b() * ny) + Math.hypot(distractorA * nx, distractorB * ny));
+        if (!inside(atPass.cx() + nx * reach, atPass.cy() + ny * reach)) {
+            nx = -nx;
+            ny = -ny;
+        }
+        distractorX = atPass.cx() + nx * reach;
+        distractorY = atPass.cy() + ny * reach;
+        double turn = (random.nextDouble() - 0.5) * 0.8;
+        distractorVx = -DISTRACTOR_SPEED * (dir[0] * Math.cos(turn) - dir[1] * Math.sin(turn));
+        distractorVy = -DISTRACTOR_SPEED * (dir[0] * Math.sin(turn) + dir[1] * Math.cos(turn));
+        distractorSpin = -spin * 0.8;
+
+        // The occluder slides down through the target's position at the middle of the occlusion; it is
+        // just large enough to contain the target's box on every frame of the occlusion.
+        int first = config.occlusionFrame();
+        int last = first + config.occlusionFrames() - 1;
+        occluderMidFrame = (first + last) / 2.0;
+        Ellipse mid = target(occluderMidFrame);
+        occluderX = mid.cx();
+        occluderY = mid.cy();
+        occluderSpeed = height / OCCLUDER_CROSSING_FRAMES;
+        double halfW = 0;
+        double halfH = 0;
+        for (int t = first; t <= last; t++) {
+            Ellipse e = target(t);
+            halfW = Math.max(halfW, Math.abs(e.cx() - occluderX) + e.a());
+            halfH = Math.max(halfH, Math.abs(e.cy() - occluderCentreY(t)) + e.b());
+        }
+        occluderHalfW = halfW + 1;
+        occluderHalfH = halfH + 1;
+        occluderTexW = (int) Math.ceil(2 * occluderHalfW) + 2;
+        occluderTexH = (int) Math.ceil(2 * occluderHalfH) + 2;
+        occluderTexture = paintBoard(random, occluderTexW, occluderTexH);
+
+        groundTruth = new Box[config.frames()];
+        events = measure();
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    public int frameCount() {
+        return config.frames();
+    }
+
+    /** Ground truth of frame {@code index}: the target's box clipped to the frame, or {@link Box#ABSENT}. */
+    public Box groundTruth(int index) {
+        return groundTruth[index];
+    }
+
+    public List<Box> groundTruth() {
+        return List.of(groundTruth);
+    }
+
+    public ClipEvents events() {
+        return events;
+    }
+
+    /** Renders frame {@code index} as packed BGR bytes, {@code width * 3} bytes per row. */
+    public void renderFrame(int index, byte[] bgr) {
+        if (bgr.length != width * height * 3) {
+            throw new IllegalArgumentException("need " + width * height * 3 + " bytes, got " + bgr.length);
+        }
+        int panX = PAN + (int) Math.round(PAN * 0.8 * Math.sin(2 * Math.PI * index / 260.0 + panPhaseX));
+        int panY = PAN + (int) Math.round(PAN * 0.5 * Math.sin(2 * Math.PI * index / 340.0 + panPhaseY));
+        for (int y = 0; y < height; y++) {
+            System.arraycopy(canvas, ((y + panY) * canvasWidth + panX) * 3, bgr, y * width * 3, width * 3);
+        }
+        paintEllipse(distractor(index), distractorDisc, bgr);
+        paintEllipse(target(index), targetDisc, bgr);
+        paintOccluder(index, bgr);
+    }
+
+    /** Renders frame {@code index} into {@code out}, (re)allocating it as CV_8UC3 of the clip's size if needed. */
+    public void renderFrame(int index, Mat out, byte[] scratch) {
+        renderFrame(index, scratch);
+        out.create(height, width, opencv_core.CV_8UC3);
+        BytePointer data = out.data();
+        for (int y = 0; y < height; y++) {
+            data.position(y * out.step()).put(scratch, y * width * 3, width * 3);
+        }
+        data.position(0);
+    }
+
+    /** The target ellipse at (possibly fractional) time {@code t}. */
+    Ellipse target(double t) {
+        double s = scale(t);
+        double a = semiA * s;
+        double b = semiB * s;
+        double cx = pathX(t);
+        double cy = pathY(t);
+        double w = leaveWeight(t);
+        if (w > 0) {
+            double outX = cx;
+            double outY = cy;
+            switch (leaveEdge) {
+                case 0 -> outX = -(a + OUT_MARGIN);
+                case 1 -> outX = width + a + OUT_MARGIN;
+                case 2 -> outY = -(b + OUT_MARGIN);
+                default -> outY = height + b + OUT_MARGIN;
+            }
+            cx += w * (outX - cx);
+            cy += w * (outY - cy);
+        }
+        return new Ellipse(cx, cy, a, b, spin * t);
+    }
+
+    /** The target's centre on its smooth path, before any excursion out of the frame. */
+    private double pathX(double t) {
+        return width * (0.5 + 0.27 * Math.sin(2 * Math.PI * t / periodX + phaseX));
+    }
+
+    private double pathY(double t) {
+        return height * (0.5 + 0.2 * Math.sin(2 * Math.PI * t / periodY + phaseY));
+    }
+
+    Ellipse distractor(double t) {
+        double dt = t - config.distractorFrame();
+        double wobble = 10 * Math.sin(2 * Math.PI * dt / 70);
+        double norm = Math.hypot(distractorVx, distractorVy);
+        double cx = distractorX + distractorVx * dt - distractorVy / norm * wobble;
+        double cy = distractorY + distractorVy * dt + distractorVx / norm * wobble;
+        return new Ellipse(cx, cy, distractorA, distractorB, 1.3 + distractorSpin * t);
+    }
+
+    PatternedDisc targetDisc() {
+        return targetDisc;
+    }
+
+    /** Size relative to the first frame: 1 at both ends of the clip, {@link #MAX_SCALE} in the middle. */
+    private double scale(double t) {
+        double phase = t / Math.max(1, config.frames() - 1);
+        return 1 + (MAX_SCALE - 1) * 0.5 * (1 - Math.cos(2 * Math.PI * phase));
+    }
+
+    /**
+     * 0 on the path, 1 parked outside the frame: rises linearly over the ramp, holds for the configured
+     * out frames, and falls back over the ramp.
+     */
+    private double leaveWeight(double t) {
+        if (!config.leaves()) {
+            return 0;
+        }
+        double ramp = ClipConfig.LEAVE_RAMP_FRAMES;
+        double start = config.leaveFrame();
+        double back = start + ramp + config.outFrames();
+        if (t <= start || t >= back + ramp - 1) {
+            return 0;
+        }
+        if (t < start + ramp) {
+            return (t - start) / ramp;
+        }
+        if (t < back) {
+            return 1;
+        }
+        return 1 - (t - back + 1) / ramp;
+    }
+
+    /** 0 left, 1 right, 2 top, 3 bottom: the frame edge nearest to the target's path at time t. */
+    private int nearestEdge(double t) {
+        double x = pathX(t);
+        double y = pathY(t);
+        double[] gaps = {x, width - x, y, height - y};
+        int best = 0;
+        for (int i = 1; i < gaps.length; i++) {
+            if (gaps[i] < gaps[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private double occluderCentreY(double t) {
+        return occluderY + occluderSpeed * (t - occluderMidFrame);
+    }
+
+    private boolean inside(double x, double y) {
+        return x > 0 && x < width && y > 0 && y < height;
+    }
+
+    private static double[] direction(Ellipse from, Ellipse to) {
+        double dx = to.cx() - from.cx();
+        double dy = to.cy() - from.cy();
+        double n = Math.hypot(dx, dy);
+        return n < 1e-6 ? new double[] {1, 0} : new double[] {dx / n, dy / n};
+    }
+
+    private boolean occluded(int t, int px, int py) {
+        double left = occluderX - occluderHalfW;
+        double top = occluderCentreY(t) - occluderHalfH;
+        double x = px + 0.5;
+        double y = py + 0.5;
+        return x >= left && x < left + 2 * occluderHalfW && y >= top && y < top + 2 * occluderHalfH;
+    }
+
+    /** Counts target pixels per frame (in frame, visible) and derives the ground truth and the events. */
+    private ClipEvents measure() {
+        int n = config.frames();
+        boolean[] full = new boolean[n];
+        boolean[] partial = new boolean[n];
+        boolean[] out = new boolean[n];
+        boolean[] cut = new boolean[n];
+        int closest = 0;
+        double closestGap = Double.MAX_VALUE;
+        double minScale = Double.MAX_VALUE;
+        double maxScale = 0;
+        for (int t = 0; t < n; t++) {
+            Ellipse e = target(t);
+            int total = 0;
+            int inFrame = 0;
+            int visible = 0;
+            for (int py = (int) Math.floor(e.cy() - e.b()); py <= Math.ceil(e.cy() + e.b()); py++) {
+                for (int px = (int) Math.floor(e.cx() - e.a()); px <= Math.ceil(e.cx() + e.a()); px++) {
+                    if (!e.covers(px, py)) {
+                        continue;
+                    }
+                    total++;
+                    if (px >= 0 && px < width && py >= 0 && py < height) {
+                        inFrame++;
+                        if (!occluded(t, px, py)) {
+                            visible++;
+                        }
+                    }
+                }
+            }
+            out[t] = inFrame == 0;
+            cut[t] = inFrame > 0 && inFrame < total;
+            full[t] = inFrame > 0 && visible == 0;
+            partial[t] = visible > 0 && visible < inFrame;
+            groundTruth[t] = out[t] ? Box.ABSENT
+                    : new Box(e.cx() - e.a(), e.cy() - e.b(), 2 * e.a(), 2 * e.b()).clip(width, height);
+            Ellipse d = distractor(t);
+            double gap = Math.hypot(d.cx() - e.cx(), d.cy() - e.cy());
+            if (gap < closestGap) {
+                closestGap = gap;
+                closest = t;
+            }
+            minScale = Math.min(minScale, e.a() / semiA);
+            maxScale = Math.max(maxScale, e.a() / semiA);
+        }
+        return new ClipEvents(width, height, n, config.fps(), config.seed(),
+                ranges(full), ranges(partial), ranges(out), ranges(cut),
+                closest, Math.round(closestGap * 10) / 10.0,
+                Math.round(minScale * 1000) / 1000.0, Math.round(maxScale * 1000) / 1000.0);
+    }
+
+    private static List<FrameRange> ranges(boolean[] flags) {
+        List<FrameRange> result = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= flags.length; i++) {
+            boolean on = i < flags.length && flags[i];
+            if (on && start < 0) {
+                start = i;
+            } else if (!on && start >= 0) {
+                result.add(new FrameRange(start, i - 1));
+                start = -1;
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private void paintEllipse(Ellipse e, PatternedDisc disc, byte[] bgr) {
+        int y0 = Math.max(0, (int) Math.floor(e.cy() - e.b()));
+        int y1 = Math.min(height - 1, (int) Math.ceil(e.cy() + e.b()));
+        int x0 = Math.max(0, (int) Math.floor(e.cx() - e.a()));
+        int x1 = Math.min(width - 1, (int) Math.ceil(e.cx() + e.a()));
+        for (int py = y0; py <= y1; py++) {
+            double v = (py + 0.5 - e.cy()) / e.b();
+            for (int px = x0; px <= x1; px++) {
+                double u = (px + 0.5 - e.cx()) / e.a();
+                if (u * u + v * v <= 1) {
+                    disc.colour(u, v, e.rotation(), bgr, (py * width + px) * 3);
+                }
+            }
+        }
+    }
+
+    private void paintOccluder(int t, byte[] bgr) {
+        double left = occluderX - occluderHalfW;
+        double top = occluderCentreY(t) - occluderHalfH;
+        // Pixels whose centre lies in [left, left + 2 halfW) x [top, top + 2 halfH).
+        int x0 = Math.max(0, (int) Math.ceil(left - 0.5));
+        int x1 = Math.min(width, (int) Math.ceil(left + 2 * occluderHalfW - 0.5));
+        int y0 = Math.max(0, (int) Math.ceil(top - 0.5));
+        int y1 = Math.min(height, (int) Math.ceil(top + 2 * occluderHalfH - 0.5));
+        int texLeft = (int) Math.floor(left);
+        int texTop = (int) Math.floor(top);
+        for (int py = y0; py < y1; py++) {
+            int ty = Math.min(occluderTexH - 1, Math.max(0, py - texTop));
+            for (int px = x0; px < x1; px++) {
+                int tx = Math.min(occluderTexW - 1, Math.max(0, px - texLeft));
+                System.arraycopy(occluderTexture, (ty * occluderTexW + tx) * 3, bgr, (py * width + px) * 3, 3);
+            }
+        }
+    }
+
+    /** Camera-like background: two-tone fractal noise, faint diagonal stripes and a vertical light gradient. */
+    private static byte[] paintBackground(Random random, int w, int h) {
+        ValueNoise coarse = new ValueNoise(random, 64);
+        ValueNoise fine = new ValueNoise(random, 64);
+        double[] olive = {70, 112, 96};
+        double[] stone = {118, 112, 104};
+        byte[] img = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            double light = 0.78 + 0.32 * y / h;
+            for (int x = 0; x < w; x++) {
+                double mix = coarse.fractal(x / 70.0, y / 70.0, 4);
+                double grain = fine.fractal(x / 6.0, y / 6.0, 2) - 0.5;
+                double stripes = 0.07 * Math.sin((x + 0.6 * y) / 9.0);
+                double shade = light * (1 + stripes + 0.25 * grain);
+                int o = (y * w + x) * 3;
+                for (int c = 0; c < 3; c++) {
+                    img[o + c] = clampByte(ValueNoise.lerp(olive[c], stone[c], 1.6 * mix - 0.3) * shade);
+                }
+            }
+        }
+        return img;
+    }
+
+    /** The occluder: a grey-blue board of horizontal planks with a grainy surface. */
+    private static byte[] paintBoard(Random random, int w, int h) {
+        ValueNoise grain = new ValueNoise(random, 32);
+        double[] paint = {112, 98, 86};
+        byte[] img = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            boolean seam = y % 24 < 2;
+            for (int x = 0; x < w; x++) {
+                double shade = seam ? 0.45 : 0.8 + 0.4 * grain.fractal(x / 18.0, y / 3.0, 3);
+                int o = (y * w + x) * 3;
+                for (int c = 0; c < 3; c++) {
+                    img[o + c] = clampByte(paint[c] * shade);
+                }
+            }
+        }
+        return img;
+    }
+
+    private static byte clampByte(double v) {
+        return (byte) Math.max(0, Math.min(255, Math.round(v)));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.siamtrack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.siamtrack.render.TrackViewer;
+import dev.siamtrack.testing.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LiveTrackingCommandTest {
+
+    private record Run(int exit, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = SiamTrackCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, err.toString());
+    }
+
+    @Test
+    void missingCameraIsOneClearLine() {
+        Run r = run("track", "/dev/video97", "--init", "10,10,20,20");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("no camera found: tried /dev/video97 (format video4linux2)"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void initIsRequiredWithoutTheViewer() {
+        Run r = run("track", "videos/demo.mp4");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--init is required (or use --view"), r.err());
+    }
+
+    @Test
+    void screenshotNeedsTheViewer() {
+        Run r = run("track", "videos/demo.mp4", "--init", "1,1,20,20", "--screenshot", "x.png");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("--screenshot needs --view"), r.err());
+    }
+
+    @Test
+    void viewWithoutDisplaySaysSo() {
+        Assumptions.assumeTrue(System.getenv("DISPLAY") == null, "a display is present");
+        Run r = run("track", "videos/demo.mp4", "--view");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("no X display"), r.err());
+    }
+
+    @Test
+    void viewRecordsWritesAndTakesAScreenshot(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(TrackViewer.unavailableReason() == null, "skipped: " + TrackViewer.unavailableReason());
+        Path model = SharedData.nanoTrack(2);
+        String init = Files.readAllLines(Path.of("videos/demo.txt")).get(0);
+        Path csv = dir.resolve("run.csv");
+        Path mp4 = dir.resolve("run.mp4");
+        Path png = dir.resolve("view.png");
+        Run r = run("track", "videos/demo.mp4", "--init", init, "--view", "--debug-overlay", "--max-frames", "40",
+                "--out", csv.toString(), "--save", mp4.toString(), "--screenshot", png.toString(),
+                "--screenshot-frame", "20", "--model", model.toString(), "--quiet");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(41, lines.size(), "header + 40 frames");
+        assertTrue(lines.get(1).startsWith("0,"), lines.get(1));
+        assertTrue(Files.size(mp4) > 10_000);
+        Mat shot = opencv_imgcodecs.imread(png.toString());
+        assertEquals(640, shot.cols());
+    }
+}

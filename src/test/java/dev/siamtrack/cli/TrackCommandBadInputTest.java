@@ -1,0 +1,105 @@
+package dev.siamtrack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.siamtrack.video.synth.ClipConfig;
+import dev.siamtrack.video.synth.ClipGenerator;
+import dev.siamtrack.video.synth.ClipWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every user mistake: exit code 2, one clear line naming the problem, no stack trace. Needs no model. */
+class TrackCommandBadInputTest {
+
+    @TempDir
+    static Path tmp;
+    static Path clip;
+
+    @BeforeAll
+    static void makeClip() throws Exception {
+        clip = tmp.resolve("small.mp4");
+        ClipWriter.write(new ClipGenerator(ClipConfig.of(320, 240, 12, 3, false, 1)), clip, i -> { });
+    }
+
+    private static void assertUserError(CliRunner.Result r, String expected) {
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains(expected), "stderr should mention '" + expected + "' but was: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void missingFile() {
+        assertUserError(CliRunner.run("track", tmp.resolve("nope.mp4").toString(), "--init", "1,1,5,5"), "no such file");
+    }
+
+    @Test
+    void fileFfmpegCannotDecode() throws Exception {
+        Path junk = tmp.resolve("junk.mp4");
+        Files.write(junk, "this is not a video at all".repeat(100).getBytes());
+        assertUserError(CliRunner.run("track", junk.toString(), "--init", "1,1,5,5"), "FFmpeg cannot decode");
+    }
+
+    @Test
+    void emptyInitBox() {
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "10,10,0,20"), "width and height must be positive");
+    }
+
+    @Test
+    void negativeInitBox() {
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "-5,10,20,20"), "not inside the 320x240 frame");
+    }
+
+    @Test
+    void initBoxOutsideTheFrame() {
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "300,200,50,50"), "not inside the 320x240 frame");
+    }
+
+    @Test
+    void initBoxThatIsNotNumbers() {
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "a,b,c"), "--init");
+    }
+
+    @Test
+    void modelDirectoryMissingAFile() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("half-model"));
+        Files.write(model.resolve("backbone.onnx"), new byte[] {8, 7});
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "10,10,20,20", "--model", model.toString()),
+                "missing head.onnx");
+    }
+
+    @Test
+    void modelDirectoryThatDoesNotExist() {
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "10,10,20,20", "--model",
+                tmp.resolve("no-model").toString()), "does not exist");
+    }
+
+    @Test
+    void outputPathNotWritable() throws Exception {
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "a file, not a folder");
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "10,10,20,20", "--out",
+                blocker.resolve("out.csv").toString()), "not writable");
+    }
+
+    @Test
+    void outputWithUnknownExtension() {
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "10,10,20,20", "--out",
+                tmp.resolve("out.xlsx").toString()), ".csv or .jsonl");
+    }
+
+    @Test
+    void unknownDevice() {
+        assertUserError(CliRunner.run("track", clip.toString(), "--init", "10,10,20,20", "--device", "tpu",
+                "--model", tmp.toString()), "unknown device");
+    }
+
+    @Test
+    void unknownOption() {
+        CliRunner.Result r = CliRunner.run("track", clip.toString(), "--init", "1,1,5,5", "--frobnicate");
+        assertUserError(r, "Unknown option");
+    }
+}
