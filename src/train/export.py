@@ -114,6 +114,8 @@ def card(name, provenance, hyper=HYPER):
 
 
 def checkpoint_provenance(ck):
+    from train import stage_lineage
+
     state, cfg = ck["state"], ck["config"]
     data = state.get("data", {})
     best = max(state.get("validation", []), key=lambda v: v["mean_iou"], default=None)
@@ -130,12 +132,11 @@ def checkpoint_provenance(ck):
                    "triplet_margin": cfg["triplet_margin"], "contrastive_margin": cfg["contrastive_margin"],
                    "hard_negatives": "batch-hard over other tracks' targets, distractor objects in the same "
                                      "image and crops of other sequences"},
-        "trained_trunk_blocks_from": cfg["train_from_block"],
-        "iterations": state["iteration"],
-        "batch": cfg["batch"],
-        "cached_pairs": data.get("cached_pairs"),
-        "epochs": round(state["iteration"] * cfg["batch"] / data["cached_pairs"], 2) if data.get("cached_pairs") else None,
-        "training_minutes": round(state["seconds"] / 60, 1),
+        "stages": stage_lineage(ck),
+        "iterations": sum(st["iterations"] for st in stage_lineage(ck)),
+        "training_minutes": round(sum(st["minutes"] for st in stage_lineage(ck)), 1),
+        "epochs": "not epoch-based: every step draws new random pairs (see stages: pairs_drawn, and the "
+                  "size of the cached feature bank for cached stages)",
         "loss_first": history[0] if history else None,
         "loss_last": history[-1] if history else None,
         "metrics": {"heldout_train_mean_iou": best["mean_iou"] if best else None,
