@@ -16,9 +16,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import EXEMPLAR, INSTANCE, check_not_dev, context_side, crop, discover_sequences, mean_colour  # noqa: E402
-from model import SCORE_SIZE, cell_points  # noqa: E402
-
-DEFAULT_HYPER = {"window_influence": 0.49, "penalty_k": 0.15, "lr": 0.385}
+from model import HYPER, SCORE_SIZE, cell_points  # noqa: E402
 
 
 def to_tensor(img):
@@ -44,7 +42,7 @@ def clip_box(box, w, h):
 class PyTracker:
     def __init__(self, model, hyper=None):
         self.model = model.eval()
-        self.hyper = dict(DEFAULT_HYPER, **(hyper or {}))
+        self.hyper = dict(HYPER, **(hyper or {}))
         hann = np.hanning(SCORE_SIZE)
         self.window = np.outer(hann, hann).ravel()
         pts = cell_points().numpy()
