@@ -16,9 +16,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import EXEMPLAR, INSTANCE, check_not_dev, context_side, crop, discover_sequences, mean_colour  # noqa: E402
-from model import SCORE_SIZE, cell_points  # noqa: E402
-
-DEFAULT_HYPER = {"window_influence": 0.49, "penalty_k": 0.15, "lr": 0.385}
+from model import HYPER, SCORE_SIZE, cell_points  # noqa: E402
 
 
 def to_tensor(img):
@@ -44,7 +42,7 @@ def clip_box(box, w, h):
 class PyTracker:
     def __init__(self, model, hyper=None):
         self.model = model.eval()
-        self.hyper = dict(DEFAULT_HYPER, **(hyper or {}))
+        self.hyper = dict(HYPER, **(hyper or {}))
         hann = np.hanning(SCORE_SIZE)
         self.window = np.outer(hann, hann).ravel()
         pts = cell_points().numpy()
@@ -101,7 +99,7 @@ def evaluate_sequences(model, sequences, hyper=None, max_frames=None):
 
     tracker = PyTracker(model, hyper)
     per_seq = {}
-    all_iou = []
+    all_iou, all_scores = [], []
     for seq in sequences:
         first = next((i for i, b in enumerate(seq.boxes) if np.all(np.isfinite(b))), None)
         if first is None:
@@ -111,16 +109,41 @@ def evaluate_sequences(model, sequences, hyper=None, max_frames=None):
         ious = []
         for i in range(first + 1, end):
             img = Image.open(seq.frames[i]).convert("RGB")
-            box, _ = tracker.update(img)
+            box, score = tracker.update(img)
             gt = seq.boxes[i]
             if np.all(np.isfinite(gt)):
                 ious.append(iou(clip_box(box, *img.size), clip_box(list(gt), *img.size)))
+                all_scores.append(score)
         per_seq[seq.name] = float(np.mean(ious)) if ious else math.nan
         all_iou.extend(ious)
     all_iou = np.array(all_iou)
     return {"mean_iou": float(all_iou.mean()) if len(all_iou) else math.nan,
             "success_0.5": float((all_iou > 0.5).mean()) if len(all_iou) else math.nan,
-            "frames": int(len(all_iou)), "sequences": per_seq}
+            "frames": int(len(all_iou)), "sequences": per_seq,
+            "frame_iou": all_iou.tolist(), "frame_score": all_scores}
+
+
+def calibrate_states(frame_iou, frame_score, min_lost=20):
+    """Score thresholds for the engine's LOST / UNCERTAIN states from tracked frames.
+
+    lost_threshold separates frames that lost the target (IoU 0) from good ones (IoU > 0.3) with
+    the best balanced accuracy; with fewer than `min_lost` lost frames it falls back to the 5th
+    percentile of the good frames' scores. uncertain_threshold: 25th percentile of good scores."""
+    iou_a, score_a = np.asarray(frame_iou), np.asarray(frame_score)
+    good, lost = score_a[iou_a > 0.3], score_a[iou_a == 0]
+    if len(good) == 0:
+        return None
+    if len(lost) >= min_lost:
+        candidates = np.unique(np.concatenate([good, lost]))
+        balanced = [((lost < t).mean() + (good >= t).mean()) / 2 for t in candidates]
+        lost_t = float(candidates[int(np.argmax(balanced))])
+    else:
+        lost_t = float(np.percentile(good, 5))
+    uncertain_t = max(float(np.percentile(good, 25)), lost_t)
+    return {"lost_threshold": round(lost_t, 3), "uncertain_threshold": round(uncertain_t, 3),
+            "good_frames": int(len(good)), "lost_frames": int(len(lost)),
+            "good_below_lost": round(float((good < lost_t).mean()), 3),
+            "lost_below_lost": round(float((lost < lost_t).mean()), 3) if len(lost) else None}
 
 
 def held_out(sequences, every):
@@ -138,12 +161,22 @@ def main():
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--val-every", type=int, default=8)
     ap.add_argument("--max-frames", type=int, default=None)
+    ap.add_argument("--json", help="write the summary (metrics + state thresholds) here, for export.py")
     args = ap.parse_args()
     torch.set_num_threads(2)
     check_not_dev(args.data)
     model = load_checkpoint_model(args.checkpoint)
     _, val = held_out(discover_sequences(args.data), args.val_every)
-    print(json.dumps(evaluate_sequences(model, val, max_frames=args.max_frames), indent=1))
+    res = evaluate_sequences(model, val, max_frames=args.max_frames)
+    summary = {"heldout_train_mean_iou": round(res["mean_iou"], 4),
+               "heldout_train_success_0.5": round(res["success_0.5"], 4),
+               "heldout_frames": res["frames"],
+               "heldout_sequences": {k: round(v, 4) for k, v in res["sequences"].items()},
+               "states": calibrate_states(res["frame_iou"], res["frame_score"])}
+    print(json.dumps(summary, indent=1))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(summary, f, indent=1)
 
 
 if __name__ == "__main__":

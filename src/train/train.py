@@ -176,6 +176,17 @@ def compute_losses(model, batch, cfg, frozen_blocks, cached=False):
     return total, losses
 
 
+def stage_lineage(ck):
+    """Earlier training stages of a checkpoint (its own lineage, then itself), for the model card."""
+    state, cfg = ck["state"], ck["config"]
+    return state.get("lineage", []) + [{
+        "iterations": state["iteration"], "minutes": round(state["seconds"] / 60, 1),
+        "pairs_drawn": state["iteration"] * cfg["batch"], "cached_pairs": state.get("data", {}).get("cached_pairs")
+        if state.get("mode", "cached features") == "cached features" else None,
+        "trained_trunk_blocks_from": cfg["train_from_block"], "mode": state.get("mode", "cached features"),
+        "batch": cfg["batch"], "lr": cfg["lr"], "trunk_lr": cfg["trunk_lr"]}]
+
+
 def build_model(cfg, graph, tiny):
     if tiny:
         return tiny_model(cfg["seed"]), None
@@ -240,9 +251,12 @@ def main():
     if trunk_params:
         groups.append({"params": trunk_params, "lr": cfg["trunk_lr"]})
     opt = torch.optim.AdamW(groups, weight_decay=cfg["weight_decay"])
-    state = {"iteration": 0, "seconds": 0.0, "best_iou": -1.0, "history": [], "validation": []}
+    state = {"iteration": 0, "seconds": 0.0, "best_iou": -1.0, "history": [], "validation": [],
+             "mode": "cached features" if args.cache else "live crops", "lineage": []}
     if args.init_from and not resume:
-        model.load_state_dict(torch.load(args.init_from, map_location="cpu")["model"])
+        init = torch.load(args.init_from, map_location="cpu")
+        model.load_state_dict(init["model"])
+        state["lineage"] = stage_lineage(init)
     if resume:
         model.load_state_dict(resume["model"])
         opt.load_state_dict(resume["optimizer"])

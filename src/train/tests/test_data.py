@@ -2,9 +2,10 @@
 import math
 import os
 
-import numpy as np
 import pytest
-from PIL import Image
+
+np = pytest.importorskip("numpy")
+Image = pytest.importorskip("PIL.Image")
 
 from data import (PairSampler, check_not_dev, context_side, crop, discover_sequences, mean_colour,  # noqa: E402
                   parse_box_lines, read_got10k, read_otb, read_static, to_crop_coords, usable_box)

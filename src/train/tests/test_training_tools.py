@@ -1,0 +1,52 @@
+"""Config overrides and the LOST / UNCERTAIN threshold calibration."""
+import pytest
+
+pytest.importorskip("torch")
+
+from evaluate import calibrate_states, held_out  # noqa: E402
+from train import DEFAULTS, load_config  # noqa: E402
+
+
+def test_config_overrides_parse_numbers_strings_and_nested_weights(tmp_path):
+    cfg = load_config(None, ["score_loss=bce", "batch=8", "weights.contrastive=0.5", "lr=5e-4"])
+    assert cfg["score_loss"] == "bce" and cfg["batch"] == 8 and cfg["lr"] == 5e-4
+    assert cfg["weights"]["contrastive"] == 0.5 and cfg["weights"]["score"] == DEFAULTS["weights"]["score"]
+    assert DEFAULTS["batch"] == 16  # the defaults themselves are untouched
+    path = tmp_path / "cfg.json"
+    path.write_text('{"box_loss": "iou", "triplet_margin": 0.2}')
+    cfg = load_config(str(path), ["triplet_margin=0.4"])
+    assert cfg["box_loss"] == "iou" and cfg["triplet_margin"] == 0.4
+
+
+def test_unknown_config_keys_are_rejected(tmp_path):
+    with pytest.raises(SystemExit):
+        load_config(None, ["no_such_key=1"])
+    path = tmp_path / "cfg.json"
+    path.write_text('{"typo_loss": "bce"}')
+    with pytest.raises(SystemExit):
+        load_config(str(path), [])
+
+
+def test_calibration_separates_lost_from_good_frames():
+    # 20 lost frames scoring 0.1..0.29, 20 good frames scoring 0.6..0.79, 2 in-between frames ignored
+    ious = [0.0] * 20 + [0.8] * 20 + [0.2, 0.2]
+    scores = [0.1 + 0.01 * i for i in range(20)] + [0.6 + 0.01 * i for i in range(20)] + [0.5, 0.5]
+    states = calibrate_states(ious, scores)
+    assert states["lost_threshold"] == pytest.approx(0.6)  # lowest good score: all lost frames below it
+    assert states["lost_below_lost"] == 1.0 and states["good_below_lost"] == 0.0
+    assert states["uncertain_threshold"] == pytest.approx(0.6475, abs=1e-3)  # 25th percentile of good scores (rounded)
+    assert (states["good_frames"], states["lost_frames"]) == (20, 20)
+
+
+def test_calibration_with_few_lost_frames_uses_the_good_scores():
+    ious = [0.9] * 21 + [0.0]
+    scores = [0.5 + 0.02 * i for i in range(21)] + [0.1]
+    states = calibrate_states(ious, scores)
+    assert states["lost_threshold"] == pytest.approx(0.52)  # 5th percentile of 0.50..0.90
+    assert states["uncertain_threshold"] == pytest.approx(0.6)
+
+
+def test_held_out_slice_is_deterministic_and_disjoint():
+    names = [f"s{i:02d}" for i in range(20)]
+    train, val = held_out(names, 8)
+    assert val == ["s04", "s12"] and len(train) == 18 and not set(train) & set(val)
