@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "models", mixinStandardHelpOptions = true,
@@ -18,6 +19,11 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", arity = "0..*", description = "Extra folders to look in.")
     List<Path> dirs = new ArrayList<>();
+
+    @Option(names = "--full", description = "Print each card's whole provenance (training data, losses, metrics).")
+    boolean full;
+
+    private static final int PROVENANCE_CHARS = 160;
 
     @Override
     public Integer call() {
@@ -39,8 +45,10 @@ final class ModelsCommand implements Callable<Integer> {
                 System.out.println((isDefault ? "* " : "  ") + dir);
                 System.out.println("    " + m.card().summary());
                 System.out.println("    features " + m.featureChannels() + " channels");
-                if (!m.card().provenance().isEmpty()) {
-                    System.out.println("    provenance " + m.card().provenance());
+                String provenance = m.card().provenance();
+                if (!provenance.isEmpty()) {
+                    boolean cut = !full && provenance.length() > PROVENANCE_CHARS;
+                    System.out.println("    provenance " + (cut ? provenance.substring(0, PROVENANCE_CHARS) + "... (--full)" : provenance));
                 }
             } catch (ModelException e) {
                 bad++;

@@ -1,5 +1,6 @@
 package dev.siamtrack.cli;
 
+import dev.siamtrack.bench.LatencyStats;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
 import dev.siamtrack.render.FrameAnnotator;
@@ -11,7 +12,6 @@ import dev.siamtrack.video.Mp4Writer;
 import dev.siamtrack.video.SourceException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -82,7 +82,8 @@ final class TrackRun {
         int limit = maxFrames > 0 ? maxFrames : Integer.MAX_VALUE;
         int total = source.frameCount() > 0 ? Math.min(source.frameCount(), limit) : -1;
         int capacity = Math.max(16, total);
-        long[] trackNanos = new long[capacity];
+        // the init frame embeds the template: keep it out of the per-frame update statistics
+        LatencyStats updates = new LatencyStats(capacity);
         List<Integer> indices = new ArrayList<>(capacity);
         List<TrackResult> results = new ArrayList<>(capacity);
         int frames = 0;
@@ -99,10 +100,9 @@ final class TrackRun {
                     r = tracker.update(frame);
                 }
                 long t1 = System.nanoTime();
-                if (frames == trackNanos.length) {
-                    trackNanos = Arrays.copyOf(trackNanos, frames * 2);
+                if (frames > 0) {
+                    updates.add(t1 - t0);
                 }
-                trackNanos[frames] = t1 - t0;
                 if (r.state() == TrackState.LOST) {
                     lost++;
                 }
@@ -126,19 +126,7 @@ final class TrackRun {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        // the init frame embeds the template: keep it out of the per-frame update statistics
-        long[] updates = frames > 1 ? Arrays.copyOfRange(trackNanos, 1, frames) : Arrays.copyOf(trackNanos, frames);
-        Arrays.sort(updates);
-        return new Stats(frames, lost, source.skippedFrames(), seconds, percentileMs(updates, 0.5),
-                percentileMs(updates, 0.95), stopRequested, indices, results);
-    }
-
-    /** Nearest-rank percentile of sorted nanoseconds, in milliseconds. */
-    static double percentileMs(long[] sortedNanos, double q) {
-        if (sortedNanos.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.ceil(q * sortedNanos.length) - 1;
-        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))] / 1e6;
+        return new Stats(frames, lost, source.skippedFrames(), seconds, updates.medianMs(),
+                updates.p95Ms(), stopRequested, indices, results);
     }
 }

@@ -345,6 +345,8 @@ public final class SiameseModel implements AutoCloseable {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             so.setIntraOpNumThreads(Math.max(1, options.threads()));
             so.setInterOpNumThreads(1);
+            // denormals are noise for tracking scores and slow some CPUs' float pipelines down
+            so.addConfigEntry("session.set_denormal_as_zero", "1");
             device = Device.CPU;
             if (options.device().cuda()) {
                 try {

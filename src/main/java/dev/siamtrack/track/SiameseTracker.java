@@ -29,11 +29,11 @@ public final class SiameseTracker implements Tracker, DebugInfoProvider {
         public double windowInfluence = Double.NaN;
         public double penaltyK = Double.NaN;
         public double lr = Double.NaN;
-        /** Scores below this count towards LOST (NaN: the model card's value, calibrated per model). */
+        /** Scores below this count towards LOST; while LOST, a score at or above it re-acquires the target (NaN: the model card's value, calibrated per model). */
         public double lostThreshold = Double.NaN;
         /** Consecutive low-score frames before the state becomes LOST. */
         public int lostFrames = 3;
-        /** Scores below this are reported as UNCERTAIN; while LOST, a score at or above it re-acquires the target. */
+        /** Scores below this are reported as UNCERTAIN (NaN: the model card's value). */
         public double uncertainThreshold = Double.NaN;
         /** Smallest box side in pixels. */
         public double minSize = 10;
@@ -91,11 +91,9 @@ public final class SiameseTracker implements Tracker, DebugInfoProvider {
     private double searchCy;
     private boolean lostAtBorder;
 
-    /** Whether the current box is within a tenth of its size of the frame border. */
+    /** Whether the current box reaches past the frame border: the target is partly out of view. */
     private boolean atBorder() {
-        double margin = 0.1 * Math.max(w, h);
-        return cx - w / 2 < margin || cy - h / 2 < margin
-                || cx + w / 2 > frameWidth - margin || cy + h / 2 > frameHeight - margin;
+        return cx - w / 2 < 0 || cy - h / 2 < 0 || cx + w / 2 > frameWidth || cy + h / 2 > frameHeight;
     }
 
     public SiameseTracker(SiameseModel model, CropPreprocessor preprocessor, Params params) {
@@ -296,7 +294,7 @@ public final class SiameseTracker implements Tracker, DebugInfoProvider {
             lostAtBorder = atBorder();
         }
         if (lost) {
-            if (score >= uncertainThreshold) {
+            if (score >= lostThreshold) {
                 lost = false;
                 lowScoreRun = 0;
             } else {

@@ -1,12 +1,12 @@
 package dev.siamtrack.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.testing.SharedData;
 import dev.siamtrack.track.Tracker;
+import dev.siamtrack.model.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,8 @@ class TrackerSpecTest {
         assertEquals("mil", TrackerSpec.parse("mil").label());
         TrackerSpec siam = TrackerSpec.parse("siamtrack");
         assertEquals(TrackerSpec.Kind.SIAMTRACK, siam.kind());
-        assertNull(siam.path());
+        // "siamtrack" means the installed default model, or none yet
+        assertEquals(ModelRegistry.defaultModel().orElse(null), siam.path());
         assertEquals("siamtrack@nanotrack-v2", TrackerSpec.parse("siamtrack:" + model).label());
         assertEquals("opencv-nano@nanotrack-v2", TrackerSpec.parse("opencv-nano:" + model).label());
         assertEquals("opencv-vit@vitTracker", TrackerSpec.parse("opencv-vit:" + vit).label());

@@ -41,6 +41,24 @@ class SiameseModelTest {
     }
 
     @Test
+    void swappedFilesAreReportedWithExpectedAndFoundShapes() throws Exception {
+        Path v2 = SharedData.nanoTrack(2);
+        Files.copy(v2.resolve("head.onnx"), tmp.resolve("backbone.onnx"));
+        Files.copy(v2.resolve("backbone.onnx"), tmp.resolve("head.onnx"));
+        ModelException e = assertThrows(ModelException.class, () -> SiameseModel.load(tmp, SiameseModel.Options.DEFAULT));
+        assertTrue(e.getMessage().contains("backbone.onnx: expected 1 input [1,3,H,W]"), e.getMessage());
+        assertTrue(e.getMessage().contains("found inputs {input1 [1, 48"), "names what was found: " + e.getMessage());
+    }
+
+    @Test
+    void headThatDoesNotFitTheBackboneIsReported() throws Exception {
+        Files.copy(SharedData.nanoTrack(2).resolve("backbone.onnx"), tmp.resolve("backbone.onnx"));
+        Files.copy(SharedData.nanoTrack(3).resolve("head.onnx"), tmp.resolve("head.onnx"));
+        ModelException e = assertThrows(ModelException.class, () -> SiameseModel.load(tmp, SiameseModel.Options.DEFAULT));
+        assertTrue(e.getMessage().contains("head.onnx: does not accept the backbone's features [1, 48, 8, 8]"), e.getMessage());
+    }
+
+    @Test
     void nanoTrackV2LoadsAndIsRecognised() throws Exception {
         Path dir = SharedData.nanoTrack(2);
         try (SiameseModel m = SiameseModel.load(dir, SiameseModel.Options.DEFAULT)) {
