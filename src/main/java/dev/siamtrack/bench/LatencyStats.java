@@ -2,25 +2,35 @@ package dev.siamtrack.bench;
 
 import java.util.Arrays;
 
-/** Per-frame durations in nanoseconds, summarised as median and p95 milliseconds (nearest rank). */
+/**
+ * Durations in nanoseconds, kept in a fixed ring of the most recent {@code capacity} samples (so a long live
+ * run never grows it), summarised as nearest-rank percentiles and mean in milliseconds. Thread-safe: the
+ * tracking thread adds while another reports.
+ */
 public final class LatencyStats {
 
-    private long[] nanos;
+    private final long[] samples;
     private int count;
+    private long total;
 
-    public LatencyStats(int expected) {
-        nanos = new long[Math.max(16, expected)];
+    public LatencyStats(int capacity) {
+        samples = new long[Math.max(1, capacity)];
     }
 
-    public void add(long n) {
-        if (count == nanos.length) {
-            nanos = Arrays.copyOf(nanos, count * 2);
-        }
-        nanos[count++] = n;
+    public synchronized void add(long nanos) {
+        samples[(int) (total % samples.length)] = nanos;
+        total++;
+        count = (int) Math.min(total, samples.length);
     }
 
-    public int count() {
+    /** Samples held (at most the capacity). */
+    public synchronized int count() {
         return count;
+    }
+
+    /** Samples seen in total (the figures cover the last {@code capacity} of them). */
+    public synchronized long total() {
+        return total;
     }
 
     public double medianMs() {
@@ -31,21 +41,26 @@ public final class LatencyStats {
         return percentileMs(0.95);
     }
 
-    public double meanMs() {
+    /** Mean in milliseconds, NaN without samples. */
+    public synchronized double meanMs() {
+        if (count == 0) {
+            return Double.NaN;
+        }
         long sum = 0;
         for (int i = 0; i < count; i++) {
-            sum += nanos[i];
+            sum += samples[i];
         }
-        return count == 0 ? 0 : sum / 1e6 / count;
+        return sum / 1e6 / count;
     }
 
-    public double percentileMs(double q) {
+    /** Nearest-rank quantile {@code q} (0..1) in milliseconds, NaN without samples. */
+    public synchronized double percentileMs(double q) {
         if (count == 0) {
-            return 0;
+            return Double.NaN;
         }
-        long[] sorted = Arrays.copyOf(nanos, count);
+        long[] sorted = Arrays.copyOf(samples, count);
         Arrays.sort(sorted);
-        int i = (int) Math.ceil(q * count) - 1;
-        return sorted[Math.max(0, Math.min(count - 1, i))] / 1e6;
+        int rank = (int) Math.ceil(q * count) - 1;
+        return sorted[Math.max(0, Math.min(count - 1, rank))] / 1e6;
     }
 }

@@ -1,5 +1,6 @@
 package dev.siamtrack.pipeline;
 
+import dev.siamtrack.bench.LatencyStats;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.track.DebugInfo;
 import dev.siamtrack.track.DebugInfoProvider;
@@ -131,7 +132,7 @@ public final class TrackingPipeline {
         int reconnects = source instanceof LiveSource live ? live.reconnects() : 0;
         boolean presented = outputs.stream().anyMatch(FrameOutput::presents);
         return new Summary(capturedCount.get(), processedCount.get(), droppedCount.get(), reconnects,
-                latency.medianMillis(), latency.p95Millis(), trackTime.medianMillis(), seconds, presented);
+                latency.medianMs(), latency.p95Ms(), trackTime.medianMs(), seconds, presented);
     }
 
     private void stop() {
@@ -265,7 +266,7 @@ public final class TrackingPipeline {
             if (System.nanoTime() > nextProgress) {
                 nextProgress += PROGRESS_INTERVAL_NANOS;
                 log.accept(String.format(Locale.ROOT, "frame %d: %d processed, %d dropped, latency median %.1f ms",
-                        packet.index(), processedCount.get(), droppedCount.get(), latency.medianMillis()));
+                        packet.index(), processedCount.get(), droppedCount.get(), latency.medianMs()));
             }
             if (control.quitRequested()) {
                 stop();

@@ -1,10 +1,10 @@
 package dev.siamtrack.render;
 
+import dev.siamtrack.bench.LatencyStats;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.pipeline.ColourBlobTracker;
 import dev.siamtrack.pipeline.FrameOutput;
-import dev.siamtrack.pipeline.LatencyStats;
 import dev.siamtrack.pipeline.TrackingControl;
 import dev.siamtrack.pipeline.TrackingPipeline;
 import dev.siamtrack.video.LiveSource;
@@ -47,10 +47,10 @@ class LoopbackLatencyTest {
                 System.out.println("[latency] " + summary.describe());
                 System.out.printf(Locale.ROOT, "[latency] sender draw -> on screen (encode, UDP, decode, track, "
                                 + "display): median %.1f ms, p95 %.1f ms over %d frames%n",
-                        senderToScreen.medianMillis(), senderToScreen.p95Millis(), senderToScreen.total());
+                        senderToScreen.medianMs(), senderToScreen.p95Ms(), senderToScreen.total());
                 assertTrue(summary.processed() == 150, summary.describe());
                 assertTrue(senderToScreen.total() > 100, "frames measured: " + senderToScreen.total());
-                assertTrue(senderToScreen.medianMillis() < 500, "no latency build-up");
+                assertTrue(senderToScreen.medianMs() < 500, "no latency build-up");
             }
         }
     }
