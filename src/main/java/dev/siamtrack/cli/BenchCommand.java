@@ -10,11 +10,11 @@ import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.NativeCropPreprocessor;
 import dev.siamtrack.track.PixelSpec;
 import dev.siamtrack.geom.Box;
-import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
+import dev.siamtrack.video.synth.ClipWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path clip = video != null ? video : ModelRegistry.home().resolve("videos/demo.mp4");
+        Path clip = video != null ? video : DemoCommand.defaultClip();
         Box initBox = init != null ? TrackCommand.parseBox(init) : truthInit(clip);
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
@@ -225,7 +225,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static Box truthInit(Path clip) throws IOException {
-        Path truth = Path.of(clip.toString().replaceFirst("\\.[^.]+$", "") + ".txt");
+        Path truth = ClipWriter.groundTruthPath(clip);
         if (!Files.isRegularFile(truth)) {
             throw new UserException("no --init given and no ground truth " + truth + " next to the video");
         }

@@ -7,6 +7,7 @@ import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.Mp4Writer;
+import dev.siamtrack.video.synth.ClipWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path clip = video != null ? video : ModelRegistry.home().resolve("videos/demo.mp4");
-        Path truthFile = Path.of(clip.toString().replaceFirst("\\.[^.]+$", "") + ".txt");
+        Path clip = video != null ? video : defaultClip();
+        Path truthFile = ClipWriter.groundTruthPath(clip);
         if (!Files.isRegularFile(clip) || !Files.isRegularFile(truthFile)) {
             throw new UserException("demo clip " + clip + " or its ground truth " + truthFile
                     + " is missing (make one with ./siamtrack make-clip)");
@@ -50,22 +51,28 @@ final class DemoCommand implements Callable<Integer> {
              SiameseTracker tracker = modelOptions.createTracker();
              ResultWriter writer = TrackCommand.openWriter(csv, false);
              Mp4Writer recorder = new Mp4Writer(mp4, frames.width(), frames.height(), frames.fps())) {
-            TrackRun.Stats stats = new TrackRun(frames, tracker, truth.get(0), writer, recorder, 0, System.err).run();
+            double[] iouSum = new double[1];
+            int[] visible = new int[1];
+            TrackRun.Stats stats = new TrackRun(frames, tracker, truth.get(0), writer, recorder, 0, System.err,
+                    (index, result) -> {
+                        if (index < truth.size() && !truth.get(index).isAbsent()) {
+                            iouSum[0] += Math.max(0, result.box().iou(truth.get(index)));
+                            visible[0]++;
+                        }
+                    }).run();
             System.err.println("siamtrack: " + stats.summary());
-            double sum = 0;
-            int n = 0;
-            for (int i = 0; i < stats.results().size(); i++) {
-                int index = stats.frameIndices().get(i);
-                if (index < truth.size() && !truth.get(index).isAbsent()) {
-                    sum += Math.max(0, stats.results().get(i).box().iou(truth.get(index)));
-                    n++;
-                }
-            }
+            double sum = iouSum[0];
+            int n = visible[0];
             System.out.printf(Locale.ROOT, "mean IoU %.3f over %d frames with a visible target (model %s)%n",
                     n > 0 ? sum / n : 0, n, tracker.model().card().name());
             System.err.println("siamtrack: wrote " + csv + " and " + mp4);
             return SiamTrackCli.EXIT_OK;
         }
+    }
+
+    /** The shipped demo clip, {@code videos/demo.mp4} under the SiamTrack home. */
+    static Path defaultClip() {
+        return ModelRegistry.home().resolve("videos/demo.mp4");
     }
 
     static List<Box> readTruth(Path file) throws IOException {

@@ -73,7 +73,7 @@ final class TrackCommand implements Callable<Integer> {
     private int run(FrameSource frames, SiameseTracker tracker, Box initBox, ResultWriter writer, Mp4Writer video)
             throws SourceException {
         TrackRun.Stats stats = new TrackRun(frames, tracker, initBox, writer, video, maxFrames,
-                quiet ? null : System.err).run();
+                quiet ? null : System.err, null).run();
         System.err.println("siamtrack: " + stats.summary());
         if (out != null) {
             System.err.println("siamtrack: results in " + out);

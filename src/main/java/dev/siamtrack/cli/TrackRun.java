@@ -11,8 +11,6 @@ import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.Mp4Writer;
 import dev.siamtrack.video.SourceException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -23,9 +21,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 final class TrackRun {
 
-    /** What a run did. Times are in milliseconds per frame; results hold one entry per tracked frame. */
+    /** Told about every tracked frame (frame 0 is the init box), e.g. to score it against ground truth. */
+    interface FrameListener {
+        void frame(int index, TrackResult result);
+    }
+
+    /** What a run did. Times are in milliseconds per frame. */
     record Stats(int frames, int lostFrames, int skippedFrames, double seconds, double trackMsMedian,
-                 double trackMsP95, boolean interrupted, List<Integer> frameIndices, List<TrackResult> results) {
+                 double trackMsP95, boolean interrupted) {
         double fps() {
             return seconds > 0 ? frames / seconds : 0;
         }
@@ -45,10 +48,11 @@ final class TrackRun {
     private final Mp4Writer video;
     private final int maxFrames;
     private final PrintStream progress;
+    private final FrameListener listener;
     private volatile boolean stopRequested;
 
     TrackRun(FrameSource source, Tracker tracker, Box initBox, ResultWriter writer, Mp4Writer video, int maxFrames,
-             PrintStream progress) {
+             PrintStream progress, FrameListener listener) {
         this.source = source;
         this.tracker = tracker;
         this.initBox = initBox;
@@ -56,6 +60,7 @@ final class TrackRun {
         this.video = video;
         this.maxFrames = maxFrames;
         this.progress = progress;
+        this.listener = listener;
     }
 
     Stats run() throws SourceException {
@@ -81,11 +86,8 @@ final class TrackRun {
         long start = System.nanoTime();
         int limit = maxFrames > 0 ? maxFrames : Integer.MAX_VALUE;
         int total = source.frameCount() > 0 ? Math.min(source.frameCount(), limit) : -1;
-        int capacity = Math.max(16, total);
         // the init frame embeds the template: keep it out of the per-frame update statistics
-        LatencyStats updates = new LatencyStats(capacity);
-        List<Integer> indices = new ArrayList<>(capacity);
-        List<TrackResult> results = new ArrayList<>(capacity);
+        LatencyStats updates = new LatencyStats(total > 0 ? total : 1 << 16);
         int frames = 0;
         int lost = 0;
         long lastProgress = start;
@@ -107,8 +109,9 @@ final class TrackRun {
                     lost++;
                 }
                 int index = source.frameIndex();
-                indices.add(index);
-                results.add(r);
+                if (listener != null) {
+                    listener.frame(index, r);
+                }
                 if (writer != null) {
                     writer.write(index, r.box(), r.score(), r.state(), System.currentTimeMillis());
                 }
@@ -127,6 +130,6 @@ final class TrackRun {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Stats(frames, lost, source.skippedFrames(), seconds, updates.medianMs(),
-                updates.p95Ms(), stopRequested, indices, results);
+                updates.p95Ms(), stopRequested);
     }
 }
