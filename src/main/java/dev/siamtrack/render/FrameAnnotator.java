@@ -15,12 +15,18 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 /** Draws a tracking result onto a BGR frame with OpenCV: box coloured by state, score and state as text. */
 public final class FrameAnnotator implements AutoCloseable {
 
-    private final Scalar tracking = new Scalar(60, 220, 60, 0);
-    private final Scalar uncertain = new Scalar(0, 200, 255, 0);
-    private final Scalar lost = new Scalar(60, 60, 230, 0);
+    private final Scalar tracking = bgr(TrackState.TRACKING);
+    private final Scalar uncertain = bgr(TrackState.UNCERTAIN);
+    private final Scalar lost = bgr(TrackState.LOST);
     private final Point topLeft = new Point();
     private final Point bottomRight = new Point();
     private final Point textOrigin = new Point(10, 28);
+
+    /** The viewer's state colour as an OpenCV BGR scalar, so recordings and the window agree. */
+    private static Scalar bgr(TrackState state) {
+        int[] rgb = StateColors.rgb(state);
+        return new Scalar(rgb[2], rgb[1], rgb[0], 0);
+    }
 
     public Scalar colour(TrackState state) {
         return switch (state) {

@@ -2,7 +2,7 @@ package dev.siamtrack.render;
 
 import dev.siamtrack.track.TrackState;
 
-/** One colour per tracker state for the GL viewer (RGB, 0..255), the same as {@link FrameAnnotator}'s. */
+/** One colour per tracker state (RGB, 0..255), shared by the GL viewer and {@link FrameAnnotator}. */
 final class StateColors {
 
     private static final int[] TRACKING = {60, 220, 60};
