@@ -1,25 +1,16 @@
 package dev.siamtrack.bench;
 
 import dev.siamtrack.track.CropPreprocessor;
-import dev.siamtrack.track.NativeCropPreprocessor;
-import dev.siamtrack.track.OpenCvCropPreprocessor;
-import dev.siamtrack.track.PixelSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Random;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Times the per-frame crop (crop, resize, normalise, CHW floats) of each {@link CropPreprocessor} on a
- * 640x480 frame, for the 127 template and the 255 search inputs, with the crop inside the frame and
- * sticking out of it (padded). Run: {@code java ... dev.siamtrack.bench.PreprocessBench [iterations]}.
+ * Times the per-frame crop (crop, resize, normalise, CHW floats) of a {@link CropPreprocessor} on a frame,
+ * with the crop inside the frame or sticking out of it (padded); {@code siamtrack bench} prints both
+ * implementations side by side.
  */
 public final class PreprocessBench {
 
@@ -67,45 +58,5 @@ public final class PreprocessBench {
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
-    }
-
-    public static void main(String[] args) {
-        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
-        List<CropPreprocessor> crops = new ArrayList<>();
-        crops.add(new OpenCvCropPreprocessor(PixelSpec.RAW_BGR));
-        if (NativeCropPreprocessor.isAvailable()) {
-            crops.add(new NativeCropPreprocessor(PixelSpec.RAW_BGR));
-        } else {
-            System.err.println("note: " + NativeCropPreprocessor.unavailableReason());
-        }
-        try (Mat frame = noiseFrame(640, 480)) {
-            System.out.printf(Locale.ROOT, "crop -> CHW float, 640x480 BGR frame, %d calls each, OpenCV threads %d, %s%n",
-                    iterations, opencv_core.getNumThreads(), Runtime.version());
-            System.out.println("impl     size  crop      median_us  p95_us");
-            for (int size : new int[] {127, 255}) {
-                for (boolean border : new boolean[] {false, true}) {
-                    for (CropPreprocessor crop : crops) {
-                        double[] t = timeMs(crop, frame, size, border, iterations);
-                        System.out.printf(Locale.ROOT, "%-8s %4d  %-8s %10.1f %7.1f%n", crop.name(), size,
-                                border ? "padded" : "inside", 1000 * quantile(t, 0.5), 1000 * quantile(t, 0.95));
-                    }
-                }
-            }
-        } finally {
-            crops.forEach(CropPreprocessor::close);
-        }
-    }
-
-    private static Mat noiseFrame(int w, int h) {
-        Mat m = new Mat(h, w, opencv_core.CV_8UC3);
-        byte[] row = new byte[w * 3];
-        Random random = new Random(1);
-        BytePointer data = m.data();
-        for (int y = 0; y < h; y++) {
-            random.nextBytes(row);
-            data.position(y * m.step()).put(row, 0, row.length);
-        }
-        data.position(0);
-        return m;
     }
 }
