@@ -7,7 +7,8 @@ usage:
 
 backbone.onnx: input `input` [1,3,H,W] raw BGR pixels 0..255 (H, W symbolic), output `output`
 [1,C,h,w]. head.onnx: `input1` [1,C,8,8] + `input2` [1,C,16,16] -> `output1` [1,2,S,S] logits,
-`output2` [1,4,S,S] ltrb in instance pixels.
+`output2` [1,4,S,S] ltrb in instance pixels. Both graphs then go through onnx_opt.optimize (exact
+rewrites: padding folded into the convolutions, hard-swish / hard-sigmoid ops, batch norm folded).
 """
 import argparse
 import json
@@ -49,8 +50,9 @@ def fix_batch_dim(path):
     onnx.save(graph_model, path)
 
 
-def export_onnx(model, out_dir):
-    """Write backbone.onnx and head.onnx; returns the feature channel count."""
+def export_onnx(model, out_dir, optimize=True):
+    """Write backbone.onnx and head.onnx (as torch exports them when `optimize` is false, else
+    rewritten by onnx_opt); returns the feature channel count."""
     model = model.eval()
     freeze_padding(model.backbone)
     channels = model.backbone.adjust[0].out_channels
@@ -60,11 +62,16 @@ def export_onnx(model, out_dir):
                           input_names=["input"], output_names=["output"], opset_version=OPSET,
                           dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "out_height", 3: "out_width"}})
         fix_batch_dim(os.path.join(out_dir, "backbone.onnx"))
-        torch.onnx.export(HeadGraph(model.head),
+        # an eval wrapper: torch.onnx.export puts the wrapper back in its mode afterwards, head included
+        torch.onnx.export(HeadGraph(model.head).eval(),
                           (torch.zeros(1, channels, TEMPLATE_CELLS, TEMPLATE_CELLS),
                            torch.zeros(1, channels, SEARCH_CELLS, SEARCH_CELLS)),
                           os.path.join(out_dir, "head.onnx"), input_names=["input1", "input2"],
                           output_names=["output1", "output2"], opset_version=OPSET)
+    if optimize:
+        from onnx_opt import optimize_dir
+
+        optimize_dir(out_dir)
     return channels
 
 

@@ -42,6 +42,13 @@ def test_backbone_io(exported):
     assert d_out[:2] == [1, 16] and all(isinstance(d, str) for d in d_out[2:])
 
 
+def test_export_runs_the_graph_pass(exported):
+    backbone = {n.op_type for n in onnx.load(str(exported / "backbone.onnx")).graph.node}
+    head = {n.op_type for n in onnx.load(str(exported / "head.onnx")).graph.node}
+    assert not backbone & {"Pad", "ConstantOfShape", "Constant", "Clip"} and "HardSwish" in backbone, backbone
+    assert "BatchNormalization" not in head and "Identity" not in head, head
+
+
 def test_head_io(exported):
     g = onnx.load(str(exported / "head.onnx")).graph
     assert {i.name: dims(i) for i in g.input} == {"input1": [1, 16, 8, 8], "input2": [1, 16, 16, 16]}
