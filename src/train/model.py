@@ -118,11 +118,19 @@ def tiny_model(seed=0):
     return SiamTracker(Trunk(TINY_SPECS), channels=16, hidden=16)
 
 
-def pretrained_model(graph_json, channels=64, hidden=64):
-    """Network whose trunk is imported from the TF.js CenterNet graph (RGB trunk made BGR)."""
+def pretrained_model(graph_json, channels=64, hidden=64, blocks=None):
+    """Network whose trunk is imported from the TF.js CenterNet graph (RGB trunk made BGR).
+
+    `blocks` keeps only the first inverted-residual blocks (None: all up to stride 16); a shorter
+    trunk trades accuracy for speed."""
     from tfjs_import import import_trunk
 
     trunk, specs, _ = import_trunk(graph_json)
+    if blocks is not None and blocks < len(trunk.blocks):
+        specs = specs[:blocks + 1]
+        kept = Trunk(specs)
+        kept.load_state_dict({k: v for k, v in trunk.state_dict().items() if k in kept.state_dict()})
+        trunk = kept
     return SiamTracker(rgb_trunk_to_bgr(trunk), channels, hidden), specs
 
 

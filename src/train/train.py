@@ -40,6 +40,7 @@ DEFAULTS = {
     "trunk_lr": 2e-4,         # trained trunk blocks
     "weight_decay": 1e-4,
     "train_from_block": 9,    # trunk blocks with this index and later are trained; earlier frozen
+    "trunk_blocks": None,     # keep only this many trunk blocks (None: all, up to stride 16)
     "channels": 64,
     "hidden": 64,
     "score_loss": "focal",    # focal | bce
@@ -62,7 +63,8 @@ DEFAULTS = {
 def load_config(path, overrides, base=None):
     """Defaults (or a resumed run's config), then a JSON file, then key=value overrides
     (dotted keys reach into "weights", values parsed as JSON when they look like numbers)."""
-    cfg = copy.deepcopy(base or DEFAULTS)
+    cfg = copy.deepcopy(DEFAULTS)
+    cfg.update(copy.deepcopy(base or {}))  # a resumed run from before a key existed gets its default
     if path:
         with open(path) as f:
             for k, v in json.load(f).items():
@@ -190,7 +192,7 @@ def stage_lineage(ck):
 def build_model(cfg, graph, tiny):
     if tiny:
         return tiny_model(cfg["seed"]), None
-    model, specs = pretrained_model(graph, cfg["channels"], cfg["hidden"])
+    model, specs = pretrained_model(graph, cfg["channels"], cfg["hidden"], cfg["trunk_blocks"])
     return model, specs
 
 
@@ -203,6 +205,15 @@ def load_checkpoint_model(path):
         model = SiamTracker(Trunk(ck["specs"]), ck["config"]["channels"], ck["config"]["hidden"])
     model.load_state_dict(ck["model"])
     return model.eval()
+
+
+def load_matching(model, state_dict):
+    """Load the tensors of `state_dict` whose name and shape fit `model` (a shorter trunk drops the
+    later blocks; its adjust layer then has another input width). Returns the names left as they were."""
+    own = model.state_dict()
+    fitting = {k: v for k, v in state_dict.items() if k in own and own[k].shape == v.shape}
+    model.load_state_dict(fitting, strict=False)
+    return [k for k in own if k not in fitting]
 
 
 def save(path, model, opt, state, cfg, specs):
@@ -255,7 +266,10 @@ def main():
              "mode": "cached features" if args.cache else "live crops", "lineage": []}
     if args.init_from and not resume:
         init = torch.load(args.init_from, map_location="cpu")
-        model.load_state_dict(init["model"])
+        fresh = load_matching(model, init["model"])
+        if fresh:
+            print(f"--init-from: {len(fresh)} tensors start fresh (not in {args.init_from} or of another shape): "
+                  f"{', '.join(fresh[:4])}{' ...' if len(fresh) > 4 else ''}", file=sys.stderr)
         state["lineage"] = stage_lineage(init)
     if resume:
         model.load_state_dict(resume["model"])

@@ -1,10 +1,12 @@
-"""Config overrides and the LOST / UNCERTAIN threshold calibration."""
+"""Config overrides, partial weight loading and the LOST / UNCERTAIN threshold calibration."""
 import pytest
 
 pytest.importorskip("torch")
 
 from evaluate import calibrate_states, held_out  # noqa: E402
-from train import DEFAULTS, load_config  # noqa: E402
+from model import SiamTracker, TINY_SPECS  # noqa: E402
+from train import DEFAULTS, load_config, load_matching  # noqa: E402
+from trunk import Trunk  # noqa: E402
 
 
 def test_config_overrides_parse_numbers_strings_and_nested_weights(tmp_path):
@@ -25,6 +27,27 @@ def test_unknown_config_keys_are_rejected(tmp_path):
     path.write_text('{"typo_loss": "bce"}')
     with pytest.raises(SystemExit):
         load_config(str(path), [])
+
+
+def test_a_resumed_config_from_before_a_key_existed_gets_its_default():
+    old = {k: v for k, v in DEFAULTS.items() if k != "trunk_blocks"}
+    old["lr"] = 3e-4
+    cfg = load_config(None, ["trunk_blocks=3"], base=old)
+    assert cfg["lr"] == 3e-4 and cfg["trunk_blocks"] == 3
+    assert load_config(None, [], base=old)["trunk_blocks"] is None
+
+
+def test_a_shorter_trunk_takes_the_matching_weights_and_keeps_its_own_adjust_layer():
+    full = SiamTracker(Trunk(TINY_SPECS), channels=16, hidden=16)
+    short = SiamTracker(Trunk(TINY_SPECS[:2]), channels=16, hidden=16)  # ends at 8 channels, not 16
+    adjust_before = short.backbone.adjust[0].weight.clone()
+    fresh = load_matching(short, full.state_dict())
+    assert "backbone.adjust.0.weight" in fresh
+    assert not any(k.startswith("head.") or k.startswith("backbone.trunk.") for k in fresh)
+    assert short.backbone.adjust[0].weight.equal(adjust_before)
+    for k, v in short.state_dict().items():
+        if k not in fresh:
+            assert v.equal(full.state_dict()[k]), k
 
 
 def test_calibration_separates_lost_from_good_frames():
