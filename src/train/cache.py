@@ -90,6 +90,8 @@ class FeatureBank:
                 self.parts[k].append(shard[k])
             self.loaded.add(path)
         self.data = {k: torch.cat(v) for k, v in self.parts.items() if v}
+        # keep one copy: the concatenation replaces the shard tensors it was made from
+        self.parts = {k: [self.data[k]] if k in self.data else [] for k in self.parts}
         return len(self)
 
     @torch.no_grad()
