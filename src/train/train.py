@@ -239,6 +239,9 @@ def main():
     ap.add_argument("--fresh", action="store_true", help="ignore an existing last.pt")
     ap.add_argument("--init-from", help="start a new run from this checkpoint's weights (e.g. to "
                     "unfreeze more trunk blocks after a head-only run)")
+    ap.add_argument("--pretrained-frozen", action="store_true",
+                    help="with --init-from: the stem and frozen trunk blocks keep the imported pretrained "
+                    "weights instead of the checkpoint's (undoes an earlier run's fine-tuning of them)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -266,7 +269,11 @@ def main():
              "mode": "cached features" if args.cache else "live crops", "lineage": []}
     if args.init_from and not resume:
         init = torch.load(args.init_from, map_location="cpu")
-        fresh = load_matching(model, init["model"])
+        weights = init["model"]
+        if args.pretrained_frozen:
+            frozen_prefixes = ("backbone.trunk.stem.",) + tuple(f"backbone.trunk.blocks.{i}." for i in range(frozen))
+            weights = {k: v for k, v in weights.items() if not k.startswith(frozen_prefixes)}
+        fresh = [k for k in load_matching(model, weights) if not (args.pretrained_frozen and k.startswith(frozen_prefixes))]
         if fresh:
             print(f"--init-from: {len(fresh)} tensors start fresh (not in {args.init_from} or of another shape): "
                   f"{', '.join(fresh[:4])}{' ...' if len(fresh) > 4 else ''}", file=sys.stderr)
