@@ -207,13 +207,15 @@ def load_checkpoint_model(path):
     return model.eval()
 
 
-def load_matching(model, state_dict):
+def load_matching(model, state_dict, keep=()):
     """Load the tensors of `state_dict` whose name and shape fit `model` (a shorter trunk drops the
-    later blocks; its adjust layer then has another input width). Returns the names left as they were."""
+    later blocks; its adjust layer then has another input width), except names starting with a
+    prefix in `keep`, which the model keeps. Returns the other names left as they were."""
     own = model.state_dict()
-    fitting = {k: v for k, v in state_dict.items() if k in own and own[k].shape == v.shape}
+    fitting = {k: v for k, v in state_dict.items()
+               if k in own and own[k].shape == v.shape and not k.startswith(keep)}
     model.load_state_dict(fitting, strict=False)
-    return [k for k in own if k not in fitting]
+    return [k for k in own if k not in fitting and not k.startswith(keep)]
 
 
 def save(path, model, opt, state, cfg, specs):
@@ -243,6 +245,8 @@ def main():
                     help="with --init-from: the stem and frozen trunk blocks keep the imported pretrained "
                     "weights instead of the checkpoint's (undoes an earlier run's fine-tuning of them)")
     args = ap.parse_args()
+    if args.pretrained_frozen and not args.init_from:
+        ap.error("--pretrained-frozen only applies with --init-from")
 
     torch.set_num_threads(args.threads)
     check_not_dev(args.data)
@@ -269,11 +273,9 @@ def main():
              "mode": "cached features" if args.cache else "live crops", "lineage": []}
     if args.init_from and not resume:
         init = torch.load(args.init_from, map_location="cpu")
-        weights = init["model"]
-        if args.pretrained_frozen:
-            frozen_prefixes = ("backbone.trunk.stem.",) + tuple(f"backbone.trunk.blocks.{i}." for i in range(frozen))
-            weights = {k: v for k, v in weights.items() if not k.startswith(frozen_prefixes)}
-        fresh = [k for k in load_matching(model, weights) if not (args.pretrained_frozen and k.startswith(frozen_prefixes))]
+        keep = ("backbone.trunk.stem.",) + tuple(f"backbone.trunk.blocks.{i}." for i in range(frozen)) \
+            if args.pretrained_frozen else ()
+        fresh = load_matching(model, init["model"], keep)
         if fresh:
             print(f"--init-from: {len(fresh)} tensors start fresh (not in {args.init_from} or of another shape): "
                   f"{', '.join(fresh[:4])}{' ...' if len(fresh) > 4 else ''}", file=sys.stderr)

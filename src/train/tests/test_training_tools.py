@@ -50,6 +50,18 @@ def test_a_shorter_trunk_takes_the_matching_weights_and_keeps_its_own_adjust_lay
             assert v.equal(full.state_dict()[k]), k
 
 
+def test_kept_prefixes_stay_as_the_model_has_them():
+    source = SiamTracker(Trunk(TINY_SPECS), channels=16, hidden=16)
+    target = SiamTracker(Trunk(TINY_SPECS), channels=16, hidden=16)
+    before = {k: v.clone() for k, v in target.state_dict().items()}
+    keep = ("backbone.trunk.stem.", "backbone.trunk.blocks.0.")
+    assert load_matching(target, source.state_dict(), keep) == []
+    for k, v in target.state_dict().items():
+        expected = before[k] if k.startswith(keep) else source.state_dict()[k]
+        assert v.equal(expected), k
+    assert not before["backbone.trunk.stem.0.weight"].equal(source.state_dict()["backbone.trunk.stem.0.weight"])
+
+
 def test_calibration_separates_lost_from_good_frames():
     # 20 lost frames scoring 0.1..0.29, 20 good frames scoring 0.6..0.79, 2 in-between frames ignored
     ious = [0.0] * 20 + [0.8] * 20 + [0.2, 0.2]
