@@ -285,15 +285,20 @@ def _swish_nodes(g, x, scale, out, name, opset):
     return first + [helper.make_node("Mul", [swish, factor], [out], name=f"{name}/Scale")]
 
 
-def rewrite_hard_swish(g, opset):
-    """x * relu6(x + 3) * s -> HardSwish(x) * 6s."""
+def _relu6_matches(g):
+    """(clip, y, chain) for every Clip(Relu?(Add(y, 3)), 0, 6) still in the graph; the graph may be
+    rewritten between two matches."""
     for clip in [n for n in g.nodes if n.op_type == "Clip"]:
         if clip not in g.nodes:
             continue
         matched = _relu6_of_shifted(g, clip)
-        if matched is None:
-            continue
-        x, chain = matched
+        if matched is not None:
+            yield (clip,) + matched
+
+
+def rewrite_hard_swish(g, opset):
+    """x * relu6(x + 3) * s -> HardSwish(x) * 6s."""
+    for clip, x, chain in _relu6_matches(g):
         product = g.sole_user(clip.output[0])
         if product is None or product.op_type != "Mul" or other_input(product, clip.output[0]) != x:
             continue
@@ -307,13 +312,7 @@ def rewrite_hard_swish(g, opset):
 
 def rewrite_hard_sigmoid(g):
     """relu6(y + 3) * s -> HardSigmoid(y, 1/6, 1/2) * 6s."""
-    for clip in [n for n in g.nodes if n.op_type == "Clip"]:
-        if clip not in g.nodes:
-            continue
-        matched = _relu6_of_shifted(g, clip)
-        if matched is None:
-            continue
-        y, chain = matched
+    for clip, y, chain in _relu6_matches(g):
         scaled = g.sole_user(clip.output[0])
         scale = _positive_scale(g, scaled, clip.output[0]) if scaled is not None else None
         if scale is None:
