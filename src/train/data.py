@@ -130,29 +130,43 @@ def mean_colour(img):
     return tuple(int(round(v)) for v in ImageStat.Stat(img).mean)
 
 
-def crop(img, cx, cy, side, out, fill):
-    """Square crop of `side` source pixels centred on (cx, cy), resized (bilinear) to out x out."""
-    scale = side / out
-    coeffs = (scale, 0.0, cx - side / 2.0, 0.0, scale, cy - side / 2.0)
+def crop(img, cx, cy, side, out, fill, side_y=None):
+    """Crop of `side` (x) by `side_y` (y, default `side`) source pixels centred on (cx, cy),
+    resized (bilinear) to out x out."""
+    side_y = side if side_y is None else side_y
+    sx, sy = side / out, side_y / out
+    coeffs = (sx, 0.0, cx - side / 2.0, 0.0, sy, cy - side_y / 2.0)
     return img.transform((out, out), Image.AFFINE, coeffs, resample=Image.BILINEAR, fillcolor=fill)
 
 
-def to_crop_coords(box, cx, cy, side, out):
+def to_crop_coords(box, cx, cy, side, out, side_y=None):
     """(x,y,w,h) source box -> (x1,y1,x2,y2) in crop pixels relative to the crop centre."""
-    k = out / side
+    kx = out / side
+    ky = kx if side_y is None else out / side_y
     x, y, w, h = box[:4]
-    return np.array([(x - cx) * k, (y - cy) * k, (x + w - cx) * k, (y + h - cy) * k], dtype=np.float32)
+    return np.array([(x - cx) * kx, (y - cy) * ky, (x + w - cx) * kx, (y + h - cy) * ky], dtype=np.float32)
 
 
 # ---------------------------------------------------------------- pair sampling
 
 class Augment:
+    """Crop jitter and photometric augmentation. Scale jitter is drawn independently for x and y
+    (`anisotropic`, as pysot does): the target's aspect ratio then differs between exemplar and
+    instance, so the box branch has to read the extent from the search crop instead of copying
+    the exemplar's shape."""
+
     def __init__(self, rng, shift=64.0, scale=0.18, template_shift=4.0, template_scale=0.05,
-                 colour=0.5, grey=0.05, blur=0.15, flip=0.5):
+                 colour=0.5, grey=0.05, blur=0.15, flip=0.5, anisotropic=True):
         self.rng = rng
         self.shift, self.scale = shift, scale
         self.template_shift, self.template_scale = template_shift, template_scale
         self.colour, self.grey, self.blur, self.flip = colour, grey, blur, flip
+        self.anisotropic = anisotropic
+
+    def scale_factors(self, amount):
+        """exp(U(-amount, amount)) for x and y (the same draw for both unless anisotropic)."""
+        fx = math.exp(self.rng.uniform(-amount, amount))
+        return fx, (math.exp(self.rng.uniform(-amount, amount)) if self.anisotropic else fx)
 
     def colour_jitter(self, img):
         if self.rng.random() < self.colour:
@@ -245,25 +259,28 @@ class PairSampler:
 
         # exemplar: centred on the target with a little jitter, like the engine's first frame
         zw, zh = z_box[2], z_box[3]
-        s_z = context_side(zw, zh) * math.exp(rng.uniform(-aug.template_scale, aug.template_scale))
-        zcx = z_box[0] + zw / 2 + rng.uniform(-aug.template_shift, aug.template_shift) * s_z / EXEMPLAR
-        zcy = z_box[1] + zh / 2 + rng.uniform(-aug.template_shift, aug.template_shift) * s_z / EXEMPLAR
-        exemplar = crop(z_img, zcx, zcy, s_z, EXEMPLAR, mean_colour(z_img))
+        fx, fy = aug.scale_factors(aug.template_scale)
+        s_z = context_side(zw, zh)
+        zcx = z_box[0] + zw / 2 + rng.uniform(-aug.template_shift, aug.template_shift) * s_z * fx / EXEMPLAR
+        zcy = z_box[1] + zh / 2 + rng.uniform(-aug.template_shift, aug.template_shift) * s_z * fy / EXEMPLAR
+        exemplar = crop(z_img, zcx, zcy, s_z * fx, EXEMPLAR, mean_colour(z_img), s_z * fy)
 
         # instance: scale from the exemplar's size estimate (as when tracking), centre jittered
         cw, ch = centre_box[2], centre_box[3]
-        s_x = context_side(zw, zh) * INSTANCE / EXEMPLAR * math.exp(rng.uniform(-aug.scale, aug.scale))
+        s_x = context_side(zw, zh) * INSTANCE / EXEMPLAR
         if centre_box is not x_box:
-            s_x = context_side(cw, ch) * INSTANCE / EXEMPLAR * math.exp(rng.uniform(-aug.scale, aug.scale))
-        xcx = centre_box[0] + cw / 2 - rng.uniform(-aug.shift, aug.shift) * s_x / INSTANCE
-        xcy = centre_box[1] + ch / 2 - rng.uniform(-aug.shift, aug.shift) * s_x / INSTANCE
-        instance = crop(x_img, xcx, xcy, s_x, INSTANCE, mean_colour(x_img))
+            s_x = context_side(cw, ch) * INSTANCE / EXEMPLAR
+        fx, fy = aug.scale_factors(aug.scale)
+        sx, sy = s_x * fx, s_x * fy
+        xcx = centre_box[0] + cw / 2 - rng.uniform(-aug.shift, aug.shift) * sx / INSTANCE
+        xcy = centre_box[1] + ch / 2 - rng.uniform(-aug.shift, aug.shift) * sy / INSTANCE
+        instance = crop(x_img, xcx, xcy, sx, INSTANCE, mean_colour(x_img), sy)
 
-        target = to_crop_coords(x_box, xcx, xcy, s_x, INSTANCE) if target_visible else None
+        target = to_crop_coords(x_box, xcx, xcy, sx, INSTANCE, sy) if target_visible else None
         distractor_boxes = [b for b in others if b is not x_box]
         if not target_visible:
             distractor_boxes.append(centre_box)  # the other sequence's object: a negative too
-        distractors = [to_crop_coords(b, xcx, xcy, s_x, INSTANCE) for b in distractor_boxes]
+        distractors = [to_crop_coords(b, xcx, xcy, sx, INSTANCE, sy) for b in distractor_boxes]
 
         exemplar, instance = aug.colour_jitter(exemplar), aug.colour_jitter(instance)
         if rng.random() < aug.grey:

@@ -152,3 +152,37 @@ def test_positive_pair_target_sits_where_the_jitter_put_it(otb_seq):
     # the white target square is at the labelled position of the instance crop (BGR white)
     assert s["instance"][cy, cx].min() > 200
     assert s["exemplar"][63, 63].min() > 200  # and in the middle of the exemplar
+
+
+def test_crop_and_coords_with_a_different_vertical_side():
+    img = Image.new("RGB", (100, 100), (10, 20, 30))
+    img.paste((200, 200, 200), (40, 40, 60, 60))  # 20x20 square centred at (50, 50)
+    # 40 px wide, 80 px tall onto 80x80: x scale 2, y scale 1 -> the square is 40 wide, 20 tall
+    out = np.asarray(crop(img, 50, 50, 40, 80, (0, 0, 0), side_y=80))
+    row, col = out[40, :, 0] > 100, out[:, 40, 0] > 100
+    assert row.sum() == pytest.approx(40, abs=2) and col.sum() == pytest.approx(20, abs=2)
+    assert to_crop_coords((40, 40, 20, 20), 50, 50, 40, 80, side_y=80).tolist() == [-20, -10, 20, 10]
+
+
+def test_anisotropic_jitter_changes_the_aspect_and_the_label_follows_the_pixels(otb_seq):
+    def aspects(anisotropic):
+        sampler = PairSampler([read_otb(str(otb_seq))], {}, seed=2, negative_share=0.0)
+        sampler.aug.colour = sampler.aug.grey = sampler.aug.blur = sampler.aug.flip = 0.0
+        sampler.aug.anisotropic = anisotropic
+        found = []
+        for _ in range(12):
+            s = sampler.sample()
+            x1, y1, x2, y2 = s["target"] + 127.5
+            white = s["instance"].min(axis=2) > 200
+            cy, cx = int((y1 + y2) / 2), int((x1 + x2) / 2)
+            # the labelled edges are the white square's edges in the crop (bilinear: +-2 px)
+            assert white[cy, int(x1) + 2] and white[cy, int(x2) - 2] and not white[cy, int(x1) - 2]
+            assert white[int(y1) + 2, cx] and white[int(y2) - 2, cx] and not white[int(y2) + 2, cx]
+            found.append((x2 - x1) / (y2 - y1))
+        return np.array(found)
+
+    # the fixture's target is 30 x 40 in every frame
+    assert np.allclose(aspects(False), 0.75, atol=1e-4)
+    stretched = aspects(True)
+    assert stretched.max() / stretched.min() > 1.1
+    assert np.all(np.abs(np.log(stretched / 0.75)) <= 2 * 0.18 + 1e-6)
