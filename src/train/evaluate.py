@@ -15,8 +15,8 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from data import EXEMPLAR, INSTANCE, check_not_dev, context_side, crop, discover_sequences, mean_colour  # noqa: E402
-from model import HYPER, SCORE_SIZE, cell_points  # noqa: E402
+from data import EXEMPLAR, check_not_dev, context_side, crop, discover_sequences, mean_colour  # noqa: E402
+from model import HYPER, TRACK_INSTANCE, cell_points  # noqa: E402
 
 
 def to_tensor(img):
@@ -40,12 +40,15 @@ def clip_box(box, w, h):
 
 
 class PyTracker:
-    def __init__(self, model, hyper=None):
+    """The engine's tracking loop in Python, searching an `instance` crop (the model card's size)."""
+
+    def __init__(self, model, hyper=None, instance=TRACK_INSTANCE):
         self.model = model.eval()
         self.hyper = dict(HYPER, **(hyper or {}))
-        hann = np.hanning(SCORE_SIZE)
+        self.instance = instance
+        pts = cell_points(instance).numpy()
+        hann = np.hanning(len(pts))
         self.window = np.outer(hann, hann).ravel()
-        pts = cell_points().numpy()
         self.px, self.py = np.meshgrid(pts, pts)
         self.px, self.py = self.px.ravel(), self.py.ravel()
 
@@ -61,9 +64,9 @@ class PyTracker:
     def update(self, img):
         hp = self.hyper
         s_z = context_side(self.w, self.h)
-        s_x = s_z * INSTANCE / EXEMPLAR
-        scale = INSTANCE / s_x
-        xf = self.model.backbone(to_tensor(crop(img, self.cx, self.cy, s_x, INSTANCE, self.fill)))
+        s_x = s_z * self.instance / EXEMPLAR
+        scale = self.instance / s_x
+        xf = self.model.backbone(to_tensor(crop(img, self.cx, self.cy, s_x, self.instance, self.fill)))
         cls, ltrb = self.model.head(self.zf, xf)
         score = torch.softmax(cls, dim=1)[0, 1].numpy().ravel()
         l, t, r, b = [v.numpy().ravel() for v in ltrb[0]]

@@ -6,9 +6,11 @@ usage:
   /usr/bin/python3 src/train/export.py --tiny --out DIR      # untrained, seconds, torch + onnx only
 
 backbone.onnx: input `input` [1,3,H,W] raw BGR pixels 0..255 (H, W symbolic), output `output`
-[1,C,h,w]. head.onnx: `input1` [1,C,8,8] + `input2` [1,C,16,16] -> `output1` [1,2,S,S] logits,
-`output2` [1,4,S,S] ltrb in instance pixels. Both graphs then go through onnx_opt.optimize (exact
-rewrites: padding folded into the convolutions, hard-swish / hard-sigmoid ops, batch norm folded).
+[1,C,h,w]. head.onnx: `input1` [1,C,8,8] + `input2` [1,C,h,w] -> `output1` [1,2,S,S] logits,
+`output2` [1,4,S,S] ltrb in instance pixels (h, w, S symbolic: the search size is the model card's
+`instance_size`, model.TRACK_INSTANCE). Both graphs then go through onnx_opt.optimize (exact
+rewrites: padding folded into the convolutions, hard-swish / hard-sigmoid ops, batch norm folded,
+the head's shape-pinning reshapes dropped).
 """
 import argparse
 import json
@@ -20,8 +22,8 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from model import (EXEMPLAR, GRID_ORIGIN, HYPER, INSTANCE, SCORE_SIZE, SEARCH_CELLS, STRIDE,  # noqa: E402
-                   TEMPLATE_CELLS, tiny_model)
+from model import (EXEMPLAR, HYPER, INSTANCE, SEARCH_CELLS, STRIDE, TEMPLATE_CELLS, TRACK_INSTANCE,  # noqa: E402
+                   score_geometry, tiny_model)
 from trunk import freeze_padding  # noqa: E402
 
 OPSET = 14
@@ -50,9 +52,28 @@ def fix_batch_dim(path):
     onnx.save(graph_model, path)
 
 
+def free_search_size(path):
+    """Declare the head's search input and outputs H x W symbolic. Only valid once no Reshape
+    reads anything but the template (onnx_opt drops the identity ones)."""
+    import onnx
+
+    head = onnx.load(path)
+    pinned = [n.name or n.output[0] for n in head.graph.node if n.op_type == "Reshape" and n.input[0] != "input1"]
+    if pinned:
+        raise ValueError(f"{path}: reshapes {pinned} pin the search size")
+    for value in list(head.graph.input[1:]) + list(head.graph.output):
+        prefix = "search" if value.name == "input2" else "score"
+        for axis, side in ((2, "height"), (3, "width")):
+            dim = value.type.tensor_type.shape.dim[axis]
+            dim.Clear()
+            dim.dim_param = f"{prefix}_{side}"
+    onnx.save(head, path)
+
+
 def export_onnx(model, out_dir, optimize=True):
     """Write backbone.onnx and head.onnx (as torch exports them when `optimize` is false, else
-    rewritten by onnx_opt); returns the feature channel count."""
+    rewritten by onnx_opt, with a head that takes any search size); returns the feature channel
+    count."""
     model = model.eval()
     freeze_padding(model.backbone)
     channels = model.backbone.adjust[0].out_channels
@@ -72,6 +93,7 @@ def export_onnx(model, out_dir, optimize=True):
         from onnx_opt import optimize_dir
 
         optimize_dir(out_dir)
+        free_search_size(os.path.join(out_dir, "head.onnx"))
     return channels
 
 
@@ -94,23 +116,25 @@ def check_contract(out_dir, channels):
     ins = {i.name: dims(i) for i in head.graph.input}
     outs = {o.name: dims(o) for o in head.graph.output}
     assert ins == {"input1": [1, channels, TEMPLATE_CELLS, TEMPLATE_CELLS],
-                   "input2": [1, channels, SEARCH_CELLS, SEARCH_CELLS]}, ins
-    assert outs == {"output1": [1, 2, SCORE_SIZE, SCORE_SIZE], "output2": [1, 4, SCORE_SIZE, SCORE_SIZE]}, outs
+                   "input2": [1, channels, "search_height", "search_width"]}, ins
+    assert outs == {"output1": [1, 2, "score_height", "score_width"],
+                    "output2": [1, 4, "score_height", "score_width"]}, outs
     size = sum(os.path.getsize(os.path.join(out_dir, f)) for f in ("backbone.onnx", "head.onnx"))
     assert size <= MAX_BYTES, f"model is {size} bytes, more than {MAX_BYTES}"
     return size
 
 
 def card(name, provenance, hyper=HYPER):
+    score_size, grid_origin = score_geometry(TRACK_INSTANCE)
     return {
         "name": name,
         "family": "siamtrack",
         "format_version": 1,
         "exemplar_size": EXEMPLAR,
-        "instance_size": INSTANCE,
+        "instance_size": TRACK_INSTANCE,
         "stride": STRIDE,
-        "score_size": SCORE_SIZE,
-        "grid_origin": GRID_ORIGIN,
+        "score_size": score_size,
+        "grid_origin": grid_origin,
         "channel_order": "BGR",
         "normalize": {"scale": 1.0, "mean": [0, 0, 0], "std": [1, 1, 1]},
         "score_activation": "softmax2",
@@ -202,8 +226,9 @@ def main():
     with open(os.path.join(args.out, "model.json"), "w") as f:
         json.dump(card(name, provenance, hyper), f, indent=2)
         f.write("\n")
+    score_size, grid_origin = score_geometry(TRACK_INSTANCE)
     print(f"wrote {args.out}: backbone.onnx + head.onnx ({size / 1e6:.2f} MB), {channels} feature channels, "
-          f"score map {SCORE_SIZE}x{SCORE_SIZE}, grid origin {GRID_ORIGIN}", file=sys.stderr)
+          f"search {TRACK_INSTANCE}, score map {score_size}x{score_size}, grid origin {grid_origin}", file=sys.stderr)
 
 
 if __name__ == "__main__":

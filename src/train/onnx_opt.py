@@ -8,6 +8,8 @@ torch.onnx writes the trunk in a form ONNX Runtime cannot see through:
   spatial dims is merged into the next Conv's `pads` (Conv pads may be asymmetric).
 - hard-swish x * relu6(x + 3) * s becomes Add, Relu, Clip, Mul, Mul; the squeeze-excite gate
   relu6(y + 3) * s Add, Relu, Clip, Mul.
+- the head views its batch-1 inputs as [1, C, H, W] with Reshapes that change nothing but pin the
+  search size; they are dropped.
 - the head's batch norm follows a convolution with run-time weights (the cross-correlation), which
   ONNX Runtime cannot fold; it sits right before a 1x1 convolution, which can absorb it.
 
@@ -187,6 +189,33 @@ def remove_identities(g):
     """Identity(x) -> x (the exporter routes shared initializers through Identity nodes)."""
     for node in [n for n in g.nodes if n.op_type == "Identity"]:
         if node.output[0] in g.outputs:
+            continue
+        for reader, i in g.uses(node.output[0]):
+            reader.input[i] = node.input[0]
+        g.nodes.remove(node)
+
+
+def static_shapes(model):
+    """{tensor: dims} for every tensor whose shape inference gives only fixed dimensions."""
+    inferred = onnx.shape_inference.infer_shapes(model).graph
+    shapes = {}
+    for value in list(inferred.input) + list(inferred.value_info) + list(inferred.output):
+        dims = value.type.tensor_type.shape.dim
+        if dims and all(d.HasField("dim_value") and d.dim_value > 0 for d in dims):
+            shapes[value.name] = tuple(d.dim_value for d in dims)
+    return shapes
+
+
+def remove_identity_reshapes(g, shapes):
+    """Reshape(x, s) -> x when x already has the constant shape s. The head's batch-1 view of the
+    search features (and of the correlation map) is one: without it the head takes any search
+    size."""
+    for node in [n for n in g.nodes if n.op_type == "Reshape"]:
+        target = g.const(node.input[1])
+        source = shapes.get(node.input[0])
+        if target is None or source is None or node.output[0] in g.outputs:
+            continue
+        if tuple(int(v) for v in target) != source:
             continue
         for reader, i in g.uses(node.output[0]):
             reader.input[i] = node.input[0]
@@ -449,8 +478,10 @@ def optimize(model):
     out = onnx.ModelProto()
     out.CopyFrom(model)
     opset = next((o.version for o in out.opset_import if o.domain in ("", "ai.onnx")), 0)
+    shapes = static_shapes(out)
     g = Graph(out.graph)
     remove_identities(g)
+    remove_identity_reshapes(g, shapes)
     fold_constants(g)
     fold_pads_into_convs(g)
     rewrite_hard_swish(g, opset)

@@ -4,12 +4,15 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 
-from model import GRID_ORIGIN, SCORE_SIZE, STRIDE, cell_points, feature_coord, tiny_model  # noqa: E402
+import onnx_numpy  # noqa: E402
+from model import (GRID_ORIGIN, SCORE_SIZE, STRIDE, TRACK_INSTANCE, cell_points, feature_coord,  # noqa: E402
+                   score_geometry, tiny_model)
 from trunk import freeze_padding, unfreeze_padding  # noqa: E402
 
 EXPORT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "export.py")
@@ -51,16 +54,44 @@ def test_export_runs_the_graph_pass(exported):
 
 def test_head_io(exported):
     g = onnx.load(str(exported / "head.onnx")).graph
-    assert {i.name: dims(i) for i in g.input} == {"input1": [1, 16, 8, 8], "input2": [1, 16, 16, 16]}
-    assert {o.name: dims(o) for o in g.output} == {"output1": [1, 2, SCORE_SIZE, SCORE_SIZE],
-                                                  "output2": [1, 4, SCORE_SIZE, SCORE_SIZE]}
+    assert {i.name: dims(i) for i in g.input} == {"input1": [1, 16, 8, 8],
+                                                 "input2": [1, 16, "search_height", "search_width"]}
+    assert {o.name: dims(o) for o in g.output} == {"output1": [1, 2, "score_height", "score_width"],
+                                                  "output2": [1, 4, "score_height", "score_width"]}
+
+
+def test_head_graph_takes_any_search_size(tmp_path):
+    """Exported at 16x16 search features, the graph computes the torch head at 14x14 too."""
+    model = tiny_model().eval()
+    from export import export_onnx
+
+    export_onnx(model, str(tmp_path))
+    head = onnx.load(str(tmp_path / "head.onnx"))
+    torch.manual_seed(0)
+    for cells in (16, 14):
+        zf, xf = torch.randn(1, 16, 8, 8), torch.randn(1, 16, cells, cells)
+        with torch.no_grad():
+            cls, ltrb = model.head(zf, xf)
+        out = onnx_numpy.run(head, {"input1": zf.numpy(), "input2": xf.numpy()})
+        size = cells + 1
+        assert out["output1"].shape == (1, 2, size, size) and size == score_geometry(16 * cells - 1)[0]
+        np.testing.assert_allclose(out["output1"], cls.numpy(), atol=1e-4)
+        np.testing.assert_allclose(out["output2"], ltrb.numpy(), rtol=1e-4, atol=1e-3)
+
+
+def test_score_geometry():
+    assert score_geometry(255) == (SCORE_SIZE, GRID_ORIGIN) == (17, -128)
+    assert score_geometry(TRACK_INSTANCE) == (15, -112) and TRACK_INSTANCE == 223
+    assert cell_points(223)[0] == -112 and cell_points(223)[-1] == 112
+    with pytest.raises(ValueError):
+        score_geometry(250)
 
 
 def test_model_card(exported):
     card = json.loads((exported / "model.json").read_text())
     assert card["family"] == "siamtrack" and card["format_version"] == 1
-    assert (card["exemplar_size"], card["instance_size"], card["stride"]) == (127, 255, 16)
-    assert card["score_size"] == SCORE_SIZE == 17 and card["grid_origin"] == GRID_ORIGIN == -128
+    assert (card["exemplar_size"], card["instance_size"], card["stride"]) == (127, 223, 16)
+    assert card["score_size"] == 15 and card["grid_origin"] == -112
     assert card["channel_order"] == "BGR" and card["score_activation"] == "softmax2"
     assert card["normalize"] == {"scale": 1.0, "mean": [0, 0, 0], "std": [1, 1, 1]}
     assert card["hyper"] == {"window_influence": 0.40, "penalty_k": 0.15, "lr": 0.385}
