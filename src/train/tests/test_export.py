@@ -94,7 +94,7 @@ def test_model_card(exported):
     assert card["score_size"] == 15 and card["grid_origin"] == -112
     assert card["channel_order"] == "BGR" and card["score_activation"] == "softmax2"
     assert card["normalize"] == {"scale": 1.0, "mean": [0, 0, 0], "std": [1, 1, 1]}
-    assert card["hyper"] == {"window_influence": 0.40, "penalty_k": 0.15, "lr": 0.385}
+    assert card["hyper"] == {"window_influence": 0.30, "penalty_k": 0.15, "lr": 0.385}
     assert card["name"] == os.path.basename(str(exported))
 
 
