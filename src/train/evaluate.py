@@ -3,8 +3,10 @@ penalty, smoothed size) over held-out TRAIN sequences, reporting mean IoU (frame
 truth, boxes clipped to the image) and the share of frames with IoU > 0.5.
 
 usage: /usr/bin/python3 src/train/evaluate.py --checkpoint src/train/work/ckpt/best.pt
+       /usr/bin/python3 src/train/evaluate.py --engine-tracks DIR   # thresholds from the Java engine's tracks
 """
 import argparse
+import csv
 import json
 import math
 import os
@@ -149,6 +151,30 @@ def calibrate_states(frame_iou, frame_score, min_lost=20):
             "lost_below_lost": round(float((lost < lost_t).mean()), 3) if len(lost) else None}
 
 
+def engine_track_scores(tracks_dir, sequences):
+    """(IoU, score) of every frame after the first with ground truth, from the Java engine's
+    per-frame results (`./siamtrack track SEQ --init ... --out <tracks_dir>/<name>.csv`, header
+    frame,x,y,w,h,score,state), for the sequences that have a results file."""
+    from PIL import Image
+
+    frame_iou, frame_score = [], []
+    for seq in sequences:
+        path = os.path.join(tracks_dir, seq.name + ".csv")
+        if not os.path.isfile(path):
+            continue
+        with Image.open(seq.frames[0]) as im:
+            size = im.size
+        with open(path) as f:
+            for row in csv.DictReader(f):
+                k = int(row["frame"])
+                if k == 0 or k >= len(seq) or not np.all(np.isfinite(seq.boxes[k])):
+                    continue
+                box = [float(row[c]) for c in "xywh"]
+                frame_iou.append(iou(clip_box(box, *size), clip_box(list(seq.boxes[k]), *size)))
+                frame_score.append(float(row["score"]))
+    return frame_iou, frame_score
+
+
 def held_out(sequences, every):
     """Deterministic validation slice of the training sequences: every `every`-th by name."""
     val = [s for i, s in enumerate(sequences) if i % every == every // 2]
@@ -159,8 +185,13 @@ def held_out(sequences, every):
 def main():
     from train import DEFAULT_DATA, load_checkpoint_model
 
-    ap = argparse.ArgumentParser(description="Mean IoU of a Python tracker on held-out training sequences")
-    ap.add_argument("--checkpoint", required=True)
+    ap = argparse.ArgumentParser(description="Mean IoU of a Python tracker on held-out training sequences, "
+                                 "or (--engine-tracks) the LOST / UNCERTAIN thresholds from the Java engine's tracks")
+    source = ap.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint")
+    source.add_argument("--engine-tracks", metavar="DIR",
+                        help="per-sequence CSVs of `./siamtrack track` on the held-out sequences: print the "
+                        "state thresholds calibrated on them")
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--val-every", type=int, default=8)
     ap.add_argument("--max-frames", type=int, default=None)
@@ -168,8 +199,15 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(2)
     check_not_dev(args.data)
-    model = load_checkpoint_model(args.checkpoint)
     _, val = held_out(discover_sequences(args.data), args.val_every)
+    if args.engine_tracks:
+        frame_iou, frame_score = engine_track_scores(args.engine_tracks, val)
+        if not frame_iou:
+            print(f"error: no results for the held-out sequences in {args.engine_tracks}", file=sys.stderr)
+            sys.exit(2)
+        print(json.dumps({"states": calibrate_states(frame_iou, frame_score), "frames": len(frame_iou)}, indent=1))
+        return
+    model = load_checkpoint_model(args.checkpoint)
     res = evaluate_sequences(model, val, max_frames=args.max_frames)
     summary = {"heldout_train_mean_iou": round(res["mean_iou"], 4),
                "heldout_train_success_0.5": round(res["success_0.5"], 4),

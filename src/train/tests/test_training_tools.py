@@ -85,3 +85,30 @@ def test_held_out_slice_is_deterministic_and_disjoint():
     names = [f"s{i:02d}" for i in range(20)]
     train, val = held_out(names, 8)
     assert val == ["s04", "s12"] and len(train) == 18 and not set(train) & set(val)
+
+
+def test_engine_tracks_give_iou_and_score_per_frame_with_ground_truth(tmp_path):
+    from PIL import Image
+
+    from data import read_otb
+    from evaluate import engine_track_scores
+
+    seq_dir = tmp_path / "seqs" / "walk"
+    (seq_dir / "img").mkdir(parents=True)
+    for i in range(4):
+        Image.new("RGB", (100, 80)).save(str(seq_dir / "img" / f"{i + 1:04d}.jpg"))
+    (seq_dir / "groundtruth_rect.txt").write_text("10,10,20,20\n12,10,20,20\nNaN,NaN,NaN,NaN\n30,30,20,20\n")
+    tracks = tmp_path / "tracks"
+    tracks.mkdir()
+    # frame 0 is the init box and frame 2 has no ground truth: neither counts
+    (tracks / "walk.csv").write_text("frame,x,y,w,h,score,state\n0,10,10,20,20,1.0,TRACKING\n"
+                                     "1,12,10,20,20,0.9,TRACKING\n2,40,40,20,20,0.5,TRACKING\n"
+                                     "3,80,0,20,20,0.1,LOST\n")
+    ious, scores = engine_track_scores(str(tracks), [read_otb(str(seq_dir))])
+    assert ious == [pytest.approx(1.0), 0.0] and scores == [0.9, 0.1]
+    # sequences without a results file are skipped
+    other = tmp_path / "seqs" / "other"
+    (other / "img").mkdir(parents=True)
+    Image.new("RGB", (100, 80)).save(str(other / "img" / "0001.jpg"))
+    (other / "groundtruth_rect.txt").write_text("1,1,5,5\n")
+    assert engine_track_scores(str(tracks), [read_otb(str(other))]) == ([], [])
