@@ -61,10 +61,8 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     }).run();
             System.err.println("siamtrack: " + stats.summary());
-            double sum = iouSum[0];
-            int n = visible[0];
             System.out.printf(Locale.ROOT, "mean IoU %.3f over %d frames with a visible target (model %s)%n",
-                    n > 0 ? sum / n : 0, n, tracker.model().card().name());
+                    visible[0] > 0 ? iouSum[0] / visible[0] : 0, visible[0], tracker.model().card().name());
             System.err.println("siamtrack: wrote " + csv + " and " + mp4);
             return SiamTrackCli.EXIT_OK;
         }
