@@ -1,0 +1,87 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.FrameSources;
+import dev.siamtrack.video.Mp4Writer;
+import dev.siamtrack.video.synth.ClipWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Track the shipped demo clip (videos/demo.mp4) with the default model,",
+            "write out/demo.mp4 and out/demo.csv, and print the mean IoU against the clip's ground truth."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--video", paramLabel = "FILE", description = "Clip to track (default: videos/demo.mp4); its ground truth is FILE with .txt.")
+    Path video;
+
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "Where demo.csv and demo.mp4 go (default: out/).")
+    Path outDir;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Path clip = video != null ? video : defaultClip();
+        Path truthFile = ClipWriter.groundTruthPath(clip);
+        if (!Files.isRegularFile(clip) || !Files.isRegularFile(truthFile)) {
+            throw new UserException("demo clip " + clip + " or its ground truth " + truthFile
+                    + " is missing (make one with ./siamtrack make-clip)");
+        }
+        List<Box> truth = readTruth(truthFile);
+        Path dir = outDir != null ? outDir : Home.dir().resolve("out");
+        Path csv = dir.resolve("demo.csv");
+        Path mp4 = dir.resolve("demo.mp4");
+        Path modelDir = modelOptions.modelDir();
+        System.err.println("siamtrack: demo with model " + modelDir + " on " + clip);
+        try (FrameSource frames = FrameSources.open(clip.toString());
+             SiameseTracker tracker = modelOptions.createTracker();
+             ResultWriter writer = TrackCommand.openWriter(csv, false);
+             Mp4Writer recorder = new Mp4Writer(mp4, frames.width(), frames.height(), frames.fps())) {
+            double[] iouSum = new double[1];
+            int[] visible = new int[1];
+            TrackRun.Stats stats = new TrackRun(frames, tracker, truth.get(0), writer, recorder, 0, System.err,
+                    (index, result) -> {
+                        if (index < truth.size() && !truth.get(index).isAbsent()) {
+                            iouSum[0] += Math.max(0, result.box().iou(truth.get(index)));
+                            visible[0]++;
+                        }
+                    }).run();
+            System.err.println("siamtrack: " + stats.summary());
+            System.out.printf(Locale.ROOT, "mean IoU %.3f over %d frames with a visible target (model %s)%n",
+                    visible[0] > 0 ? iouSum[0] / visible[0] : 0, visible[0], tracker.model().card().name());
+            System.err.println("siamtrack: wrote " + csv + " and " + mp4);
+            return SiamTrackCli.EXIT_OK;
+        }
+    }
+
+    /** The shipped demo clip, {@code videos/demo.mp4} under the SiamTrack home. */
+    static Path defaultClip() {
+        return Home.dir().resolve("videos/demo.mp4");
+    }
+
+    static List<Box> readTruth(Path file) throws IOException {
+        List<Box> boxes = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                boxes.add(Box.parse(line));
+            }
+        }
+        if (boxes.isEmpty() || boxes.get(0).isAbsent()) {
+            throw new UserException(file + ": the first line must be the target's box x,y,w,h");
+        }
+        return boxes;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.model.Device;
+import dev.siamtrack.model.ModelException;
+import dev.siamtrack.model.ModelRegistry;
+import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.SiameseTrackers;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that runs our tracker: which model, where, and its tuning. */
+final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model directory (backbone.onnx, head.onnx, optional model.json). Default: the installed default model in models/.")
+    Path model;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda[:N]", defaultValue = "cpu",
+            description = "Inference device (default: ${DEFAULT-VALUE}). Without a usable CUDA provider it says so and uses the CPU.")
+    String device;
+
+    @Option(names = "--strict", description = "Fail instead of falling back to the CPU when the requested device is unavailable.")
+    boolean strict;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--lost-threshold", paramLabel = "P",
+            description = "Target probability under which a frame counts towards LOST (default: the model card's, 0.9 for NanoTrack).")
+    Double lostThreshold;
+
+    @Option(names = "--lost-frames", paramLabel = "N", defaultValue = "3",
+            description = "Consecutive low-probability frames before the state is LOST (default: ${DEFAULT-VALUE}).")
+    int lostFrames;
+
+    @Option(names = "--crop", paramLabel = "auto|native|opencv", defaultValue = "auto",
+            description = "Crop/resize/normalise implementation: the C kernel (native) or OpenCV; auto takes native when it is built (default: ${DEFAULT-VALUE}).")
+    String crop;
+
+    @Option(names = "--verbose", description = "Show stack traces for errors.")
+    boolean verbose;
+
+    SiameseModel.Options modelOptions() {
+        if (threads < 1) {
+            throw new UserException("--threads must be at least 1");
+        }
+        return new SiameseModel.Options(Device.parse(device), strict, threads);
+    }
+
+    SiameseTracker.Params params() {
+        if (lostThreshold != null && (lostThreshold < 0 || lostThreshold > 1)) {
+            throw new UserException("--lost-threshold must be between 0 and 1");
+        }
+        if (lostFrames < 1) {
+            throw new UserException("--lost-frames must be at least 1");
+        }
+        SiameseTracker.Params p = new SiameseTracker.Params();
+        if (lostThreshold != null) {
+            p.lostThreshold = lostThreshold;
+        }
+        p.lostFrames = lostFrames;
+        return p;
+    }
+
+    Path modelDir() throws ModelException {
+        return ModelRegistry.resolve(model, Home.modelsDir());
+    }
+
+    /** Loads the tracker, telling the user once if the device fell back to the CPU. */
+    SiameseTracker createTracker() throws ModelException {
+        SiameseTracker tracker = SiameseTrackers.create(modelDir(), modelOptions(), params(),
+                CropPreprocessors.Preference.parse(crop));
+        if (tracker.model().deviceNote() != null) {
+            System.err.println("siamtrack: " + tracker.model().deviceNote());
+        }
+        return tracker;
+    }
+}

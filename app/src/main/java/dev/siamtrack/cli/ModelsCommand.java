@@ -1,0 +1,60 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.model.ModelException;
+import dev.siamtrack.model.ModelRegistry;
+import dev.siamtrack.model.SiameseModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = {"List the models found in models/ (or in the given folders) with their cards.",
+            "A folder may be a model directory itself or a folder of model directories."})
+final class ModelsCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR", arity = "0..*", description = "Extra folders to look in.")
+    List<Path> dirs = new ArrayList<>();
+
+    @Option(names = "--full", description = "Print each card's whole provenance (training data, losses, metrics).")
+    boolean full;
+
+    private static final int PROVENANCE_CHARS = 160;
+
+    @Override
+    public Integer call() {
+        List<Path> candidates = new ArrayList<>(ModelRegistry.list(Home.modelsDir()));
+        for (Path d : dirs) {
+            List<Path> inside = ModelRegistry.list(d);
+            candidates.addAll(inside.isEmpty() ? List.of(d) : inside);
+        }
+        Optional<Path> def = ModelRegistry.defaultModel(Home.modelsDir());
+        if (candidates.isEmpty()) {
+            System.out.println("no models found in " + Home.modelsDir().toAbsolutePath().normalize()
+                    + " (bring one with --model DIR, see README)");
+            return SiamTrackCli.EXIT_OK;
+        }
+        int bad = 0;
+        for (Path dir : candidates) {
+            boolean isDefault = def.isPresent() && def.get().equals(dir);
+            try (SiameseModel m = SiameseModel.load(dir, SiameseModel.Options.DEFAULT)) {
+                System.out.println((isDefault ? "* " : "  ") + dir);
+                System.out.println("    " + m.card().summary());
+                System.out.println("    features " + m.featureChannels() + " channels");
+                String provenance = m.card().provenance();
+                if (!provenance.isEmpty()) {
+                    boolean cut = !full && provenance.length() > PROVENANCE_CHARS;
+                    System.out.println("    provenance " + (cut ? provenance.substring(0, PROVENANCE_CHARS) + "... (--full)" : provenance));
+                }
+            } catch (ModelException e) {
+                bad++;
+                System.out.println("  " + dir + "\n    cannot load: " + e.getMessage());
+            }
+        }
+        return bad == 0 ? SiamTrackCli.EXIT_OK : SiamTrackCli.EXIT_USAGE;
+    }
+}

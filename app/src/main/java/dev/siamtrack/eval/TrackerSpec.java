@@ -1,0 +1,105 @@
+package dev.siamtrack.eval;
+
+import dev.siamtrack.cli.Home;
+import dev.siamtrack.model.ModelRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A tracker named on the command line: {@code siamtrack}, {@code siamtrack:DIR}, {@code opencv-nano:DIR},
+ * {@code opencv-vit:FILE}, {@code csrt}, {@code kcf} or {@code mil}.
+ *
+ * @param path  the model directory or file; null where the kind takes none, or for {@code siamtrack} when no
+ *              default model is installed
+ * @param label the name used in reports and result folders, e.g. {@code opencv-nano@nanotrack-v2}
+ */
+public record TrackerSpec(Kind kind, Path path, String label) {
+
+    public enum Kind {
+        SIAMTRACK("siamtrack"), OPENCV_NANO("opencv-nano"), OPENCV_VIT("opencv-vit"),
+        CSRT("csrt"), KCF("kcf"), MIL("mil");
+
+        private final String prefix;
+
+        Kind(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public String prefix() {
+            return prefix;
+        }
+    }
+
+    public static final String SYNTAX =
+            "siamtrack, siamtrack:DIR, opencv-nano:DIR, opencv-vit:FILE, csrt, kcf, mil";
+
+    /** Parses one spec and checks that the model files it names exist. */
+    public static TrackerSpec parse(String text) {
+        String spec = text.trim();
+        int colon = spec.indexOf(':');
+        String prefix = colon < 0 ? spec : spec.substring(0, colon);
+        String arg = colon < 0 ? null : spec.substring(colon + 1);
+        Kind kind = null;
+        for (Kind k : Kind.values()) {
+            if (k.prefix().equals(prefix)) {
+                kind = k;
+            }
+        }
+        if (kind == null) {
+            throw new IllegalArgumentException("unknown tracker '" + spec + "'; expected one of: " + SYNTAX);
+        }
+        boolean needsPath = kind == Kind.OPENCV_NANO || kind == Kind.OPENCV_VIT;
+        boolean takesPath = needsPath || kind == Kind.SIAMTRACK;
+        if (arg != null && arg.isEmpty() || needsPath && arg == null) {
+            throw new IllegalArgumentException("tracker '" + spec + "' needs a model path: "
+                    + kind.prefix() + (kind == Kind.OPENCV_VIT ? ":FILE" : ":DIR"));
+        }
+        if (!takesPath && arg != null) {
+            throw new IllegalArgumentException("tracker '" + kind.prefix() + "' takes no model path: '" + spec + "'");
+        }
+        if (arg == null && kind == Kind.SIAMTRACK) {
+            // The default model is named in the label; without one the factory explains what to install.
+            return ModelRegistry.defaultModel(Home.modelsDir())
+                    .map(dir -> new TrackerSpec(Kind.SIAMTRACK, dir, "siamtrack@" + dir.getFileName()))
+                    .orElse(new TrackerSpec(Kind.SIAMTRACK, null, "siamtrack"));
+        }
+        if (arg == null) {
+            return new TrackerSpec(kind, null, kind.prefix());
+        }
+        Path path = Path.of(arg);
+        if (kind == Kind.OPENCV_VIT) {
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("model file not found for '" + spec + "': " + path);
+            }
+            return new TrackerSpec(kind, path, kind.prefix() + "@" + path.getFileName().toString().replaceFirst("\\.onnx$", ""));
+        }
+        for (String file : List.of("backbone.onnx", "head.onnx")) {
+            if (!Files.isRegularFile(path.resolve(file))) {
+                throw new IllegalArgumentException("model directory of '" + spec + "' lacks " + file + ": " + path);
+            }
+        }
+        Path name = path.toAbsolutePath().normalize().getFileName();
+        return new TrackerSpec(kind, path, kind.prefix() + "@" + (name == null ? path : name));
+    }
+
+    /** Parses several specs; two specs with the same label are refused (their result folders would clash). */
+    public static List<TrackerSpec> parseAll(List<String> texts) {
+        List<TrackerSpec> specs = new ArrayList<>();
+        Set<String> labels = new HashSet<>();
+        for (String text : texts) {
+            TrackerSpec spec = parse(text);
+            if (!labels.add(spec.label())) {
+                throw new IllegalArgumentException("tracker label '" + spec.label() + "' given twice");
+            }
+            specs.add(spec);
+        }
+        if (specs.isEmpty()) {
+            throw new IllegalArgumentException("no tracker given; expected one or more of: " + SYNTAX);
+        }
+        return specs;
+    }
+}

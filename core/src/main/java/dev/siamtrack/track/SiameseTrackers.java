@@ -1,0 +1,31 @@
+package dev.siamtrack.track;
+
+import dev.siamtrack.model.ModelCard;
+import dev.siamtrack.model.ModelException;
+import dev.siamtrack.model.SiameseModel;
+import java.nio.file.Path;
+
+/**
+ * Factory for Siamese trackers: loads the model, derives the pixel format from its card, picks the crop path
+ * (the native kernel when it is built, else OpenCV, unless the caller forces one).
+ */
+public final class SiameseTrackers {
+
+    private SiameseTrackers() {
+    }
+
+    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params)
+            throws ModelException {
+        return create(modelDir, options, params, CropPreprocessors.Preference.AUTO);
+    }
+
+    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params,
+                                        CropPreprocessors.Preference crop) throws ModelException {
+        SiameseModel model = SiameseModel.load(modelDir, options);
+        return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
+    }
+
+    public static PixelSpec pixelSpec(ModelCard card) {
+        return new PixelSpec(card.rgb(), card.scale(), card.mean(), card.std());
+    }
+}
