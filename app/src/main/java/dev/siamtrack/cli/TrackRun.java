@@ -3,7 +3,7 @@ package dev.siamtrack.cli;
 import dev.siamtrack.bench.LatencyStats;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
-import dev.siamtrack.render.FrameAnnotator;
+import dev.siamtrack.draw.FrameAnnotator;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;

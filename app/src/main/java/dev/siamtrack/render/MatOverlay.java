@@ -1,5 +1,6 @@
 package dev.siamtrack.render;
 
+import dev.siamtrack.draw.FrameAnnotator;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.pipeline.FramePacket;
 import dev.siamtrack.track.TrackResult;

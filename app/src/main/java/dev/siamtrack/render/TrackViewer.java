@@ -17,6 +17,7 @@ import com.jogamp.opengl.GLEventListener;
 import com.jogamp.opengl.GLException;
 import com.jogamp.opengl.GLProfile;
 import com.jogamp.opengl.util.awt.TextRenderer;
+import dev.siamtrack.draw.StateColors;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.FramePacket;

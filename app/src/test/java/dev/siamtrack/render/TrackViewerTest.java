@@ -10,6 +10,7 @@ import com.jogamp.newt.event.KeyListener;
 import com.jogamp.newt.event.MouseEvent;
 import com.jogamp.newt.event.MouseListener;
 import com.jogamp.newt.opengl.GLWindow;
+import dev.siamtrack.draw.StateColors;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.TrackingControl;

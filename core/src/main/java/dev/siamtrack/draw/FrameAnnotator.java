@@ -1,4 +1,4 @@
-package dev.siamtrack.render;
+package dev.siamtrack.draw;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;

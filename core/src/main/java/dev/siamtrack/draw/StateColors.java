@@ -1,9 +1,9 @@
-package dev.siamtrack.render;
+package dev.siamtrack.draw;
 
 import dev.siamtrack.track.TrackState;
 
-/** One colour per tracker state (RGB, 0..255), shared by the GL viewer and {@link FrameAnnotator}. */
-final class StateColors {
+/** One colour per tracker state (RGB, 0..255), shared by the GL viewer, {@link FrameAnnotator} and other overlays. */
+public final class StateColors {
 
     private static final int[] TRACKING = {60, 220, 60};
     private static final int[] UNCERTAIN = {255, 200, 0};
@@ -13,7 +13,7 @@ final class StateColors {
     }
 
     /** The state's colour; the array is shared, do not modify it. */
-    static int[] rgb(TrackState state) {
+    public static int[] rgb(TrackState state) {
         return switch (state) {
             case TRACKING -> TRACKING;
             case UNCERTAIN -> UNCERTAIN;
@@ -22,7 +22,7 @@ final class StateColors {
     }
 
     /** The heat-map colour for a score in [0, 1]: blue -> cyan -> green -> yellow -> red. */
-    static void heat(float score, byte[] rgba, int offset) {
+    public static void heat(float score, byte[] rgba, int offset) {
         float s = Math.max(0, Math.min(1, score));
         float r = Math.max(0, Math.min(1, 4 * s - 2));
         float g = s < 0.25f ? 4 * s : s > 0.75f ? 4 - 4 * s : 1;
