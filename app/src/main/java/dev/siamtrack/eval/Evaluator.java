@@ -1,6 +1,7 @@
 package dev.siamtrack.eval;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.Tracker;
 import dev.siamtrack.video.FrameSource;
 import java.io.BufferedWriter;
@@ -121,6 +122,7 @@ public final class Evaluator {
         int k = specs.size();
         Box[][] predicted = new Box[k][n];
         double[][] ms = new double[k][n];
+        boolean[][] present = new boolean[k][n];
         List<Tracker> trackers = new ArrayList<>();
         List<BufferedWriter> writers = new ArrayList<>();
         int frames = 0;
@@ -143,8 +145,11 @@ public final class Evaluator {
                         if (frames == 0) {
                             tracker.init(frame, initBox);
                             box = initBox;
+                            present[t][frames] = true;
                         } else {
-                            box = tracker.update(frame).box();
+                            TrackResult result = tracker.update(frame);
+                            box = result.box();
+                            present[t][frames] = result.found();
                         }
                     } catch (RuntimeException e) {
                         throw new IllegalStateException(specs.get(t).label() + " failed on frame " + frames + ": "
@@ -182,12 +187,15 @@ public final class Evaluator {
         }
         Map<String, Metrics.Score> scores = new LinkedHashMap<>();
         Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, LongTermMetrics.Score> longTerm = new LinkedHashMap<>();
         for (int t = 0; t < k; t++) {
             List<Box> boxes = List.of(predicted[t]).subList(0, frames);
             scores.put(specs.get(t).label(), Metrics.score(truth.subList(0, frames), boxes, width, height));
             times.put(specs.get(t).label(), Arrays.copyOf(ms[t], frames));
+            longTerm.put(specs.get(t).label(),
+                    LongTermMetrics.score(truth.subList(0, frames), boxes, Arrays.copyOf(present[t], frames)));
         }
-        return new SequenceOutcome(seq.name(), frames, scores, times);
+        return new SequenceOutcome(seq.name(), frames, scores, times, longTerm);
     }
 
     /** Writes the OTB result line and returns the box exactly as written, so files and figures agree. */
