@@ -46,6 +46,7 @@ public final class SiameseModel implements AutoCloseable {
     private final FloatBuffer searchInput;
     private final FloatBuffer scores;
     private final FloatBuffer boxes;
+    private final FloatBuffer templateFeatureValues;
     private final int featureChannels;
     private final int scoreChannels;
     private final Map<String, OnnxTensor> templateIn;
@@ -69,6 +70,7 @@ public final class SiameseModel implements AutoCloseable {
         this.searchInput = b.searchInput;
         this.scores = b.scores;
         this.boxes = b.boxes;
+        this.templateFeatureValues = b.templateFeatureValues;
         this.featureChannels = b.featureChannels;
         this.scoreChannels = b.scoreChannels;
         this.templateIn = Map.of(backboneInput, b.templateInputTensor);
@@ -136,6 +138,11 @@ public final class SiameseModel implements AutoCloseable {
         return boxes;
     }
 
+    /** The template's feature map, channels x F x F planar, valid after {@link #embedTemplate()}; do not modify. */
+    public FloatBuffer templateFeatures() {
+        return templateFeatureValues;
+    }
+
     public void embedTemplate() throws ModelException {
         run(backbone, templateIn, templateOut, BACKBONE_FILE);
     }
@@ -199,6 +206,7 @@ public final class SiameseModel implements AutoCloseable {
         FloatBuffer searchInput;
         FloatBuffer scores;
         FloatBuffer boxes;
+        FloatBuffer templateFeatureValues;
         int featureChannels;
         int scoreChannels;
         OnnxTensor templateInputTensor;
@@ -269,7 +277,8 @@ public final class SiameseModel implements AutoCloseable {
                             + " and " + Arrays.toString(searchShape));
                 }
                 featureChannels = (int) templateShape[1];
-                templateFeatures = OnnxTensor.createTensor(env, directFloats(product(templateShape)), templateShape);
+                templateFeatureValues = directFloats(product(templateShape));
+                templateFeatures = OnnxTensor.createTensor(env, templateFeatureValues, templateShape);
                 searchFeatures = OnnxTensor.createTensor(env, directFloats(product(searchShape)), searchShape);
                 Map<String, OnnxTensor> probeIn = Map.of(headTemplateName, templateFeatures, headSearchName, searchFeatures);
                 long[] scoreShape;
