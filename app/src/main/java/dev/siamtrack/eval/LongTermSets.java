@@ -69,7 +69,7 @@ public final class LongTermSets {
      * Reads the OTB sequences ({@code NAME/img/} + {@code NAME/groundtruth_rect.txt}) directly under
      * {@code root}; fails when fewer than two are usable (a cut needs another sequence's frames).
      */
-    static List<Source> sources(Path root) throws IOException {
+    public static List<Source> sources(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException("source directory not found: " + root);
         }
