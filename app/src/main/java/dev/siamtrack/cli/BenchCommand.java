@@ -11,6 +11,7 @@ import dev.siamtrack.track.NativeCropPreprocessor;
 import dev.siamtrack.track.PixelSpec;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.StageTimes;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
@@ -106,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 long s1 = System.nanoTime();
                 if (n > 0) {
-                    SiameseTracker.StageTimes st = tracker.stageTimes();
+                    StageTimes st = tracker.stageTimes();
                     decode.add(decodeNs);
                     crop.add(st.crop);
                     backbone.add(st.backbone);

@@ -7,6 +7,7 @@ import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
+import dev.siamtrack.track.TrackerParams;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -50,19 +51,18 @@ final class ModelOptions {
         return new SiameseModel.Options(Device.parse(device), strict, threads);
     }
 
-    SiameseTracker.Params params() {
+    TrackerParams params() {
         if (lostThreshold != null && (lostThreshold < 0 || lostThreshold > 1)) {
             throw new UserException("--lost-threshold must be between 0 and 1");
         }
         if (lostFrames < 1) {
             throw new UserException("--lost-frames must be at least 1");
         }
-        SiameseTracker.Params p = new SiameseTracker.Params();
+        TrackerParams.Builder p = TrackerParams.builder().lostFrames(lostFrames);
         if (lostThreshold != null) {
-            p.lostThreshold = lostThreshold;
+            p.lostThreshold(lostThreshold);
         }
-        p.lostFrames = lostFrames;
-        return p;
+        return p.build();
     }
 
     Path modelDir() throws ModelException {

@@ -14,12 +14,12 @@ public final class SiameseTrackers {
     private SiameseTrackers() {
     }
 
-    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params)
+    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params)
             throws ModelException {
         return create(modelDir, options, params, CropPreprocessors.Preference.AUTO);
     }
 
-    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params,
+    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params,
                                         CropPreprocessors.Preference crop) throws ModelException {
         SiameseModel model = SiameseModel.load(modelDir, options);
         return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
