@@ -14,6 +14,11 @@ public final class SiameseTrackers {
     private SiameseTrackers() {
     }
 
+    /** A single-target tracker for the model in {@code modelDir} with default settings (CPU, one thread, the card's tuning). */
+    public static SiameseTracker create(Path modelDir) throws ModelException {
+        return create(modelDir, SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT);
+    }
+
     public static SiameseTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params)
             throws ModelException {
         return create(modelDir, options, params, CropPreprocessors.Preference.AUTO);
@@ -22,7 +27,12 @@ public final class SiameseTrackers {
     public static SiameseTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params,
                                         CropPreprocessors.Preference crop) throws ModelException {
         SiameseModel model = SiameseModel.load(modelDir, options);
-        return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
+        try {
+            return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     public static PixelSpec pixelSpec(ModelCard card) {
