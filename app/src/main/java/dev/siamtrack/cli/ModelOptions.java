@@ -5,6 +5,7 @@ import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
 import dev.siamtrack.track.TrackerParams;
@@ -73,9 +74,21 @@ final class ModelOptions {
     SiameseTracker createTracker() throws ModelException {
         SiameseTracker tracker = SiameseTrackers.create(modelDir(), modelOptions(), params(),
                 CropPreprocessors.Preference.parse(crop));
-        if (tracker.model().deviceNote() != null) {
-            System.err.println("siamtrack: " + tracker.model().deviceNote());
-        }
+        noteDevice(tracker.model());
         return tracker;
+    }
+
+    /** Loads the batched multi-target tracker, telling the user if the device fell back to the CPU. */
+    MultiTargetTracker createMultiTargetTracker() throws ModelException {
+        MultiTargetTracker tracker = MultiTargetTracker.create(modelDir(), modelOptions(), params(),
+                CropPreprocessors.Preference.parse(crop));
+        noteDevice(tracker.model());
+        return tracker;
+    }
+
+    private static void noteDevice(SiameseModel model) {
+        if (model.deviceNote() != null) {
+            System.err.println("siamtrack: " + model.deviceNote());
+        }
     }
 }
