@@ -5,8 +5,10 @@ import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
+import dev.siamtrack.track.TrackerParams;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -50,19 +52,18 @@ final class ModelOptions {
         return new SiameseModel.Options(Device.parse(device), strict, threads);
     }
 
-    SiameseTracker.Params params() {
+    TrackerParams params() {
         if (lostThreshold != null && (lostThreshold < 0 || lostThreshold > 1)) {
             throw new UserException("--lost-threshold must be between 0 and 1");
         }
         if (lostFrames < 1) {
             throw new UserException("--lost-frames must be at least 1");
         }
-        SiameseTracker.Params p = new SiameseTracker.Params();
+        TrackerParams.Builder p = TrackerParams.builder().lostFrames(lostFrames);
         if (lostThreshold != null) {
-            p.lostThreshold = lostThreshold;
+            p.lostThreshold(lostThreshold);
         }
-        p.lostFrames = lostFrames;
-        return p;
+        return p.build();
     }
 
     Path modelDir() throws ModelException {
@@ -73,9 +74,21 @@ final class ModelOptions {
     SiameseTracker createTracker() throws ModelException {
         SiameseTracker tracker = SiameseTrackers.create(modelDir(), modelOptions(), params(),
                 CropPreprocessors.Preference.parse(crop));
-        if (tracker.model().deviceNote() != null) {
-            System.err.println("siamtrack: " + tracker.model().deviceNote());
-        }
+        noteDevice(tracker.model());
         return tracker;
+    }
+
+    /** Loads the batched multi-target tracker, telling the user if the device fell back to the CPU. */
+    MultiTargetTracker createMultiTargetTracker() throws ModelException {
+        MultiTargetTracker tracker = MultiTargetTracker.create(modelDir(), modelOptions(), params(),
+                CropPreprocessors.Preference.parse(crop));
+        noteDevice(tracker.model());
+        return tracker;
+    }
+
+    private static void noteDevice(SiameseModel model) {
+        if (model.deviceNote() != null) {
+            System.err.println("siamtrack: " + model.deviceNote());
+        }
     }
 }

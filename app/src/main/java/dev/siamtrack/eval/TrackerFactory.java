@@ -3,9 +3,9 @@ package dev.siamtrack.eval;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.cli.Home;
 import dev.siamtrack.model.SiameseModel;
-import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
 import dev.siamtrack.track.Tracker;
+import dev.siamtrack.track.TrackerParams;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 
 /** Creates a fresh tracker for a spec; the evaluator asks for one per sequence. */
@@ -36,8 +36,7 @@ public interface TrackerFactory {
                     + "; name a model directory with siamtrack:DIR");
         }
         try {
-            return SiameseTrackers.create(spec.path(), SiameseModel.Options.DEFAULT,
-                    new SiameseTracker.Params());
+            return SiameseTrackers.create(spec.path(), SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT);
         } catch (ModelException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
