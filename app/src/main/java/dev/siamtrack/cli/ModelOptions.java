@@ -5,6 +5,7 @@ import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
 import java.nio.file.Path;
@@ -67,6 +68,14 @@ final class ModelOptions {
 
     Path modelDir() throws ModelException {
         return ModelRegistry.resolve(model, Home.modelsDir());
+    }
+
+    /** The multi-target engine with these options; it picks its crop implementation itself ({@code --crop auto}). */
+    MultiTargetTracker createEngine() throws ModelException {
+        if (CropPreprocessors.Preference.parse(crop) != CropPreprocessors.Preference.AUTO) {
+            throw new UserException("--crop " + crop + ": only bench can force the crop implementation; leave --crop out here");
+        }
+        return MultiTargetTracker.create(modelDir(), modelOptions(), params());
     }
 
     /** Loads the tracker, telling the user once if the device fell back to the CPU. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.ImageFolderSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ class DatasetsTest {
             Files.writeString(dir.resolve(name), "x");
         }
         assertEquals(List.of("9.png", "10.png", "100.png"),
-                Datasets.images(dir).stream().map(p -> p.getFileName().toString()).toList());
+                ImageFolderSource.listImages(dir).stream().map(p -> p.getFileName().toString()).toList());
     }
 
     private static Map<String, Sequence> byName(Datasets.Scan scan) {

@@ -14,7 +14,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Tracks any number of targets, each with an id, on the same frames. Targets can be added and removed at
  * any frame; {@link #update} answers for every target, in the order they were added.
  */
-public final class MultiTargetTracker implements AutoCloseable {
+public final class MultiTargetTracker implements TargetEngine {
 
     private final Path modelDir;
     private final SiameseModel.Options options;
@@ -92,6 +92,12 @@ public final class MultiTargetTracker implements AutoCloseable {
 
     public int size() {
         return targets.size();
+    }
+
+    @Override
+    public DebugInfo debugInfo(String id) {
+        SiameseTracker tracker = targets.get(id);
+        return tracker == null ? null : tracker.debugInfo();
     }
 
     @Override
