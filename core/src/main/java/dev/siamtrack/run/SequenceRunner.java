@@ -177,8 +177,9 @@ public final class SequenceRunner {
                 continue;
             }
             it.remove();
-            if (engine.remove(t.id())) {
+            if (engine.ids().contains(t.id())) {
                 // the same id again: the target starts over from the new box
+                engine.remove(t.id());
                 results.removeIf(r -> r.id().equals(t.id()));
             }
             try {
