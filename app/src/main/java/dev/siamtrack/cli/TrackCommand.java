@@ -23,12 +23,12 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Targets: each --init starts on frame 0; the N-th gets id N unless written ID=X,Y,W,H.",
             "A --targets file has rows id,frame,x,y,w,h (an optional header row, # comments): a target starts",
             "on its frame (the first frame at or after it for live sources); the same id on a later frame starts it",
-            "over from the new box. Every box must lie inside the frame: a box that does not is an error (exit 2)",
-            "before anything is written.",
+            "over from the new box. Every box must lie inside the frame; a box that does not, a bad number, a zero",
+            "size or an id given twice for one frame is an error (exit 2) before anything is written.",
             "", "Examples:",
-            "  ./siamtrack track videos/demo.mp4 --init 462,166,56,40 --out out/run.csv --save out/run.mp4",
-            "  ./siamtrack track videos/demo.mp4 --init ball=462,166,56,40 --init corner=0,380,120,100 --out out/two.jsonl",
-            "  ./siamtrack track videos/demo.mp4 --targets out/targets.csv --out out/targets-run.csv",
+            "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 --out out/run.csv --save out/run.mp4",
+            "  ./siamtrack track videos/demo.mp4 --init ball=462.72,166.63,56.32,40.32 --init decoy=20,174,72,52 --out out/two.jsonl --save out/two.mp4",
+            "  ./siamtrack track videos/demo.mp4 --targets videos/demo-targets.csv --out out/targets.csv",
             "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 --model ../shared/models/reference/nanotrack-v2"})
 final class TrackCommand implements Callable<Integer> {
 
