@@ -38,7 +38,8 @@ final class ModelOptions {
     int lostFrames;
 
     @Option(names = "--crop", paramLabel = "auto|native|opencv", defaultValue = "auto",
-            description = "Crop/resize/normalise implementation: the C kernel (native) or OpenCV; auto takes native when it is built (default: ${DEFAULT-VALUE}).")
+            description = "Crop/resize/normalise implementation: the C kernel (native) or OpenCV; auto takes native when it is built (default: ${DEFAULT-VALUE}). "
+                    + "Only bench can force native or opencv; the multi-target engine of track and demo takes auto.")
     String crop;
 
     @Option(names = "--verbose", description = "Show stack traces for errors.")
