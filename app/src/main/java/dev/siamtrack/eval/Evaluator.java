@@ -182,6 +182,7 @@ public final class Evaluator {
             };
             try {
                 runner.run(firstN, 0, (index, frame, results, trackNanos) -> {
+                    progress.advance(index + 1 - pass.frames);
                     while (pass.frames < index) {
                         pass.predicted[pass.frames++] = writeLine(writer, Box.ABSENT);
                     }
@@ -191,7 +192,6 @@ public final class Evaluator {
                     pass.started = true;
                     pass.predicted[index] = writeLine(writer, results.get(0).box());
                     pass.frames = index + 1;
-                    progress.advance(1);
                 });
                 progress.advance(n - pass.frames);
             } catch (RuntimeException e) {

@@ -78,7 +78,6 @@ public final class SequenceRunner {
     private final Map<String, Integer> lostById = new LinkedHashMap<>();
     private final LatencyStats updates;
     private volatile boolean stopRequested;
-    private int nextNumber = 1;
 
     /**
      * @param plan          targets to start, each on its frame (in plan order within a frame)
@@ -92,10 +91,11 @@ public final class SequenceRunner {
 
     /** Starts tracking {@code box} on the next frame, under the smallest free number as its id; returns the id. */
     public String add(Box box) {
-        while (isUsed(String.valueOf(nextNumber))) {
-            nextNumber++;
+        int number = 1;
+        while (isUsed(String.valueOf(number))) {
+            number++;
         }
-        String id = String.valueOf(nextNumber);
+        String id = String.valueOf(number);
         add(id, box);
         return id;
     }
@@ -166,8 +166,8 @@ public final class SequenceRunner {
             processed++;
             listener.frame(index, frame, results, trackNanos);
         }
-        return new Stats(processed, lostFrames, Collections.unmodifiableMap(new LinkedHashMap<>(lostById)), updates, (System.nanoTime() - start) / 1e9,
-                stopRequested);
+        return new Stats(processed, lostFrames, Collections.unmodifiableMap(new LinkedHashMap<>(lostById)), updates,
+                (System.nanoTime() - start) / 1e9, stopRequested);
     }
 
     private void startDue(int index, Mat frame, List<TargetResult> results) {
