@@ -1,6 +1,6 @@
 package dev.siamtrack.cli;
 
-import dev.siamtrack.bench.LatencyStats;
+import dev.siamtrack.run.LatencyStats;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.track.MultiTargetTracker;

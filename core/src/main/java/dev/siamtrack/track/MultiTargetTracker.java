@@ -30,7 +30,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * allocates nothing per frame but its result records. Frames are 8-bit BGR {@link Mat}s, never kept between
  * calls. Not thread-safe: use one tracker per thread.
  */
-public final class MultiTargetTracker implements AutoCloseable {
+public final class MultiTargetTracker implements TargetEngine {
 
     private final SiameseModel model;
     private final CropPreprocessor preprocessor;
@@ -201,6 +201,7 @@ public final class MultiTargetTracker implements AutoCloseable {
      * Search region and score map of target {@code id} on the last update, or null when it is not tracked or
      * has not been updated yet. The score map array is reused by the next update.
      */
+    @Override
     public DebugInfo debugInfo(String id) {
         int index = indexOf(id);
         return index < 0 ? null : targets.get(index).debugInfo();
