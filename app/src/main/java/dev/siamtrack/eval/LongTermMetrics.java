@@ -1,6 +1,7 @@
 package dev.siamtrack.eval;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.run.LatencyStats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -142,7 +143,7 @@ public final class LongTermMetrics {
                 scores.stream().mapToDouble(Score::precision).average().orElse(Double.NaN),
                 scores.stream().mapToDouble(Score::recall).average().orElse(Double.NaN),
                 absent == 0 ? Double.NaN : (double) absentLost / absent, returns, quick,
-                Metrics.quantile(foundFrames, 0.5),
+                LatencyStats.quantile(foundFrames, 0.5),
                 scores.stream().mapToDouble(Score::auc).average().orElse(Double.NaN),
                 scores.isEmpty() ? new double[Metrics.OVERLAP_THRESHOLDS.length]
                         : Metrics.meanCurve(scores.stream().map(Score::success).toList()));

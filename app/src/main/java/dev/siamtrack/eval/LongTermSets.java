@@ -6,6 +6,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.video.ImageFolderSource;
+import dev.siamtrack.video.SourceException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +83,12 @@ public final class LongTermSets {
                     continue;
                 }
                 List<Box> truth = GroundTruth.read(truthFile);
-                List<Path> images = Datasets.images(dir.resolve("img"));
+                List<Path> images;
+                try {
+                    images = ImageFolderSource.listImages(dir.resolve("img"));
+                } catch (SourceException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
                 int frames = Math.min(truth.size(), images.size());
                 if (frames > 0) {
                     sources.add(new Source(dir.getFileName().toString(), List.copyOf(images.subList(0, frames)),

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * A progress bar with frame rate and ETA on stderr: redrawn in place a few times per second on a terminal,
- * one line every few seconds when stderr goes to a file.
+ * one line every few seconds when stderr goes to a file. Frames count once per tracker (each runs its own pass).
  */
 final class Progress {
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.cli.SiamTrackCli;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.video.ImageFolderSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,7 +54,7 @@ class LongTermSetsTest {
         assertTrue(walk.cuts().stream().allMatch(c -> c.filler().equals("Run")), walk.cuts().toString());
         List<Box> truth = GroundTruth.read(out.resolve("Walk-1/groundtruth_rect.txt"));
         assertEquals(40, truth.size());
-        assertEquals(40, Datasets.images(out.resolve("Walk-1/img")).size());
+        assertEquals(40, ImageFolderSource.listImages(out.resolve("Walk-1/img")).size());
         for (int i = 0; i < 40; i++) {
             int frame = i;
             boolean away = walk.cuts().stream().anyMatch(c -> frame >= c.first() && frame <= c.last());

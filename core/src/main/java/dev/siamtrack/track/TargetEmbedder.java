@@ -35,7 +35,7 @@ public final class TargetEmbedder implements AutoCloseable {
         this.preprocessor = preprocessor;
         this.card = model.card();
         this.channels = model.featureChannels();
-        this.side = (int) Math.round(Math.sqrt(model.templateFeatures().capacity() / (double) channels));
+        this.side = (int) Math.round(Math.sqrt(model.exemplarFeatures().capacity() / (double) channels));
     }
 
     /** An embedder for the model in {@code modelDir} (it owns the model it loads). */
@@ -89,11 +89,11 @@ public final class TargetEmbedder implements AutoCloseable {
         double exemplarSide = Math.round(Math.sqrt((box.w() + p) * (box.h() + p)));
         preprocessor.crop(frame, box.cx(), box.cy(), exemplarSide, card.exemplarSize(), padBgr, model.templateInput());
         try {
-            model.embedTemplate();
+            model.embedTemplate(0);
         } catch (ModelException e) {
             throw new TrackingException(e.getMessage(), e);
         }
-        pool(model.templateFeatures(), channels, side, out);
+        pool(model.exemplarFeatures(), channels, side, out);
     }
 
     /**
