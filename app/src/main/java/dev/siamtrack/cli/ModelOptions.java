@@ -76,7 +76,16 @@ final class ModelOptions {
         if (CropPreprocessors.Preference.parse(crop) != CropPreprocessors.Preference.AUTO) {
             throw new UserException("--crop " + crop + ": only bench can force the crop implementation; leave --crop out here");
         }
-        return MultiTargetTracker.create(modelDir(), modelOptions(), params());
+        Path dir = modelDir();
+        SiameseModel.Options options = modelOptions();
+        // Loading the model once up front reports a broken model (exit 2) or a device fallback before any output
+        // is opened: the engine loads it as targets start, mid-run.
+        try (SiameseModel probe = SiameseModel.load(dir, options)) {
+            if (probe.deviceNote() != null) {
+                System.err.println("siamtrack: " + probe.deviceNote());
+            }
+        }
+        return MultiTargetTracker.create(dir, options, params());
     }
 
     /** Loads the tracker, telling the user once if the device fell back to the CPU. */
