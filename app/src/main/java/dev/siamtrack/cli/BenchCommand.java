@@ -2,6 +2,7 @@ package dev.siamtrack.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.bench.PreprocessBench;
 import dev.siamtrack.geom.Box;
@@ -13,6 +14,7 @@ import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.NativeCropPreprocessor;
 import dev.siamtrack.track.PixelSpec;
 import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.StageTimes;
 import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
@@ -35,7 +37,15 @@ import picocli.CommandLine.Option;
             "post-process) with median and p95, tracker-only and end-to-end FPS.",
             "With --reference-model, OpenCV's TrackerNano runs on the SAME decoded frames in the same run",
             "(each frame: ours, then OpenCV's) and the ratio of their median tracker latencies is printed.",
-            "End-to-end = decode + track, no display or output."})
+            "End-to-end = decode + track, no display or output.",
+            "With --targets 1,2,4,8 it measures several targets instead: for each count N, the batched engine",
+            "(all N targets in one backbone and one head call) and N independent single-target trackers on the",
+            "same frames, and the ratio of their median per-frame latencies.",
+            "",
+            "Examples:",
+            "  ./siamtrack bench",
+            "  ./siamtrack bench --model ../shared/models/reference/nanotrack-v2 --reference-model ../shared/models/reference/nanotrack-v2",
+            "  ./siamtrack bench --targets 1,2,4,8,16 --frames 150"})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int CROP_ITERATIONS = 2000;
@@ -60,6 +70,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
+    @Option(names = "--targets", paramLabel = "N[,N...]",
+            description = "Target counts to measure, e.g. 1,2,4,8,16 (1 to 64 each): batched engine vs as many independent trackers."
+                    + " Target 0 is the --init box, the others boxes of its size spread over the first frame.")
+    String targets;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -69,6 +84,9 @@ final class BenchCommand implements Callable<Integer> {
         Box initBox = init != null ? TrackCommand.parseBox(init) : truthInit(clip);
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
+        }
+        if (targets != null) {
+            return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
         }
         if (opencvThreads > 0) {
             opencv_core.setNumThreads(opencvThreads);
@@ -111,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
                         boolean first = !started[0];
                         started[0] = true;
                         if (!first) {
-                            SiameseTracker.StageTimes st = tracker.stageTimes();
+                            StageTimes st = tracker.stageTimes();
                             decode.add(timed.lastNanos);
                             crop.add(st.crop);
                             backbone.add(st.backbone);
@@ -199,17 +217,68 @@ final class BenchCommand implements Callable<Integer> {
         root.put("width", width);
         root.put("height", height);
         root.put("cpu_cores", Runtime.getRuntime().availableProcessors());
-        if (json != null) {
-            try {
-                Path parent = json.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                mapper.writeValue(json.toFile(), root);
-            } catch (IOException e) {
-                throw new UserException("--json " + json + ": not writable (" + e.getMessage() + ")");
-            }
-            System.err.println("bench: wrote " + json);
-        }
+        writeJson(mapper, root);
         return SiamTrackCli.EXIT_OK;
+    }
+
+    private int benchTargets(Path clip, Box initBox, List<Integer> counts) throws Exception {
+        if (referenceModel != null) {
+            throw new UserException("--reference-model compares one target with OpenCV; it does not combine with --targets");
+        }
+        int width;
+        int height;
+        try (FrameSource source = FrameSources.open(clip.toString())) {
+            width = source.width();
+            height = source.height();
+        }
+        initBox.checkInside(width, height);
+        for (int n : counts) {
+            MultiTargetBench.spreadBoxes(initBox, width, height, n);
+        }
+        Path modelDir = modelOptions.modelDir();
+        System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), up to %d frames per target count%n",
+                clip, width, height, modelDir, modelOptions.threads, frames);
+        MultiTargetBench bench = new MultiTargetBench(clip, initBox, frames, modelOptions);
+        MultiTargetBench.printHeader();
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("video", clip.toString());
+        root.put("model", modelDir.toString());
+        root.put("threads", modelOptions.threads);
+        root.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+        ArrayNode rows = root.putArray("targets");
+        for (int n : counts) {
+            MultiTargetBench.Row r = bench.run(n);
+            MultiTargetBench.print(r);
+            rows.addObject().put("targets", n).put("frames", r.batched().count())
+                    .put("batched_ms_median", r.batched().medianMs()).put("batched_ms_p95", r.batched().p95Ms())
+                    .put("independent_ms_median", r.independent().medianMs())
+                    .put("independent_ms_p95", r.independent().p95Ms())
+                    .put("ratio", r.ratio()).put("batched_fps", 1000 / r.batched().medianMs())
+                    .put("batched_cpu_ms_median", r.batchedCpu().medianMs())
+                    .put("independent_cpu_ms_median", r.independentCpu().medianMs())
+                    .put("cpu_ratio", r.cpuRatio())
+                    .put("batched_backbone_ms_median", r.backbone().medianMs())
+                    .put("batched_head_ms_median", r.head().medianMs());
+        }
+        System.out.println("ratio = batched median / independent median (per frame, all targets); CPU = the tracking"
+                + " thread's CPU time (all the work with --threads 1), less inflated by other processes");
+        writeJson(mapper, root);
+        return SiamTrackCli.EXIT_OK;
+    }
+
+    private void writeJson(ObjectMapper mapper, ObjectNode root) {
+        if (json == null) {
+            return;
+        }
+        try {
+            Path parent = json.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            mapper.writeValue(json.toFile(), root);
+        } catch (IOException e) {
+            throw new UserException("--json " + json + ": not writable (" + e.getMessage() + ")");
+        }
+        System.err.println("bench: wrote " + json);
     }
 
     private static void row(String name, LatencyStats s) {

@@ -4,8 +4,8 @@ import dev.siamtrack.cli.Home;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.MultiTargetTracker;
-import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.track.TrackerParams;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 
 /** Creates a fresh engine for a spec; the evaluator asks for one per sequence and tracks one target with it. */
@@ -36,7 +36,7 @@ public interface TrackerFactory {
                     + "; name a model directory with siamtrack:DIR");
         }
         try {
-            return MultiTargetTracker.create(spec.path(), SiameseModel.Options.DEFAULT, new SiameseTracker.Params());
+            return MultiTargetTracker.create(spec.path(), SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT);
         } catch (ModelException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
