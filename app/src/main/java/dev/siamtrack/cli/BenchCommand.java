@@ -106,7 +106,6 @@ final class BenchCommand implements Callable<Integer> {
         int height;
         try (FrameSource source = FrameSources.open(clip.toString());
              SiameseTracker tracker = modelOptions.createTracker();
-             TargetEngine engine = TargetEngine.single(tracker);
              OpenCvTracker reference = referenceModel == null ? null : OpenCvTracker.nano(referenceModel)) {
             width = source.width();
             height = source.height();
@@ -120,6 +119,8 @@ final class BenchCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), %s crop%s%n", clip, width,
                     height, tracker.model().card().name(), modelOptions.threads, cropUsed,
                     reference == null ? "" : ", vs " + reference.name() + " with " + opencv_core.getNumThreads() + " OpenCV thread(s)");
+            // closing the tracker (above) is closing this engine
+            TargetEngine engine = TargetEngine.single(tracker);
             TimedFrames timed = new TimedFrames(source);
             boolean[] started = new boolean[1];
             // Each frame: ours (timed by the runner), then OpenCV's on the same decoded frame.

@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UserException(truthFile + " line 1: " + e.getMessage());
             }
-            try (TargetEngine engine = modelOptions.createEngine();
+            try (TargetEngine engine = modelOptions.createMultiTargetTracker();
                  ResultWriter writer = TrackCommand.openWriter(csv, false);
                  Mp4Writer recorder = new Mp4Writer(mp4, frames.width(), frames.height(), frames.fps())) {
                 return run(frames, engine, truth, writer, recorder, modelDir, csv, mp4);

@@ -118,7 +118,7 @@ final class LiveTracking {
         if (frames.width() > 0 && frames.height() > 0) {
             plan.checkInside(frames.width(), frames.height());
         }
-        return modelOptions.createEngine();
+        return modelOptions.createMultiTargetTracker();
     }
 
     private static void write(ResultWriter writer, FramePacket packet) {

@@ -39,8 +39,7 @@ final class ModelOptions {
     int lostFrames;
 
     @Option(names = "--crop", paramLabel = "auto|native|opencv", defaultValue = "auto",
-            description = "Crop/resize/normalise implementation: the C kernel (native) or OpenCV; auto takes native when it is built (default: ${DEFAULT-VALUE}). "
-                    + "Only bench can force native or opencv; the multi-target engine of track and demo takes auto.")
+            description = "Crop/resize/normalise implementation: the C kernel (native) or OpenCV; auto takes native when it is built (default: ${DEFAULT-VALUE}).")
     String crop;
 
     @Option(names = "--verbose", description = "Show stack traces for errors.")
@@ -69,14 +68,6 @@ final class ModelOptions {
 
     Path modelDir() throws ModelException {
         return ModelRegistry.resolve(model == null ? null : Home.findModel(model), Home.modelsDir());
-    }
-
-    /** The multi-target engine with these options; it picks its crop implementation itself ({@code --crop auto}). */
-    MultiTargetTracker createEngine() throws ModelException {
-        if (CropPreprocessors.Preference.parse(crop) != CropPreprocessors.Preference.AUTO) {
-            throw new UserException("--crop " + crop + ": only bench can force the crop implementation; leave --crop out here");
-        }
-        return MultiTargetTracker.create(modelDir(), modelOptions(), params());
     }
 
     /** Loads the tracker, telling the user once if the device fell back to the CPU. */

@@ -78,7 +78,7 @@ final class TrackCommand implements Callable<Integer> {
             plan.checkInside(frames.width(), frames.height());
             try (ResultWriter writer = openWriter(out, false);
                  Mp4Writer video = save == null ? null : new Mp4Writer(save, frames.width(), frames.height(), frames.fps());
-                 TargetEngine engine = modelOptions.createEngine()) {
+                 TargetEngine engine = modelOptions.createMultiTargetTracker()) {
                 return run(frames, engine, plan, writer, video);
             }
         }

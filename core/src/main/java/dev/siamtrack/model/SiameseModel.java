@@ -618,13 +618,13 @@ public final class SiameseModel implements AutoCloseable {
             Map<String, NodeInfo> in = infos(backbone, true, BACKBONE_FILE);
             Map<String, NodeInfo> out = infos(backbone, false, BACKBONE_FILE);
             if (in.size() != 1 || out.size() != 1) {
-                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected 1 input [1,3,H,W] and 1 output"
-                        + " [1,C,h,w], found inputs " + describe(in) + " and outputs " + describe(out));
+                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected 1 input [N,3,H,W] and 1 output"
+                        + " [N,C,h,w], found inputs " + describe(in) + " and outputs " + describe(out));
             }
             Map.Entry<String, NodeInfo> input = in.entrySet().iterator().next();
             long[] shape = shapeOf(input.getValue());
             if (shape.length != 4 || (shape[1] != 3 && shape[1] > 0)) {
-                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected input [1,3,H,W], found "
+                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected input [N,3,H,W], found "
                         + describe(in));
             }
             backboneInput = input.getKey();
