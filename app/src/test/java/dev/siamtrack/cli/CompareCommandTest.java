@@ -72,7 +72,7 @@ class CompareCommandTest {
     void identicalShiftedAndUnrelatedCrops() {
         Run identical = run(crop(first, target), crop(first, target));
         assertEquals(0, identical.exit(), identical.err());
-        assertTrue(identical.out().startsWith("similarity 1.0000, threshold 0.3700 (siamtrack-mnv3, model card): same"),
+        assertTrue(identical.out().startsWith("similarity 1.0000, threshold 0.5570 (siamtrack-mnv3, model card): same"),
                 identical.out());
         Box shifted = new Box(target.x() + 6, target.y() + 4, target.w(), target.h());
         Run shift = run(crop(first, target), crop(first, shifted));

@@ -13,11 +13,11 @@ class ModelCardTest {
 
     @Test
     void verifyThresholdIsReadDefaultedAndValidated(@TempDir Path dir) throws Exception {
-        assertEquals(0.37, ModelCard.read(Path.of("models/siamtrack-mnv3/model.json")).verifyThreshold(), 1e-12);
+        assertEquals(0.557, ModelCard.read(Path.of("models/siamtrack-mnv3/model.json")).verifyThreshold(), 1e-12);
         Path card = dir.resolve("model.json");
         Files.writeString(card, "{\"hyper\": {}}");
-        assertEquals(0.753, ModelCard.read(card).verifyThreshold(), 1e-12);
-        assertEquals(0.699, ModelCard.nanoTrack("v3", 3).verifyThreshold(), 1e-12);
+        assertEquals(0.840, ModelCard.read(card).verifyThreshold(), 1e-12);
+        assertEquals(0.780, ModelCard.nanoTrack("v3", 3).verifyThreshold(), 1e-12);
         for (String bad : new String[] {"1.5", "\"high\"", "-2"}) {
             Files.writeString(card, "{\"hyper\": {\"verify_threshold\": " + bad + "}}");
             ModelException e = assertThrows(ModelException.class, () -> ModelCard.read(card));

@@ -35,7 +35,7 @@ class TargetEmbedderTest {
             }
             assertEquals(1, norm, 1e-5);
             double threshold = embedder.threshold();
-            assertEquals(0.37, threshold, 1e-9);
+            assertEquals(0.557, threshold, 1e-9);
 
             assertEquals(1, TargetEmbedder.similarity(anchor, embedder.embed(first, target)), 1e-6);
             Box shifted = new Box(target.x() + 0.15 * target.w(), target.y() - 0.1 * target.h(), target.w(), target.h());
