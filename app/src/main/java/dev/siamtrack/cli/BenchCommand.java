@@ -16,6 +16,7 @@ import dev.siamtrack.track.PixelSpec;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.StageTimes;
 import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
@@ -97,6 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         LatencyStats head = new LatencyStats(frames);
         LatencyStats post = new LatencyStats(frames);
         LatencyStats track = new LatencyStats(frames);
+        LatencyStats trackLost = new LatencyStats(frames);
+        LatencyStats trackFound = new LatencyStats(frames);
         LatencyStats endToEnd = new LatencyStats(frames);
         LatencyStats nano = new LatencyStats(frames);
         String nanoName = null;
@@ -123,6 +126,8 @@ final class BenchCommand implements Callable<Integer> {
             TargetEngine engine = TargetEngine.single(tracker);
             TimedFrames timed = new TimedFrames(source);
             boolean[] started = new boolean[1];
+            // Frames that start with the target LOST (re-detection searches beyond its last position on them)
+            boolean[] lost = new boolean[1];
             // Each frame: ours (timed by the runner), then OpenCV's on the same decoded frame.
             SequenceRunner.Stats stats = new SequenceRunner(engine, List.of(new PlannedTarget("1", 0, initBox)), frames)
                     .run(timed, frames, (index, frame, results, trackNanos) -> {
@@ -136,8 +141,10 @@ final class BenchCommand implements Callable<Integer> {
                             head.add(st.head);
                             post.add(st.post);
                             track.add(trackNanos);
+                            (lost[0] ? trackLost : trackFound).add(trackNanos);
                             endToEnd.add(timed.lastNanos + trackNanos);
                         }
+                        lost[0] = results.get(0).state() == TrackState.LOST;
                         if (reference != null) {
                             long r0 = System.nanoTime();
                             if (first) {
@@ -172,9 +179,16 @@ final class BenchCommand implements Callable<Integer> {
         row("head", head);
         row("post-process", post);
         row("tracker (update)", track);
+        row("  target found", trackFound);
+        row("  target LOST", trackLost);
         row("end-to-end", endToEnd);
         System.out.printf(Locale.ROOT, "tracker-only FPS %.1f (from the median), end-to-end FPS %.1f (mean over %d frames)%n",
                 1000 / track.medianMs(), e2eFps, track.count());
+        if (trackLost.count() > 0 && trackFound.count() > 0) {
+            System.out.printf(Locale.ROOT, "frames starting LOST: %d of %d (re-detection %s); LOST / found median latency %.2f%n",
+                    trackLost.count(), track.count(), modelOptions.params().redetect() ? "on" : "off",
+                    trackLost.medianMs() / trackFound.medianMs());
+        }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         ObjectNode ours = root.putObject("siamtrack");
@@ -183,6 +197,16 @@ final class BenchCommand implements Callable<Integer> {
         ours.put("track_ms_median", track.medianMs());
         ours.put("track_ms_p95", track.p95Ms());
         ours.put("tracker_fps", 1000 / track.medianMs());
+        ours.put("redetect", modelOptions.params().redetect());
+        ours.put("lost_frames", trackLost.count());
+        if (trackLost.count() > 0) {
+            ours.put("lost_ms_median", trackLost.medianMs());
+            ours.put("lost_ms_p95", trackLost.p95Ms());
+        }
+        if (trackFound.count() > 0) {
+            ours.put("found_ms_median", trackFound.medianMs());
+            ours.put("found_ms_p95", trackFound.p95Ms());
+        }
         ours.put("e2e_fps", e2eFps);
         ours.put("e2e_ms_median", endToEnd.medianMs());
         ours.put("e2e_ms_p95", endToEnd.p95Ms());

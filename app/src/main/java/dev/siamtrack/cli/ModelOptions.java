@@ -38,6 +38,11 @@ final class ModelOptions {
             description = "Consecutive low-probability frames before the state is LOST (default: ${DEFAULT-VALUE}).")
     int lostFrames;
 
+    @Option(names = "--redetect", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "While LOST, search the whole frame (a few windows per frame) and re-acquire only a"
+                    + " candidate the target's embedding verifies (default: ${DEFAULT-VALUE}).")
+    boolean redetect;
+
     @Option(names = "--crop", paramLabel = "auto|native|opencv", defaultValue = "auto",
             description = "Crop/resize/normalise implementation: the C kernel (native) or OpenCV; auto takes native when it is built (default: ${DEFAULT-VALUE}).")
     String crop;
@@ -59,7 +64,7 @@ final class ModelOptions {
         if (lostFrames < 1) {
             throw new UserException("--lost-frames must be at least 1");
         }
-        TrackerParams.Builder p = TrackerParams.builder().lostFrames(lostFrames);
+        TrackerParams.Builder p = TrackerParams.builder().lostFrames(lostFrames).redetect(redetect);
         if (lostThreshold != null) {
             p.lostThreshold(lostThreshold);
         }

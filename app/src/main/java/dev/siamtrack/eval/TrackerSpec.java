@@ -11,7 +11,9 @@ import java.util.Set;
 
 /**
  * A tracker named on the command line: {@code siamtrack}, {@code siamtrack:DIR}, {@code opencv-nano:DIR},
- * {@code opencv-vit:FILE}, {@code csrt}, {@code kcf} or {@code mil}.
+ * {@code opencv-vit:FILE}, {@code csrt}, {@code kcf} or {@code mil}. {@code siamtrack-lt[:DIR]} and
+ * {@code siamtrack-st[:DIR]} are our engine with re-detection switched on and off whatever the default,
+ * so one run can compare both.
  *
  * @param path  the model directory or file; null where the kind takes none, or for {@code siamtrack} when no
  *              default model is installed
@@ -20,7 +22,7 @@ import java.util.Set;
 public record TrackerSpec(Kind kind, Path path, String label) {
 
     public enum Kind {
-        SIAMTRACK("siamtrack"), OPENCV_NANO("opencv-nano"), OPENCV_VIT("opencv-vit"),
+        SIAMTRACK("siamtrack"), SIAMTRACK_LT("siamtrack-lt"), SIAMTRACK_ST("siamtrack-st"), OPENCV_NANO("opencv-nano"), OPENCV_VIT("opencv-vit"),
         CSRT("csrt"), KCF("kcf"), MIL("mil");
 
         private final String prefix;
@@ -32,10 +34,16 @@ public record TrackerSpec(Kind kind, Path path, String label) {
         public String prefix() {
             return prefix;
         }
+
+        /** Our own engine, with or without re-detection. */
+        public boolean isSiamTrack() {
+            return this == SIAMTRACK || this == SIAMTRACK_LT || this == SIAMTRACK_ST;
+        }
     }
 
     public static final String SYNTAX =
-            "siamtrack, siamtrack:DIR, opencv-nano:DIR, opencv-vit:FILE, csrt, kcf, mil";
+            "siamtrack[:DIR], siamtrack-lt[:DIR] (re-detection on), siamtrack-st[:DIR] (off), opencv-nano:DIR,"
+                    + " opencv-vit:FILE, csrt, kcf, mil";
 
     /** Parses one spec and checks that the model files it names exist. */
     public static TrackerSpec parse(String text) {
@@ -53,7 +61,7 @@ public record TrackerSpec(Kind kind, Path path, String label) {
             throw new IllegalArgumentException("unknown tracker '" + spec + "'; expected one of: " + SYNTAX);
         }
         boolean needsPath = kind == Kind.OPENCV_NANO || kind == Kind.OPENCV_VIT;
-        boolean takesPath = needsPath || kind == Kind.SIAMTRACK;
+        boolean takesPath = needsPath || kind.isSiamTrack();
         if (arg != null && arg.isEmpty() || needsPath && arg == null) {
             throw new IllegalArgumentException("tracker '" + spec + "' needs a model path: "
                     + kind.prefix() + (kind == Kind.OPENCV_VIT ? ":FILE" : ":DIR"));
@@ -61,11 +69,12 @@ public record TrackerSpec(Kind kind, Path path, String label) {
         if (!takesPath && arg != null) {
             throw new IllegalArgumentException("tracker '" + kind.prefix() + "' takes no model path: '" + spec + "'");
         }
-        if (arg == null && kind == Kind.SIAMTRACK) {
+        if (arg == null && kind.isSiamTrack()) {
             // The default model is named in the label; without one the factory explains what to install.
+            Kind k = kind;
             return ModelRegistry.defaultModel(Home.modelsDir())
-                    .map(dir -> new TrackerSpec(Kind.SIAMTRACK, dir, "siamtrack@" + dir.getFileName()))
-                    .orElse(new TrackerSpec(Kind.SIAMTRACK, null, "siamtrack"));
+                    .map(dir -> new TrackerSpec(k, dir, k.prefix() + "@" + dir.getFileName()))
+                    .orElse(new TrackerSpec(k, null, k.prefix()));
         }
         if (arg == null) {
             return new TrackerSpec(kind, null, kind.prefix());

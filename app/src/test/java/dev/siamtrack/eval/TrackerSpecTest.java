@@ -32,6 +32,9 @@ class TrackerSpecTest {
         // "siamtrack" means the installed default model, or none yet
         assertEquals(ModelRegistry.defaultModel(Home.modelsDir()).orElse(null), siam.path());
         assertEquals("siamtrack@nanotrack-v2", TrackerSpec.parse("siamtrack:" + model).label());
+        assertEquals(new TrackerSpec(TrackerSpec.Kind.SIAMTRACK_LT, model, "siamtrack-lt@nanotrack-v2"),
+                TrackerSpec.parse("siamtrack-lt:" + model));
+        assertEquals("siamtrack-st@nanotrack-v2", TrackerSpec.parse("siamtrack-st:" + model).label());
         assertEquals("opencv-nano@nanotrack-v2", TrackerSpec.parse("opencv-nano:" + model).label());
         assertEquals("opencv-vit@vitTracker", TrackerSpec.parse("opencv-vit:" + vit).label());
     }
@@ -39,7 +42,8 @@ class TrackerSpecTest {
     @Test
     void standardFactoryCreatesEveryKind() {
         Path nano = SharedData.nanoTrack(2);
-        for (String text : List.of("csrt", "kcf", "mil", "opencv-nano:" + nano, "siamtrack:" + nano)) {
+        for (String text : List.of("csrt", "kcf", "mil", "opencv-nano:" + nano, "siamtrack:" + nano,
+                "siamtrack-lt:" + nano, "siamtrack-st:" + nano)) {
             TrackerSpec spec = TrackerSpec.parse(text);
             try (TargetEngine engine = TrackerFactory.standard().create(spec)) {
                 assertEquals(0, engine.size(), spec.label());

@@ -93,12 +93,17 @@ public final class MultiTargetTracker implements TargetEngine {
         }
         int slot = targets.size();
         model.reserve(slot + 1);
-        TrackedTarget target = new TrackedTarget(id, scoring, frame, box);
+        TrackedTarget target = new TrackedTarget(id, scoring, frame, box, model.featureChannels());
         target.cropExemplar(preprocessor, frame, model.templateInput());
         try {
             model.embedTemplate(slot);
         } catch (ModelException e) {
             throw new TrackingException(e.getMessage(), e);
+        }
+        if (scoring.params.redetect()) {
+            TargetEmbedder.pool(model.exemplarFeatures(), model.featureChannels(), featureSide(),
+                    target.embeddingBuffer());
+            target.rememberTarget();
         }
         targets.add(target);
         return new TargetResult(id, box, 1.0, TrackState.TRACKING);
@@ -136,22 +141,51 @@ public final class MultiTargetTracker implements TargetEngine {
             return List.of();
         }
         long t0 = System.nanoTime();
+        // LOST targets that re-detect add scan windows after the targets' own slots, with copies of their
+        // template, to the same backbone and head calls; one more slot takes the embeddings for verification.
+        int windows = scoring.params.scanWindows();
+        int total = n;
+        for (TrackedTarget t : targets) {
+            total += t.redetecting() ? windows : 0;
+        }
+        int scratch = total;
+        model.reserve(total + (scoring.params.redetect() ? 1 : 0));
         for (int slot = 0; slot < n; slot++) {
             targets.get(slot).cropSearch(preprocessor, frame, model.searchInput(slot));
+        }
+        int next = n;
+        for (int slot = 0; slot < n; slot++) {
+            TrackedTarget t = targets.get(slot);
+            if (t.redetecting()) {
+                for (int k = 0; k < windows; k++, next++) {
+                    model.copyTemplate(slot, next);
+                    t.cropScan(preprocessor, frame, k, model.searchInput(next));
+                }
+            }
         }
         long t1 = System.nanoTime();
         long t2;
         try {
-            model.embedSearch(n);
+            model.embedSearch(total);
             t2 = System.nanoTime();
-            model.runHead(n);
+            model.runHead(total);
         } catch (ModelException e) {
             throw new TrackingException(e.getMessage(), e);
         }
         long t3 = System.nanoTime();
         List<TargetResult> results = new ArrayList<>(n);
+        next = n;
         for (int slot = 0; slot < n; slot++) {
-            results.add(targets.get(slot).locate(model.scores(slot), model.boxes(slot)));
+            TrackedTarget t = targets.get(slot);
+            boolean redetecting = t.redetecting();
+            TargetResult r = t.locate(model.scores(slot), model.boxes(slot));
+            if (redetecting) {
+                for (int k = 0; k < windows; k++, next++) {
+                    t.scanCandidate(k, model.scores(next), model.boxes(next));
+                }
+                r = verifyCandidates(t, frame, scratch, r);
+            }
+            results.add(r);
         }
         long t4 = System.nanoTime();
         times.crop = t1 - t0;
@@ -159,6 +193,42 @@ public final class MultiTargetTracker implements TargetEngine {
         times.head = t3 - t2;
         times.post = t4 - t3;
         return results;
+    }
+
+    /** Candidates verified per LOST frame at most (each costs one exemplar embedding). */
+    static final int VERIFIED_CANDIDATES = 2;
+
+    /** Re-acquires the target at the best candidates that its embedding verifies; else keeps the LOST result. */
+    private TargetResult verifyCandidates(TrackedTarget t, Mat frame, int scratch, TargetResult lost) {
+        int tried = -1;
+        for (int i = 0; i < VERIFIED_CANDIDATES; i++) {
+            int c = t.bestCandidate(tried);
+            if (c < 0) {
+                break;
+            }
+            embed(t, frame, t.candidateX(c), t.candidateY(c), scratch);
+            if (t.verified()) {
+                return t.reacquire(c);
+            }
+            tried = c;
+        }
+        return lost;
+    }
+
+    /** Embeds a box of the target's size centred at (x, y) into the target's embedding buffer. */
+    private void embed(TrackedTarget t, Mat frame, double x, double y, int scratch) {
+        t.cropExemplarAt(preprocessor, frame, x, y, model.templateInput());
+        try {
+            model.embedTemplate(scratch);
+        } catch (ModelException e) {
+            throw new TrackingException(e.getMessage(), e);
+        }
+        TargetEmbedder.pool(model.exemplarFeatures(), model.featureChannels(), featureSide(), t.embeddingBuffer());
+    }
+
+    /** Side of the template's feature map. */
+    private int featureSide() {
+        return (int) Math.round(Math.sqrt(model.exemplarFeatures().capacity() / (double) model.featureChannels()));
     }
 
     /** The ids tracked now, in the order they were added. */

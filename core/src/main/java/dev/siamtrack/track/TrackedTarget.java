@@ -38,16 +38,41 @@ final class TrackedTarget {
     private double searchCx;
     private double searchCy;
 
-    TrackedTarget(String id, Scoring scoring, Mat frame, Box box) {
+    // Re-detection (TrackerParams.redetect): the target's embedding (from its template), where a LOST target
+    // is searched for, and this frame's candidates (centre and score) from the normal and the scan windows.
+    private final float[] targetEmbedding;
+    private final float[] embedding;
+    /** Size of the box on the last TRACKING frame: a LOST target is searched for at this size. */
+    private double confidentW;
+    private double confidentH;
+    private ScanSchedule schedule;
+    private final double[] scanCx;
+    private final double[] scanCy;
+    private final double[] candidateCx;
+    private final double[] candidateCy;
+    private final double[] candidateScore;
+    private int candidates;
+
+    TrackedTarget(String id, Scoring scoring, Mat frame, Box box, int embeddingSize) {
         this.id = id;
         this.scoring = scoring;
         this.probability = new float[scoring.cells];
+        TrackerParams.Resolved p = scoring.params;
+        this.targetEmbedding = new float[embeddingSize];
+        this.embedding = new float[embeddingSize];
+        this.scanCx = new double[p.scanWindows()];
+        this.scanCy = new double[p.scanWindows()];
+        this.candidateCx = new double[p.scanWindows() + 1];
+        this.candidateCy = new double[p.scanWindows() + 1];
+        this.candidateScore = new double[p.scanWindows() + 1];
         frameWidth = frame.cols();
         frameHeight = frame.rows();
         cx = box.cx();
         cy = box.cy();
         w = box.w();
         h = box.h();
+        confidentW = w;
+        confidentH = h;
         try (Scalar m = mean(frame)) {
             padBgr[0] = m.get(0);
             padBgr[1] = m.get(1);
@@ -57,7 +82,12 @@ final class TrackedTarget {
 
     /** Writes the exemplar crop (the template) around the current box into {@code dst}. */
     void cropExemplar(CropPreprocessor preprocessor, Mat frame, FloatBuffer dst) {
-        preprocessor.crop(frame, cx, cy, Math.round(exemplarSide()), scoring.card.exemplarSize(), padBgr, dst);
+        cropExemplarAt(preprocessor, frame, cx, cy, dst);
+    }
+
+    /** The exemplar crop of a box of the target's size centred at (x, y): what candidates are embedded from. */
+    void cropExemplarAt(CropPreprocessor preprocessor, Mat frame, double x, double y, FloatBuffer dst) {
+        preprocessor.crop(frame, x, y, Math.round(exemplarSide()), scoring.card.exemplarSize(), padBgr, dst);
     }
 
     /** Writes the search crop around the last position into {@code dst}, for the next {@link #locate}. */
@@ -69,7 +99,29 @@ final class TrackedTarget {
         searchSide = sz * scoring.card.instanceSize() / scoring.card.exemplarSize();
         searchCx = cx;
         searchCy = cy;
+        candidates = 0;
         preprocessor.crop(frame, cx, cy, searchSide, scoring.card.instanceSize(), padBgr, dst);
+    }
+
+    /** Whether the target is LOST and searched for beyond its last position (until {@link #locate} re-acquires it). */
+    boolean redetecting() {
+        return lost && schedule != null;
+    }
+
+    /**
+     * Writes scan window {@code k} of this frame (the next window of the schedule, at the target's search
+     * scale) into {@code dst}. Call after {@link #cropSearch}.
+     */
+    void cropScan(CropPreprocessor preprocessor, Mat frame, int k, FloatBuffer dst) {
+        int i = schedule.next();
+        scanCx[k] = schedule.x(i);
+        scanCy[k] = schedule.y(i);
+        preprocessor.crop(frame, scanCx[k], scanCy[k], searchSide, scoring.card.instanceSize(), padBgr, dst);
+    }
+
+    /** Side of the search crop, in frame pixels, at the current box size. */
+    private double searchSideFor() {
+        return exemplarSide() * scoring.card.instanceSize() / scoring.card.exemplarSize();
     }
 
     private double exemplarSide() {
@@ -121,7 +173,26 @@ final class TrackedTarget {
         double predW = (left + right) / scale;
         double predH = (top + bottom) / scale;
 
-        TrackState state = updateState(score);
+        boolean wasRedetecting = redetecting();
+        TrackState state;
+        if (wasRedetecting) {
+            // Only a verified candidate ends LOST (see MultiTargetTracker); the normal window's best is one.
+            if (score >= p.lostThreshold()) {
+                addCandidate(cx + predCx, cy + predCy, score);
+            }
+            state = TrackState.LOST;
+        } else {
+            state = updateState(score);
+            if (state == TrackState.LOST && p.redetect()) {
+                // Re-detection widens the search from the next frame on, at the size the target had when it
+                // was last tracked with confidence (the box may have shrunk onto background since).
+                w = confidentW;
+                h = confidentH;
+                double coverage = (scoring.size - 1) * scoring.card.stride() * searchSideFor()
+                        / scoring.card.instanceSize();
+                schedule = new ScanSchedule(frameWidth, frameHeight, coverage, cx, cy);
+            }
+        }
         // A target lost at the frame border has most likely left the view: hold the box where it left and
         // wait for it there. Lost mid-frame (blur, deformation, partial occlusion), following the best
         // candidate recovers more often than stopping.
@@ -131,6 +202,10 @@ final class TrackedTarget {
             cy = clamp(cy + predCy, 0, frameHeight);
             w = clamp(w * (1 - rate) + predW * rate, p.minSize(), frameWidth);
             h = clamp(h * (1 - rate) + predH * rate, p.minSize(), frameHeight);
+        }
+        if (state == TrackState.TRACKING) {
+            confidentW = w;
+            confidentH = h;
         }
         return new TargetResult(id, Box.ofCenter(cx, cy, w, h), score, state);
     }
@@ -158,6 +233,88 @@ final class TrackedTarget {
             lowScoreRun = 0;
         }
         return score < p.uncertainThreshold() ? TrackState.UNCERTAIN : TrackState.TRACKING;
+    }
+
+    /**
+     * Takes scan window {@code k}'s best cell (probability times the size-change penalty, no cosine window: the
+     * target may be anywhere in it) as a candidate when its probability reaches the LOST threshold.
+     */
+    void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes) {
+        TrackerParams.Resolved p = scoring.params;
+        int cells = scoring.cells;
+        double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
+        double targetRatio = w / h;
+        int best = 0;
+        double bestValue = Double.NEGATIVE_INFINITY;
+        double bestProb = 0;
+        for (int c = 0; c < cells; c++) {
+            double prob = scoring.sigmoid ? 1 / (1 + Math.exp(-scores.get(c)))
+                    : 1 / (1 + Math.exp(scores.get(c) - scores.get(cells + c)));
+            double bw = boxes.get(c) + boxes.get(2 * cells + c);
+            double bh = boxes.get(cells + c) + boxes.get(3 * cells + c);
+            double value = prob * Scoring.penalty(bw, bh, targetSize, targetRatio, p.penaltyK());
+            if (value > bestValue) {
+                bestValue = value;
+                best = c;
+                bestProb = prob;
+            }
+        }
+        if (bestProb >= p.lostThreshold()) {
+            double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scale;
+            double dy = (scoring.pointY[best] + (boxes.get(3 * cells + best) - boxes.get(cells + best)) / 2) / scale;
+            addCandidate(scanCx[k] + dx, scanCy[k] + dy, bestProb);
+        }
+    }
+
+    private void addCandidate(double x, double y, double score) {
+        candidateCx[candidates] = clamp(x, 0, frameWidth);
+        candidateCy[candidates] = clamp(y, 0, frameHeight);
+        candidateScore[candidates] = score;
+        candidates++;
+    }
+
+    /** This frame's best candidate other than {@code excluded} (-1 for none), or -1 when there is none. */
+    int bestCandidate(int excluded) {
+        int best = -1;
+        for (int c = 0; c < candidates; c++) {
+            if (c != excluded && (best < 0 || candidateScore[c] > candidateScore[best])) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    double candidateX(int c) {
+        return candidateCx[c];
+    }
+
+    double candidateY(int c) {
+        return candidateCy[c];
+    }
+
+    /** The buffer an embedding of this target's crops is written into (reused). */
+    float[] embeddingBuffer() {
+        return embedding;
+    }
+
+    /** Stores {@link #embeddingBuffer()} as the target's embedding (from the template, at {@code add}). */
+    void rememberTarget() {
+        System.arraycopy(embedding, 0, targetEmbedding, 0, embedding.length);
+    }
+
+    /** Whether the crop in {@link #embeddingBuffer()} shows the target: its similarity reaches the threshold. */
+    boolean verified() {
+        return TargetEmbedder.similarity(targetEmbedding, embedding) >= scoring.params.verifyThreshold();
+    }
+
+    /** Ends LOST at candidate {@code c}, which passed verification: the re-acquired result. */
+    TargetResult reacquire(int c) {
+        cx = candidateCx[c];
+        cy = candidateCy[c];
+        lost = false;
+        lowScoreRun = 0;
+        schedule = null;
+        return new TargetResult(id, Box.ofCenter(cx, cy, w, h), candidateScore[c], TrackState.TRACKING, true);
     }
 
     /** Search region and score map of the last update (null before the first); score cells are centred at gridOrigin + i * stride crop pixels. */

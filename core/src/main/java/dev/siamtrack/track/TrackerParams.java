@@ -19,10 +19,15 @@ import java.util.OptionalDouble;
  * @param lostFrames         consecutive low-score frames before the state becomes LOST
  * @param uncertainThreshold scores below this are reported as UNCERTAIN (empty: the card's, but never below lostThreshold)
  * @param minSize            smallest box side in pixels
+ * @param redetect           while LOST, search beyond the last position (wider, then the whole frame) and re-acquire
+ *                           only a candidate that the target's embedding verifies (see {@link MultiTargetTracker})
+ * @param scanWindows        extra search windows per LOST frame while re-detecting (the cost of a LOST frame)
+ * @param verifyThreshold    cosine similarity a candidate needs to be taken as the target (empty: the card's)
  */
 public record TrackerParams(double contextAmount, OptionalDouble windowInfluence, OptionalDouble penaltyK,
                             OptionalDouble lr, OptionalDouble lostThreshold, int lostFrames,
-                            OptionalDouble uncertainThreshold, double minSize) {
+                            OptionalDouble uncertainThreshold, double minSize, boolean redetect, int scanWindows,
+                            OptionalDouble verifyThreshold) {
 
     public static final TrackerParams DEFAULT = builder().build();
 
@@ -36,6 +41,13 @@ public record TrackerParams(double contextAmount, OptionalDouble windowInfluence
         unit(lostThreshold, "lostThreshold");
         unit(uncertainThreshold, "uncertainThreshold");
         unit(lr, "lr");
+        if (scanWindows < 1) {
+            throw new IllegalArgumentException("scanWindows must be at least 1, got " + scanWindows);
+        }
+        if (verifyThreshold.isPresent() && !(Math.abs(verifyThreshold.getAsDouble()) <= 1)) {
+            throw new IllegalArgumentException("verifyThreshold must be between -1 and 1, got "
+                    + verifyThreshold.getAsDouble());
+        }
         if (penaltyK.isPresent() && !(penaltyK.getAsDouble() >= 0)) {
             throw new IllegalArgumentException("penaltyK must be >= 0, got " + penaltyK.getAsDouble());
         }
@@ -56,6 +68,9 @@ public record TrackerParams(double contextAmount, OptionalDouble windowInfluence
         b.lostFrames = lostFrames;
         b.uncertainThreshold = uncertainThreshold;
         b.minSize = minSize;
+        b.redetect = redetect;
+        b.scanWindows = scanWindows;
+        b.verifyThreshold = verifyThreshold;
         return b;
     }
 
@@ -64,11 +79,13 @@ public record TrackerParams(double contextAmount, OptionalDouble windowInfluence
         double lost = lostThreshold.orElse(card.lostThreshold());
         return new Resolved(contextAmount, windowInfluence.orElse(card.windowInfluence()),
                 penaltyK.orElse(card.penaltyK()), lr.orElse(card.lr()), lost, lostFrames,
-                uncertainThreshold.orElse(Math.max(card.uncertainThreshold(), lost)), minSize);
+                uncertainThreshold.orElse(Math.max(card.uncertainThreshold(), lost)), minSize, redetect, scanWindows,
+                verifyThreshold.orElse(card.verifyThreshold()));
     }
 
     record Resolved(double contextAmount, double windowInfluence, double penaltyK, double lr, double lostThreshold,
-                    int lostFrames, double uncertainThreshold, double minSize) {
+                    int lostFrames, double uncertainThreshold, double minSize, boolean redetect, int scanWindows,
+                    double verifyThreshold) {
     }
 
     private static void positive(double v, String name) {
@@ -93,6 +110,9 @@ public record TrackerParams(double contextAmount, OptionalDouble windowInfluence
         private int lostFrames = 3;
         private OptionalDouble uncertainThreshold = OptionalDouble.empty();
         private double minSize = 10;
+        private boolean redetect = false;
+        private int scanWindows = 2;
+        private OptionalDouble verifyThreshold = OptionalDouble.empty();
 
         private Builder() {
         }
@@ -137,10 +157,25 @@ public record TrackerParams(double contextAmount, OptionalDouble windowInfluence
             return this;
         }
 
+        public Builder redetect(boolean v) {
+            redetect = v;
+            return this;
+        }
+
+        public Builder scanWindows(int v) {
+            scanWindows = v;
+            return this;
+        }
+
+        public Builder verifyThreshold(double v) {
+            verifyThreshold = OptionalDouble.of(v);
+            return this;
+        }
+
         /** @throws IllegalArgumentException for a value out of its range */
         public TrackerParams build() {
             return new TrackerParams(contextAmount, windowInfluence, penaltyK, lr, lostThreshold, lostFrames,
-                    uncertainThreshold, minSize);
+                    uncertainThreshold, minSize, redetect, scanWindows, verifyThreshold);
         }
     }
 }
