@@ -196,7 +196,7 @@ public final class MultiTargetTracker implements TargetEngine {
     }
 
     /** Candidates verified per LOST frame at most (each costs one exemplar embedding). */
-    static final int VERIFIED_CANDIDATES = 2;
+    static final int VERIFIED_CANDIDATES = 1;
 
     /** Re-acquires the target at the best candidates that its embedding verifies; else keeps the LOST result. */
     private TargetResult verifyCandidates(TrackedTarget t, Mat frame, int scratch, TargetResult lost) {

@@ -111,7 +111,7 @@ public record TrackerParams(double contextAmount, OptionalDouble windowInfluence
         private OptionalDouble uncertainThreshold = OptionalDouble.empty();
         private double minSize = 10;
         private boolean redetect = false;
-        private int scanWindows = 2;
+        private int scanWindows = 1;
         private OptionalDouble verifyThreshold = OptionalDouble.empty();
 
         private Builder() {
