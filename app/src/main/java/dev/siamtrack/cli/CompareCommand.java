@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
             "ROC curve (roc.png), ROC AUC, the equal-error rate and its threshold to",
             "--report (summary.json, summary.md)."},
         footer = {"", "Examples:",
-            "  ./siamtrack compare ../shared/datasets/dev/Couple/img/0001.jpg:51,47,25,62 ../shared/datasets/dev/Couple/img/0120.jpg:145,46,25,62",
+            "  ./siamtrack compare ../shared/datasets/dev/Couple/img/0001.jpg:51,47,25,62 ../shared/datasets/dev/Couple/img/0120.jpg:123,42,28,91",
             "  ./siamtrack make-pairs ../shared/datasets/dev --out out/dev-pairs.csv",
             "  ./siamtrack compare --pairs out/dev-pairs.csv --report out/compare-mnv3",
             "", "Exit codes: 0 done (for two crops: whatever the decision), 1 failure while running, 2 bad input."})
