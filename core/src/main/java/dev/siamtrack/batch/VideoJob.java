@@ -56,6 +56,10 @@ public final class VideoJob {
 
     /** Told about every decoded frame: the results of the targets tracked on it (possibly none). */
     public interface FrameListener {
+        /** The video is open; {@code frameCount} as its container declares it, -1 when unknown. */
+        default void opened(int frameCount) {
+        }
+
         void frame(int index, List<TargetResult> results);
     }
 
@@ -108,6 +112,9 @@ public final class VideoJob {
      * true the video is abandoned (status STOPPED, nothing written).
      */
     public VideoReport run(VideoTask task, BooleanSupplier stop, FrameListener listener) {
+        if (stop.getAsBoolean()) {
+            return VideoReport.failed(task, VideoReport.Status.STOPPED, 0, 0, null);
+        }
         if (settings.skipFinished()) {
             VideoReport done = finished(task);
             if (done != null) {
@@ -145,6 +152,9 @@ public final class VideoJob {
         Map<String, String> targetFailures = new LinkedHashMap<>();
         int skipped;
         try (FrameSource source = FrameSources.open(task.path())) {
+            if (listener != null) {
+                listener.opened(source.frameCount());
+            }
             Files.createDirectories(partial.getParent());
             try (MultiTargetTracker tracker = MultiTargetTracker.create(settings.modelDir(), settings.modelOptions(),
                     settings.params());
