@@ -95,7 +95,7 @@ public record BatchReport(String manifest, String model, String runner, double s
         b.append("| video | status | frames | FPS | LOST share per target | results |\n");
         b.append("|---|---|---:|---:|---|---|\n");
         for (VideoReport v : videos) {
-            String lost = v.targets().stream()
+            String lost = v.status() != VideoReport.Status.DONE ? "-" : v.targets().stream()
                     .map(t -> t.id() + " " + (t.failure() != null ? "failed"
                             : String.format(Locale.ROOT, "%.1f%%", 100 * t.lostShare())))
                     .collect(Collectors.joining(", "));
