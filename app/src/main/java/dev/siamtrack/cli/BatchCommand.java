@@ -12,8 +12,8 @@ import dev.siamtrack.model.Device;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
-import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.TargetResult;
+import dev.siamtrack.track.TrackerParams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +59,8 @@ final class BatchCommand implements Callable<Integer> {
             description = "Videos tracked at the same time, one ONNX Runtime thread each (default: the number of cores).")
     Integer workers;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Model directory (backbone.onnx, head.onnx, optional model.json). Default: the installed default model in models/.")
+    @Option(names = "--model", paramLabel = "DIR|NAME",
+            description = "Model directory (backbone.onnx, head.onnx, optional model.json), or the name of one in models/ or pulled with 'models pull'. Default: the installed default model in models/.")
     Path model;
 
     @Option(names = "--format", paramLabel = "csv|jsonl", defaultValue = "csv",
@@ -96,7 +96,7 @@ final class BatchCommand implements Callable<Integer> {
             throw new UserException("--out " + out + " is a file, not a folder");
         }
         SiameseModel.Options options = new SiameseModel.Options(Device.CPU, false, 1);
-        Path modelDir = ModelRegistry.resolve(model, Home.modelsDir());
+        Path modelDir = ModelRegistry.resolve(model == null ? null : Home.findModel(model), Home.modelsDir());
         try {
             // loaded once up front so a wrong model is a usage error, not a failure of every video
             SiameseModel.load(modelDir, options).close();
@@ -109,7 +109,7 @@ final class BatchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserException("--out " + out + ": not writable (" + e.getMessage() + ")");
         }
-        VideoJob job = new VideoJob(new VideoJob.Settings(modelDir, options, new SiameseTracker.Params(), resultFormat,
+        VideoJob job = new VideoJob(new VideoJob.Settings(modelDir, options, TrackerParams.DEFAULT, resultFormat,
                 true), out);
         String runner = "batch, " + n + (n == 1 ? " worker" : " workers");
         Run run = new Run(manifest.videos(), job, n, quiet ? null : new Progress(System.err, "batch", 1));

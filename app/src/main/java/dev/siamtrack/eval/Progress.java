@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * A progress bar with frame rate and ETA on stderr: redrawn in place a few times per second on a terminal,
- * one line every few seconds when stderr goes to a file. Used by {@code eval} and {@code batch}.
+ * one line every few seconds when stderr goes to a file. Used by {@code eval} (frames count once per tracker,
+ * each runs its own pass) and {@code batch}.
  */
 public final class Progress {
 

@@ -3,6 +3,7 @@ package dev.siamtrack.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.run.LatencyStats;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ public final class Report {
             "Frames whose ground truth is absent (NaN, absence/occlusion/out-of-view flags) or of zero area count as"
                     + " failures at every threshold (IoU -1, overlap 0 for AO), as in pysot.",
             "Dataset figures are means over sequences.",
-            "Speed: tracker-only time per frame (init on frame 0, update afterwards), excluding decoding, pooled over"
-                    + " all frames; FPS (median) = 1000 / median ms. Timings are trustworthy only with --threads 1.");
+            "Speed: tracker-only time per frame of the updates (the init frame is left out), excluding decoding,"
+                    + " pooled over all frames; FPS (median) = 1000 / median ms. Timings are trustworthy only with --threads 1.");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -72,8 +73,8 @@ public final class Report {
                 Metrics.meanCurve(scores.stream().map(Metrics.Score::success).toList()),
                 Metrics.meanCurve(scores.stream().map(Metrics.Score::precision).toList()),
                 Metrics.meanCurve(scores.stream().map(Metrics.Score::normPrecision).toList()));
-        return new TrackerSummary(label, mean, scores.size(), Metrics.quantile(allMs, 0.5),
-                Metrics.quantile(allMs, 0.95), totalMs > 0 ? allMs.length * 1000 / totalMs : Double.NaN);
+        return new TrackerSummary(label, mean, scores.size(), LatencyStats.quantile(allMs, 0.5),
+                LatencyStats.quantile(allMs, 0.95), totalMs > 0 ? allMs.length * 1000 / totalMs : Double.NaN);
     }
 
     public static void write(Path dir, ReportData data) throws IOException {
@@ -112,7 +113,7 @@ public final class Report {
             for (SequenceOutcome o : data.outcomes()) {
                 double[] ms = o.trackMs().get(s.label());
                 perSequence.put(o.sequence(), figures(o.scores().get(s.label()),
-                        Metrics.quantile(ms, 0.5), Metrics.quantile(ms, 0.95)));
+                        LatencyStats.quantile(ms, 0.5), LatencyStats.quantile(ms, 0.95)));
             }
             t.put("per_sequence", perSequence);
             trackers.put(s.label(), t);
@@ -180,7 +181,7 @@ public final class Report {
                 for (TrackerSummary s : summaries) {
                     Metrics.Score sc = o.scores().get(s.label());
                     md.append(String.format(Locale.ROOT, " %.3f / %.3f (%.1f) |", sc.auc(), sc.precision20(),
-                            Metrics.quantile(o.trackMs().get(s.label()), 0.5)));
+                            LatencyStats.quantile(o.trackMs().get(s.label()), 0.5)));
                 }
                 md.append('\n');
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.eval.TrackerFactory;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
@@ -29,7 +30,7 @@ import picocli.CommandLine;
 class EvalCommandTest {
 
     /** Reports the init box on every frame; stands in for the real trackers. */
-    private static final TrackerFactory STILL = spec -> new Tracker() {
+    private static final TrackerFactory STILL = spec -> TargetEngine.single(new Tracker() {
         private Box box;
 
         @Override
@@ -46,7 +47,7 @@ class EvalCommandTest {
         public TrackResult update(Mat frame) {
             return new TrackResult(box, 1, TrackState.TRACKING);
         }
-    };
+    });
 
     @TempDir
     Path tmp;

@@ -3,12 +3,12 @@ package dev.siamtrack.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.siamtrack.io.ResultWriter;
-import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.MultiTargetTracker;
-import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.TargetResult;
-import dev.siamtrack.track.TrackState;
+import dev.siamtrack.track.TrackerParams;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.SourceException;
@@ -18,16 +18,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +43,13 @@ public final class VideoJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(VideoJob.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Per-frame engine times the runner keeps; batch reports FPS only. */
+    private static final int STATS_CAPACITY = 256;
 
     /**
      * @param skipFinished keep the results of a video an earlier run finished instead of tracking it again
      */
-    public record Settings(Path modelDir, SiameseModel.Options modelOptions, SiameseTracker.Params params,
+    public record Settings(Path modelDir, SiameseModel.Options modelOptions, TrackerParams params,
                            ResultWriter.Format format, boolean skipFinished) {
     }
 
@@ -135,7 +134,8 @@ public final class VideoJob {
                 Files.deleteIfExists(partial);
             }
             return report;
-        } catch (SourceException | ModelException | IOException | RuntimeException e) {
+        } catch (Exception e) {
+            // a video that cannot be tracked is reported; the run goes on with the others
             LOG.debug("{} failed", task.video(), e);
             deleteQuietly(partial);
             deleteQuietly(partialReport);
@@ -145,70 +145,69 @@ public final class VideoJob {
     }
 
     private VideoReport track(VideoTask task, Path partial, BooleanSupplier stop, FrameListener listener,
-                              int[] frames, long start) throws SourceException, ModelException, IOException {
-        Deque<TargetSpec> pending = new ArrayDeque<>(task.targets().stream()
-                .sorted(Comparator.comparingInt(TargetSpec::frame)).toList());
-        Map<String, int[]> counts = new LinkedHashMap<>();
+                              int[] frames, long start) throws Exception {
         Map<String, String> targetFailures = new LinkedHashMap<>();
-        int skipped;
         try (FrameSource source = FrameSources.open(task.path())) {
             if (listener != null) {
                 listener.opened(source.frameCount());
             }
+            // the rule track applies to a user's box, checked here so one bad box does not stop the others
+            List<PlannedTarget> plan = new ArrayList<>();
+            for (TargetSpec t : task.targets()) {
+                try {
+                    t.box().checkInside(source.width(), source.height());
+                    plan.add(new PlannedTarget(t.id(), t.frame(), t.box()));
+                } catch (IllegalArgumentException e) {
+                    targetFailures.put(t.id(), "target " + t.id() + ": " + e.getMessage());
+                }
+            }
+            if (plan.isEmpty()) {
+                return VideoReport.failed(task, VideoReport.Status.FAILED, 0, seconds(start),
+                        "no target can be tracked: " + String.join("; ", targetFailures.values()));
+            }
             Files.createDirectories(partial.getParent());
-            try (MultiTargetTracker tracker = MultiTargetTracker.create(settings.modelDir(), settings.modelOptions(),
+            Map<String, Integer> framesById = new LinkedHashMap<>();
+            SequenceRunner.Stats stats;
+            try (MultiTargetTracker engine = MultiTargetTracker.create(settings.modelDir(), settings.modelOptions(),
                     settings.params());
-                 ResultWriter writer = ResultWriter.open(partial, false, true)) {
-                List<TargetResult> results = new ArrayList<>();
-                Mat frame;
-                while ((!pending.isEmpty() || tracker.size() > 0) && (frame = source.next()) != null) {
-                    if (stop.getAsBoolean()) {
-                        return VideoReport.failed(task, VideoReport.Status.STOPPED, frames[0], seconds(start), null);
-                    }
-                    int index = source.frameIndex();
-                    results.clear();
-                    if (tracker.size() > 0) {
-                        results.addAll(tracker.update(frame));
-                    }
-                    while (!pending.isEmpty() && pending.peek().frame() <= index) {
-                        TargetSpec t = pending.poll();
-                        try {
-                            results.add(tracker.add(t.id(), frame, t.box()));
-                        } catch (IllegalArgumentException e) {
-                            targetFailures.put(t.id(), "target " + t.id() + ": " + e.getMessage());
-                        }
-                    }
+                 ResultWriter writer = ResultWriter.open(partial, false)) {
+                SequenceRunner runner = new SequenceRunner(engine, plan, STATS_CAPACITY);
+                stats = runner.run(SequenceRunner.Frames.of(source), 0, (index, frame, results, trackNanos) -> {
                     for (TargetResult r : results) {
-                        writer.write(index, r.id(), r.box(), r.score(), r.state(), 0);
-                        int[] c = counts.computeIfAbsent(r.id(), id -> new int[2]);
-                        c[0]++;
-                        if (r.state() == TrackState.LOST) {
-                            c[1]++;
-                        }
+                        writer.write(index, r, 0);
+                        framesById.merge(r.id(), 1, Integer::sum);
                     }
                     if (listener != null) {
                         listener.frame(index, results);
                     }
                     frames[0]++;
-                }
-                if (frames[0] == 0) {
-                    throw new SourceException(task.path() + ": no frames could be read");
-                }
-                for (TargetSpec t : pending) {
+                    if (stop.getAsBoolean()) {
+                        runner.stop();
+                    }
+                });
+            }
+            if (stats.stopped()) {
+                return VideoReport.failed(task, VideoReport.Status.STOPPED, frames[0], seconds(start), null);
+            }
+            if (stats.frames() == 0) {
+                throw new SourceException(task.path() + ": no frames could be read");
+            }
+            for (PlannedTarget t : plan) {
+                if (!framesById.containsKey(t.id())) {
                     targetFailures.put(t.id(), "target " + t.id() + ": the video ends before its start frame "
                             + t.frame() + " (last frame " + source.frameIndex() + ")");
                 }
-                skipped = source.skippedFrames();
             }
+            List<VideoReport.TargetReport> targets = new ArrayList<>();
+            for (TargetSpec t : task.targets()) {
+                int tracked = framesById.getOrDefault(t.id(), 0);
+                int lost = stats.lostById().getOrDefault(t.id(), 0);
+                targets.add(new VideoReport.TargetReport(t.id(), t.frame(), tracked, lost,
+                        tracked > 0 ? (double) lost / tracked : 0, targetFailures.get(t.id())));
+            }
+            return new VideoReport(task.video(), task.name() + extension(), VideoReport.Status.DONE, false, stats.frames(),
+                    source.skippedFrames(), seconds(start), targets, List.copyOf(targetFailures.values()));
         }
-        List<VideoReport.TargetReport> targets = new ArrayList<>();
-        for (TargetSpec t : task.targets()) {
-            int[] c = counts.getOrDefault(t.id(), new int[2]);
-            targets.add(new VideoReport.TargetReport(t.id(), t.frame(), c[0], c[1], c[0] > 0 ? (double) c[1] / c[0] : 0,
-                    targetFailures.get(t.id())));
-        }
-        return new VideoReport(task.video(), task.name() + extension(), VideoReport.Status.DONE, false, frames[0],
-                skipped, seconds(start), targets, List.copyOf(targetFailures.values()));
     }
 
     private static void moveIntoPlace(Path from, Path to) throws IOException {

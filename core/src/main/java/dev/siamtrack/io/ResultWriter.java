@@ -1,7 +1,7 @@
 package dev.siamtrack.io;
 
 import dev.siamtrack.geom.Box;
-import dev.siamtrack.track.TrackState;
+import dev.siamtrack.track.TargetResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +11,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Per-frame tracking results as CSV ({@code frame,x,y,w,h,score,state}) or JSON lines, chosen by the file
- * extension. Every line is flushed as it is written so an interrupted run loses nothing already tracked.
- * With wall-clock timestamps (live sources) a {@code time_ms} column / field is added; with target ids
- * (several targets in one file) an {@code id} column / field follows {@code frame}.
+ * Per-frame tracking results as CSV ({@code frame,id,x,y,w,h,score,state}, one row per target and frame) or
+ * JSON lines with the same fields, chosen by the file extension. Every line is flushed as it is written so an interrupted run loses nothing already tracked.
+ * With wall-clock timestamps (live sources) a {@code time_ms} column / field is added.
  */
 public final class ResultWriter implements AutoCloseable {
 
@@ -23,33 +22,26 @@ public final class ResultWriter implements AutoCloseable {
     private final Path file;
     private final Format format;
     private final boolean timestamps;
-    private final boolean ids;
     private final BufferedWriter out;
 
-    private ResultWriter(Path file, Format format, boolean timestamps, boolean ids, BufferedWriter out) {
+    private ResultWriter(Path file, Format format, boolean timestamps, BufferedWriter out) {
         this.file = file;
         this.format = format;
         this.timestamps = timestamps;
-        this.ids = ids;
         this.out = out;
     }
 
     /** Opens (truncates) {@code file}; the format follows its extension, .csv or .jsonl. */
     public static ResultWriter open(Path file, boolean timestamps) throws IOException {
-        return open(file, timestamps, false);
-    }
-
-    /** As {@link #open(Path, boolean)}; with {@code ids} every line names its target (write with an id). */
-    public static ResultWriter open(Path file, boolean timestamps, boolean ids) throws IOException {
         Format format = formatOf(file);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        ResultWriter w = new ResultWriter(file, format, timestamps, ids, out);
+        ResultWriter w = new ResultWriter(file, format, timestamps, out);
         if (format == Format.CSV) {
-            w.line("frame," + (ids ? "id," : "") + "x,y,w,h,score,state" + (timestamps ? ",time_ms" : ""));
+            w.line("frame,id,x,y,w,h,score,state" + (timestamps ? ",time_ms" : ""));
         }
         return w;
     }
@@ -70,33 +62,32 @@ public final class ResultWriter implements AutoCloseable {
         return file;
     }
 
-    /** Writes one frame; {@code timeMillis} is used only when the writer was opened with timestamps. */
-    public void write(int frame, Box box, double score, TrackState state, long timeMillis) {
-        write(frame, null, box, score, state, timeMillis);
-    }
-
-    /**
-     * Writes one frame of target {@code id}; the id is written only when the writer was opened with ids
-     * (CSV ids must not contain commas or quotes).
-     */
-    public void write(int frame, String id, Box box, double score, TrackState state, long timeMillis) {
+    /** Writes one target's answer on one frame; {@code timeMillis} is used only when opened with timestamps. */
+    public void write(int frame, TargetResult result, long timeMillis) {
+        Box box = result.box();
         String text;
         if (format == Format.CSV) {
-            text = frame + (ids ? "," + id : "") + String.format(Locale.ROOT, ",%.2f,%.2f,%.2f,%.2f,%.4f,%s",
-                    box.x(), box.y(), box.w(), box.h(), score, state) + (timestamps ? "," + timeMillis : "");
+            text = String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%s", frame, csvField(result.id()),
+                    box.x(), box.y(), box.w(), box.h(), result.score(), result.state())
+                    + (timestamps ? "," + timeMillis : "");
         } else {
-            text = "{\"frame\":" + frame + (ids ? ",\"id\":\"" + jsonEscape(id) + "\"" : "")
-                    + String.format(Locale.ROOT,
-                    ",\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"score\":%.4f,\"state\":\"%s\"",
-                    box.x(), box.y(), box.w(), box.h(), score, state)
+            text = String.format(Locale.ROOT,
+                    "{\"frame\":%d,\"id\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"score\":%.4f,\"state\":\"%s\"",
+                    frame, jsonText(result.id()), box.x(), box.y(), box.w(), box.h(), result.score(), result.state())
                     + (timestamps ? ",\"time_ms\":" + timeMillis : "") + "}";
         }
         line(text);
     }
 
-    private static String jsonEscape(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
+    /** An id as a CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+    private static String csvField(String id) {
+        return id.matches("[^,\"\r\n]*") ? id : "\"" + id.replace("\"", "\"\"") + "\"";
+    }
+
+    /** An id as the inside of a JSON string. */
+    private static String jsonText(String id) {
+        StringBuilder b = new StringBuilder(id.length());
+        for (char c : id.toCharArray()) {
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
             } else if (c < 0x20) {

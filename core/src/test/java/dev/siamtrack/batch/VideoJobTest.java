@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.io.ResultWriter;
 import dev.siamtrack.model.SiameseModel;
-import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.TargetResult;
+import dev.siamtrack.track.TrackerParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ class VideoJobTest {
 
     private VideoJob job(boolean skipFinished) {
         return new VideoJob(new VideoJob.Settings(BatchClips.MODEL, SiameseModel.Options.DEFAULT,
-                new SiameseTracker.Params(), ResultWriter.Format.CSV, skipFinished), out);
+                TrackerParams.DEFAULT, ResultWriter.Format.CSV, skipFinished), out);
     }
 
     private VideoTask task(String... extraRows) throws Exception {
@@ -91,7 +91,7 @@ class VideoJobTest {
         assertEquals(VideoReport.Status.DONE, report.status());
         assertFalse(report.succeeded());
         assertEquals(2, report.failures().size(), report.failures().toString());
-        assertTrue(report.failures().get(0).startsWith("target gone: ") && report.failures().get(0).contains("outside"),
+        assertTrue(report.failures().get(0).startsWith("target gone: ") && report.failures().get(0).contains("is not inside the 320x240 frame"),
                 report.failures().toString());
         assertTrue(report.failures().get(1).contains("ends before its start frame 500"), report.failures().toString());
         assertNotNull(report.targets().get(2).failure());

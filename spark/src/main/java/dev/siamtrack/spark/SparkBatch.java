@@ -11,8 +11,8 @@ import dev.siamtrack.model.Device;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
-import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.TargetResult;
+import dev.siamtrack.track.TrackerParams;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -189,7 +189,7 @@ public final class SparkBatch {
     /** The task: one video, on an executor. */
     private static VideoOutcome track(VideoTask task, String modelName, String out, ResultWriter.Format format) {
         Path model = Path.of(SparkFiles.get(modelName));
-        VideoJob job = new VideoJob(new VideoJob.Settings(model, modelOptions(), new SiameseTracker.Params(), format,
+        VideoJob job = new VideoJob(new VideoJob.Settings(model, modelOptions(), TrackerParams.DEFAULT, format,
                 false), Path.of(out));
         TaskContext context = TaskContext.get();
         List<Row> rows = new ArrayList<>();
