@@ -4,6 +4,7 @@ import dev.siamtrack.geom.Box;
 import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.track.TrackState;
 import dev.siamtrack.video.FrameSource;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -123,6 +124,7 @@ public final class Evaluator {
         int n = truth.size();
         Map<String, Metrics.Score> scores = new LinkedHashMap<>();
         Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, LongTermMetrics.Score> longTerm = new LinkedHashMap<>();
         int frames = n;
         for (TrackerSpec spec : specs) {
             Pass pass = run(seq, spec, initBox, n, progress);
@@ -133,13 +135,17 @@ public final class Evaluator {
             List<Box> boxes = List.of(pass.predicted).subList(0, frames);
             scores.put(spec.label(), Metrics.score(truth.subList(0, frames), boxes, pass.width, pass.height));
             times.put(spec.label(), Arrays.copyOf(pass.ms, pass.timed));
+            longTerm.put(spec.label(), LongTermMetrics.score(truth.subList(0, frames), boxes,
+                    Arrays.copyOf(pass.present, frames)));
         }
-        return new SequenceOutcome(seq.name(), frames, scores, times);
+        return new SequenceOutcome(seq.name(), frames, scores, times, longTerm);
     }
 
     /** One tracker's pass over a sequence: its boxes by frame index and its update times. */
     private static final class Pass {
         final Box[] predicted;
+        /** Whether the tracker's state was not LOST (false on frames that could not be decoded). */
+        final boolean[] present;
         final double[] ms;
         int timed;
         boolean started;
@@ -150,6 +156,7 @@ public final class Evaluator {
 
         Pass(int n) {
             predicted = new Box[n];
+            present = new boolean[n];
             ms = new double[n];
         }
     }
@@ -191,6 +198,7 @@ public final class Evaluator {
                     }
                     pass.started = true;
                     pass.predicted[index] = writeLine(writer, results.get(0).box());
+                    pass.present[index] = results.get(0).state() != TrackState.LOST;
                     pass.frames = index + 1;
                 });
                 progress.advance(n - pass.frames);

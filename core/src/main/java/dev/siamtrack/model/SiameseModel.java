@@ -177,6 +177,14 @@ public final class SiameseModel implements AutoCloseable {
         slots.templateFeatures.put(slot * size, exemplarFeatures, 0, size);
     }
 
+    /**
+     * The backbone's features of the exemplar embedded last by {@link #embedTemplate(int)}: channels x F x F
+     * planar; overwritten by the next call, do not modify.
+     */
+    public FloatBuffer exemplarFeatures() {
+        return exemplarFeatures;
+    }
+
     /** Copies the template features of slot {@code from} to slot {@code to} (to keep the slots in use contiguous). */
     public void copyTemplate(int from, int to) {
         checkSlot(from);
