@@ -328,7 +328,13 @@ def quantize_dir(model_dir, out_dir, crops=None, train_root=None, pairs=32, seed
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Write the static int8 (QDQ) variant of a model directory")
+    ap = argparse.ArgumentParser(
+        description="Write the static int8 (QDQ) variant of a model directory",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples (from the repository root):\n"
+               "  /usr/bin/python3 src/train/quantize.py models/siamtrack-mnv3\n"
+               "  /usr/bin/python3 src/train/quantize.py ../shared/models/reference/nanotrack-v2 "
+               "--out out/nanotrack-v2-int8")
     ap.add_argument("model_dir", help="model directory (backbone.onnx, head.onnx, optional model.json)")
     ap.add_argument("--out", help="directory to write (default: MODEL_DIR-int8)")
     ap.add_argument("--train", default="../shared/datasets/train",
