@@ -12,7 +12,8 @@ output (after a following Relu, which ONNX Runtime then drops), weights int8 per
 7 bits (|q| <= 63: AVX2 without VNNI multiplies u8 x s8 pairs into saturating int16), bias int32 at input scale
 x weight scale; activations uint8, asymmetric. ONNX Runtime fuses each DQ -> Conv -> Q group into one
 QLinearConv. The correlation (a Conv or MatMul with computed weights) and everything else stays float, and so
-do the head's convolutions that produce its outputs (scores and boxes directly, or through Clip/Exp/Mul).
+do the head's convolutions that produce its outputs (scores and boxes directly, or through Clip/Exp/Mul) and
+the backbone's first --float-first convolutions (default 2: the stem and the first depthwise conv).
 """
 import argparse
 import json
