@@ -7,6 +7,7 @@ import dev.siamtrack.track.DebugInfoProvider;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
+import dev.siamtrack.video.FramePacer;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.LiveSource;
 import dev.siamtrack.video.SourceException;
@@ -143,14 +144,14 @@ public final class TrackingPipeline {
     }
 
     private void captureLoop() {
-        long paceStart = System.nanoTime();
-        double fps = source.fps();
+        FramePacer pacer = new FramePacer(settings.paceToFps() ? source.fps() : 0);
         try {
             while (running && !control.quitRequested()) {
                 Mat frame = source.next();
                 if (frame == null) {
                     break;
                 }
+                pacer.awaitNext();
                 long now = System.nanoTime();
                 long wallClock = System.currentTimeMillis();
                 capturedCount.incrementAndGet();
@@ -163,10 +164,6 @@ public final class TrackingPipeline {
                 if (displaced != null) {
                     droppedCount.incrementAndGet();
                     pool.offer(displaced);
-                }
-                if (settings.paceToFps() && fps > 0) {
-                    long due = paceStart + (long) ((source.frameIndex() + 1) * 1e9 / fps);
-                    TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
                 }
             }
         } catch (SourceException e) {
