@@ -1,18 +1,16 @@
 'use strict';
 // The operator console: one tile per source (live MJPEG preview, drag a box to add a target, target list),
-// and the event feed. The access token, when the service has one, comes from the page's ?token= parameter.
+// and the event feed. When the service has an access token, the page is opened once as /?token=TOKEN: the
+// service answers with a same-site cookie that authorises everything the page loads afterwards.
 (function () {
-  const token = new URLSearchParams(location.search).get('token');
   const tiles = new Map();
   const MAX_EVENTS = 200;
 
-  function withToken(url) {
-    return token ? url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token) : url;
-  }
+  // Keep the token out of the address bar, bookmarks and screenshots.
+  if (new URLSearchParams(location.search).has('token')) history.replaceState(null, '', location.pathname);
 
   async function api(method, url, body) {
     const headers = {};
-    if (token) headers['Authorization'] = 'Bearer ' + token;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
@@ -26,7 +24,7 @@
     node.dataset.source = source.name;
     node.querySelector('.name').textContent = source.name;
     const img = node.querySelector('.preview');
-    img.src = withToken('/api/sources/' + encodeURIComponent(source.name) + '/preview.mjpg');
+    img.src = '/api/sources/' + encodeURIComponent(source.name) + '/preview.mjpg';
     const tile = { node, img, band: node.querySelector('.band'), error: node.querySelector('.error'),
       body: node.querySelector('tbody'), status: source };
     enableDrag(tile);
@@ -174,7 +172,7 @@
   }
 
   function connectEvents() {
-    const source = new EventSource(withToken('/api/events'));
+    const source = new EventSource('/api/events');
     const dot = document.getElementById('link-dot');
     const text = document.getElementById('link-text');
     source.onopen = () => { dot.className = 'dot up'; text.textContent = 'events: live'; };

@@ -42,8 +42,8 @@ public final class ConfigFile {
             ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
             root = mapper.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": cannot parse: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ")");
+            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new IllegalArgumentException(file + ": cannot parse: " + e.getOriginalMessage() + line);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
         }

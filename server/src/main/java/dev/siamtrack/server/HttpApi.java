@@ -16,6 +16,8 @@ import io.javalin.http.sse.SseClient;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,9 +34,9 @@ import java.util.regex.Pattern;
 /**
  * The HTTP side of the service on Javalin: the JSON API, the MJPEG preview and snapshots, the event stream
  * (Server-Sent Events), Prometheus metrics, the health check and the web page. Every request, the page
- * included, must carry the access token when one is configured ({@code Authorization: Bearer TOKEN}, or
- * {@code ?token=TOKEN} where a browser cannot set headers: images and event streams). Errors are JSON
- * objects {@code {"error": "...", "status": N}}.
+ * included, must carry the access token when one is configured: {@code Authorization: Bearer TOKEN}, or
+ * {@code ?token=TOKEN} (which also sets a same-site, HTTP-only cookie so that the page opened that way loads its
+ * scripts, pictures and event stream), or that cookie. Errors are JSON objects {@code {"error": "...", "status": N}}.
  */
 final class HttpApi {
 
@@ -44,6 +46,7 @@ final class HttpApi {
     private static final double MIN_BOX_SIDE = 8;
     private static final long COMMAND_TIMEOUT_SECONDS = 20;
     private static final String BOUNDARY = "siamtrackframe";
+    private static final String TOKEN_COOKIE = "siamtrack_token";
 
     private final Map<String, SourceWorker> sources = new LinkedHashMap<>();
     private final EventHub events;
@@ -126,15 +129,25 @@ final class HttpApi {
             return;
         }
         String presented = null;
+        boolean fromQuery = false;
         String authorization = ctx.header("Authorization");
         if (authorization != null && authorization.startsWith("Bearer ")) {
             presented = authorization.substring("Bearer ".length()).trim();
         } else if (ctx.queryParam("token") != null) {
             presented = ctx.queryParam("token");
+            fromQuery = true;
+        } else if (ctx.cookie(TOKEN_COOKIE) != null) {
+            presented = URLDecoder.decode(ctx.cookie(TOKEN_COOKIE), StandardCharsets.UTF_8);
         }
         if (!token.matches(presented)) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, presented == null ? "access token required" : "wrong access token");
+        }
+        if (fromQuery) {
+            // The page opened with ?token= keeps it in a same-site cookie, so its scripts, pictures and event
+            // stream are authorised without the token in every URL.
+            ctx.res().addHeader("Set-Cookie", TOKEN_COOKIE + "=" + URLEncoder.encode(presented, StandardCharsets.UTF_8)
+                    + "; Path=/; HttpOnly; SameSite=Strict");
         }
     }
 

@@ -120,6 +120,12 @@ final class ServiceClient {
             reader.start();
         }
 
+        /** Forgets the events received so far. */
+        void drain() {
+            queue.clear();
+            seen.clear();
+        }
+
         int status() throws Exception {
             return response.get(10, TimeUnit.SECONDS).statusCode();
         }
