@@ -25,6 +25,10 @@ public final class EventHub {
 
     private static final int SUBSCRIBER_QUEUE = 256;
 
+    /** One published event: its sequence number and its JSON. */
+    public record Event(long seq, String json) {
+    }
+
     private final ObjectMapper json;
     private final List<Consumer<String>> sinks;
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
@@ -56,8 +60,9 @@ public final class EventHub {
             event.setAll(fields);
         }
         String line = event.toString();
+        Event published = new Event(seq, line);
         for (Subscription s : subscribers) {
-            if (!s.queue.offer(line)) {
+            if (!s.queue.offer(published)) {
                 lostToSlowSubscribers.incrementAndGet();
             }
         }
@@ -82,13 +87,13 @@ public final class EventHub {
         return lostToSlowSubscribers.get();
     }
 
-    /** One live subscriber's queue of event JSON lines. */
+    /** One live subscriber's queue of events. */
     public final class Subscription implements AutoCloseable {
 
-        private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(SUBSCRIBER_QUEUE);
+        private final ArrayBlockingQueue<Event> queue = new ArrayBlockingQueue<>(SUBSCRIBER_QUEUE);
 
-        /** The next event's JSON, or {@code null} after {@code millis} without one. */
-        public String poll(long millis) throws InterruptedException {
+        /** The next event, or {@code null} after {@code millis} without one. */
+        public Event poll(long millis) throws InterruptedException {
             return queue.poll(millis, TimeUnit.MILLISECONDS);
         }
 

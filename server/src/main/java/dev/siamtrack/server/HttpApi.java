@@ -1,6 +1,5 @@
 package dev.siamtrack.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,7 +11,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
-import io.javalin.http.sse.SseClient;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,7 +109,7 @@ final class HttpApi {
         config.routes.delete("/api/sources/{source}/targets/{target}", this::removeTarget);
         config.routes.get("/api/sources/{source}/snapshot.jpg", this::snapshot);
         config.routes.get("/api/sources/{source}/preview.mjpg", this::mjpeg);
-        config.routes.sse("/api/events", this::eventStream);
+        config.routes.get("/api/events", this::eventStream);
         config.routes.exception(ApiException.class, (e, ctx) -> sendError(ctx, e.status(), e.getMessage()));
         config.routes.exception(Exception.class, (e, ctx) -> sendError(ctx, 500, "internal error: " + e));
         config.routes.error(404, ctx -> {
@@ -327,36 +325,42 @@ final class HttpApi {
         }
     }
 
-    /** One SSE message per event (data: the event's JSON; id: its seq), plus a comment every 15 s. */
-    private void eventStream(SseClient client) {
+    /**
+     * Server-Sent Events: one message per event ({@code id:} its seq, {@code data:} its JSON), a comment every
+     * 15 s so that dead connections are noticed. Written on the request's own thread, like the preview, until
+     * the client leaves or the server stops.
+     */
+    private void eventStream(Context ctx) {
+        ctx.res().setStatus(200);
+        ctx.res().setContentType("text/event-stream");
+        ctx.res().setCharacterEncoding("UTF-8");
         eventClients.incrementAndGet();
         try (EventHub.Subscription sub = events.subscribe()) {
+            ServletOutputStream out = ctx.res().getOutputStream();
+            out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
             long quiet = 0;
-            while (!stopping && !client.terminated()) {
-                String event = sub.poll(500);
+            while (!stopping) {
+                EventHub.Event event = sub.poll(500);
                 if (event == null) {
                     quiet += 500;
                     if (quiet >= 15_000) {
-                        client.sendComment("keep-alive");
+                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
                         quiet = 0;
                     }
                     continue;
                 }
                 quiet = 0;
-                client.sendEvent("message", event, seqOf(event));
+                out.write(("id: " + event.seq() + "\ndata: " + event.json() + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
             }
+        } catch (IOException clientGone) {
+            // The client closed the stream or lost the connection.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             eventClients.decrementAndGet();
-        }
-    }
-
-    private String seqOf(String event) {
-        try {
-            return json.readTree(event).path("seq").asText();
-        } catch (JsonProcessingException e) {
-            return null;
         }
     }
 

@@ -60,15 +60,15 @@ class ServeApiTest {
     void targetAddedByPostIsTrackedListedStreamedLoggedAndDeleted() throws Exception {
         try (ServiceClient.Events events = client.new Events("")) {
             assertEquals(200, events.status());
-            JsonNode status = client.getJson("/api/sources/demo");
-            Box truth = ServiceClient.demoTruth(status.path("frameIndex").asLong());
+            // Wait for a stretch where the clip's target is in view, then select it on the current frame.
+            Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(40));
             HttpResponse<String> added = client.post("/api/sources/demo/targets", String.format(Locale.ROOT,
                     "{\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f,\"id\":\"car\"}", truth.x(), truth.y(), truth.w(), truth.h()));
             assertEquals(201, added.statusCode(), added.body());
             assertEquals("car", ServiceClient.JSON.readTree(added.body()).path("id").asText());
             assertEquals("/api/sources/demo/targets/car", added.headers().firstValue("Location").orElse(""));
 
-            Thread.sleep(1500);
+            Thread.sleep(1000);
             JsonNode source = client.getJson("/api/sources/demo");
             JsonNode target = client.getJson("/api/sources/demo/targets/car");
             assertEquals("car", source.path("targets").get(0).path("id").asText());

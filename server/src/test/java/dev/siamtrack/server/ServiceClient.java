@@ -42,10 +42,21 @@ final class ServiceClient {
                 new SiameseTracker.Params(), maxTargets, 10, 75, stall, realtimeFiles, eventLog, null);
     }
 
-    /** The demo clip's ground-truth box on frame {@code index} (the clip loops). */
+    /** The demo clip's ground-truth box on frame {@code index} (the clip loops); absent (NaN) where it is out of view. */
     static Box demoTruth(long index) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("videos/demo.txt"));
         return Box.parse(lines.get((int) (index % lines.size())));
+    }
+
+    /** The first frame from {@code index} on where the demo clip's target is in view, and its box. */
+    static Box demoTruthFrom(long index) throws IOException {
+        for (long i = index; i < index + 600; i++) {
+            Box b = demoTruth(i);
+            if (!b.isAbsent()) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("no ground truth in videos/demo.txt");
     }
 
     HttpRequest.Builder request(String path) {
@@ -77,6 +88,22 @@ final class ServiceClient {
         return JSON.readTree(r.body());
     }
 
+    /**
+     * Waits until the demo clip's target is in view on the current frame and stays so for {@code ahead} more
+     * frames; returns the current frame index.
+     */
+    long awaitDemoTargetInView(int ahead) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long index = getJson("/api/sources/demo").path("frameIndex").asLong();
+            if (!demoTruth(index).isAbsent() && !demoTruth(index + ahead).isAbsent()) {
+                return index;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the demo target never came into view");
+    }
+
     /** Polls the source until it is UP with a frame, at most {@code seconds}. */
     JsonNode awaitUp(String source, int seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
@@ -99,7 +126,7 @@ final class ServiceClient {
         private volatile Stream<String> lines;
 
         Events(String query) {
-            response = http.sendAsync(request("/api/events" + query).header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+            response = http.sendAsync(request("/api/events" + query).GET().build(), HttpResponse.BodyHandlers.ofLines());
             Thread reader = new Thread(() -> {
                 try {
                     lines = response.get(10, TimeUnit.SECONDS).body();
