@@ -154,7 +154,7 @@ def calibrate_states(frame_iou, frame_score, min_lost=20):
 def engine_track_scores(tracks_dir, sequences):
     """(IoU, score) of every frame after the first with ground truth, from the Java engine's
     per-frame results (`./siamtrack track SEQ --init ... --out <tracks_dir>/<name>.csv`, header
-    frame,x,y,w,h,score,state), for the sequences that have a results file."""
+    frame,id,x,y,w,h,score,state, one target), for the sequences that have a results file."""
     from PIL import Image
 
     frame_iou, frame_score = [], []

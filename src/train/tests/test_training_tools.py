@@ -101,9 +101,9 @@ def test_engine_tracks_give_iou_and_score_per_frame_with_ground_truth(tmp_path):
     tracks = tmp_path / "tracks"
     tracks.mkdir()
     # frame 0 is the init box and frame 2 has no ground truth: neither counts
-    (tracks / "walk.csv").write_text("frame,x,y,w,h,score,state\n0,10,10,20,20,1.0,TRACKING\n"
-                                     "1,12,10,20,20,0.9,TRACKING\n2,40,40,20,20,0.5,TRACKING\n"
-                                     "3,80,0,20,20,0.1,LOST\n")
+    (tracks / "walk.csv").write_text("frame,id,x,y,w,h,score,state\n0,1,10,10,20,20,1.0,TRACKING\n"
+                                     "1,1,12,10,20,20,0.9,TRACKING\n2,1,40,40,20,20,0.5,TRACKING\n"
+                                     "3,1,80,0,20,20,0.1,LOST\n")
     ious, scores = engine_track_scores(str(tracks), [read_otb(str(seq_dir))])
     assert ious == [pytest.approx(1.0), 0.0] and scores == [0.9, 0.1]
     # sequences without a results file are skipped

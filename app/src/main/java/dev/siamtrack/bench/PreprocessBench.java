@@ -4,7 +4,6 @@ import dev.siamtrack.track.CropPreprocessor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -50,13 +49,5 @@ public final class PreprocessBench {
             times[i] = (System.nanoTime() - start) / 1e6;
         }
         return times;
-    }
-
-    /** The q-quantile (0..1) of the values, nearest rank. */
-    public static double quantile(double[] values, double q) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
     }
 }

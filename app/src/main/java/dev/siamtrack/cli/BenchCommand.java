@@ -2,15 +2,20 @@ package dev.siamtrack.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.siamtrack.bench.LatencyStats;
 import dev.siamtrack.bench.PreprocessBench;
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.run.LatencyStats;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.CropPreprocessor;
 import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.NativeCropPreprocessor;
 import dev.siamtrack.track.PixelSpec;
-import dev.siamtrack.geom.Box;
 import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.StageTimes;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
@@ -18,6 +23,7 @@ import dev.siamtrack.video.synth.ClipWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
@@ -31,7 +37,15 @@ import picocli.CommandLine.Option;
             "post-process) with median and p95, tracker-only and end-to-end FPS.",
             "With --reference-model, OpenCV's TrackerNano runs on the SAME decoded frames in the same run",
             "(each frame: ours, then OpenCV's) and the ratio of their median tracker latencies is printed.",
-            "End-to-end = decode + track, no display or output."})
+            "End-to-end = decode + track, no display or output.",
+            "With --targets 1,2,4,8 it measures several targets instead: for each count N, the batched engine",
+            "(all N targets in one backbone and one head call) and N independent single-target trackers on the",
+            "same frames, and the ratio of their median per-frame latencies.",
+            "",
+            "Examples:",
+            "  ./siamtrack bench",
+            "  ./siamtrack bench --model ../shared/models/reference/nanotrack-v2 --reference-model ../shared/models/reference/nanotrack-v2",
+            "  ./siamtrack bench --targets 1,2,4,8,16 --frames 150"})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int CROP_ITERATIONS = 2000;
@@ -56,6 +70,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
+    @Option(names = "--targets", paramLabel = "N[,N...]",
+            description = "Target counts to measure, e.g. 1,2,4,8,16 (1 to 64 each): batched engine vs as many independent trackers."
+                    + " Target 0 is the --init box, the others boxes of its size spread over the first frame.")
+    String targets;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -65,6 +84,9 @@ final class BenchCommand implements Callable<Integer> {
         Box initBox = init != null ? TrackCommand.parseBox(init) : truthInit(clip);
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
+        }
+        if (targets != null) {
+            return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
         }
         if (opencvThreads > 0) {
             opencv_core.setNumThreads(opencvThreads);
@@ -87,52 +109,46 @@ final class BenchCommand implements Callable<Integer> {
              OpenCvTracker reference = referenceModel == null ? null : OpenCvTracker.nano(referenceModel)) {
             width = source.width();
             height = source.height();
-            TrackCommand.checkInitBox(initBox, width, height);
+            try {
+                initBox.checkInside(width, height);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--init " + e.getMessage());
+            }
             cropUsed = tracker.cropName();
+            nanoName = reference == null ? null : reference.name();
             System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), %s crop%s%n", clip, width,
                     height, tracker.model().card().name(), modelOptions.threads, cropUsed,
                     reference == null ? "" : ", vs " + reference.name() + " with " + opencv_core.getNumThreads() + " OpenCV thread(s)");
-            int n = 0;
-            long t0 = System.nanoTime();
-            Mat frame = source.next();
-            long t1 = System.nanoTime();
-            while (frame != null && n < frames) {
-                long decodeNs = t1 - t0;
-                long s0 = System.nanoTime();
-                if (n == 0) {
-                    tracker.init(frame, initBox);
-                } else {
-                    tracker.update(frame);
-                }
-                long s1 = System.nanoTime();
-                if (n > 0) {
-                    SiameseTracker.StageTimes st = tracker.stageTimes();
-                    decode.add(decodeNs);
-                    crop.add(st.crop);
-                    backbone.add(st.backbone);
-                    head.add(st.head);
-                    post.add(st.post);
-                    track.add(s1 - s0);
-                    endToEnd.add(decodeNs + s1 - s0);
-                }
-                if (reference != null) {
-                    long r0 = System.nanoTime();
-                    if (n == 0) {
-                        reference.init(frame, initBox);
-                    } else {
-                        reference.update(frame);
-                    }
-                    if (n > 0) {
-                        nano.add(System.nanoTime() - r0);
-                    }
-                    nanoName = reference.name();
-                }
-                n++;
-                t0 = System.nanoTime();
-                frame = n < frames ? source.next() : null;
-                t1 = System.nanoTime();
-            }
-            if (n < 2) {
+            // closing the tracker (above) is closing this engine
+            TargetEngine engine = TargetEngine.single(tracker);
+            TimedFrames timed = new TimedFrames(source);
+            boolean[] started = new boolean[1];
+            // Each frame: ours (timed by the runner), then OpenCV's on the same decoded frame.
+            SequenceRunner.Stats stats = new SequenceRunner(engine, List.of(new PlannedTarget("1", 0, initBox)), frames)
+                    .run(timed, frames, (index, frame, results, trackNanos) -> {
+                        boolean first = !started[0];
+                        started[0] = true;
+                        if (!first) {
+                            StageTimes st = tracker.stageTimes();
+                            decode.add(timed.lastNanos);
+                            crop.add(st.crop);
+                            backbone.add(st.backbone);
+                            head.add(st.head);
+                            post.add(st.post);
+                            track.add(trackNanos);
+                            endToEnd.add(timed.lastNanos + trackNanos);
+                        }
+                        if (reference != null) {
+                            long r0 = System.nanoTime();
+                            if (first) {
+                                reference.init(frame, initBox);
+                            } else {
+                                reference.update(frame);
+                                nano.add(System.nanoTime() - r0);
+                            }
+                        }
+                    });
+            if (stats.frames() < 2) {
                 throw new UserException(clip + ": needs at least 2 frames to benchmark");
             }
         }
@@ -145,10 +161,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         double e2eFps = 1000 / endToEnd.meanMs();
         System.out.printf(Locale.ROOT, "crop 255x255 alone (%d calls): opencv %.3f / %.3f ms, native %s (median / p95); in use: %s%n",
-                CROP_ITERATIONS, PreprocessBench.quantile(cropTimes[0], 0.5), PreprocessBench.quantile(cropTimes[0], 0.95),
+                CROP_ITERATIONS, LatencyStats.quantile(cropTimes[0], 0.5), LatencyStats.quantile(cropTimes[0], 0.95),
                 cropTimes[1] == null ? "not built (" + NativeCropPreprocessor.unavailableReason() + ")"
-                        : String.format(Locale.ROOT, "%.3f / %.3f ms", PreprocessBench.quantile(cropTimes[1], 0.5),
-                        PreprocessBench.quantile(cropTimes[1], 0.95)), cropUsed);
+                        : String.format(Locale.ROOT, "%.3f / %.3f ms", LatencyStats.quantile(cropTimes[1], 0.5),
+                        LatencyStats.quantile(cropTimes[1], 0.95)), cropUsed);
         System.out.printf(Locale.ROOT, "%-22s %10s %10s%n", "stage (ms per frame)", "median", "p95");
         row("decode", decode);
         row("crop/preprocess", crop);
@@ -178,11 +194,11 @@ final class BenchCommand implements Callable<Integer> {
         stage(stages, "post", post);
         ObjectNode crops = ours.putObject("crop_implementations");
         crops.put("in_use", cropUsed);
-        crops.putObject("opencv").put("ms_median", PreprocessBench.quantile(cropTimes[0], 0.5))
-                .put("ms_p95", PreprocessBench.quantile(cropTimes[0], 0.95));
+        crops.putObject("opencv").put("ms_median", LatencyStats.quantile(cropTimes[0], 0.5))
+                .put("ms_p95", LatencyStats.quantile(cropTimes[0], 0.95));
         if (cropTimes[1] != null) {
-            crops.putObject("native").put("ms_median", PreprocessBench.quantile(cropTimes[1], 0.5))
-                    .put("ms_p95", PreprocessBench.quantile(cropTimes[1], 0.95));
+            crops.putObject("native").put("ms_median", LatencyStats.quantile(cropTimes[1], 0.5))
+                    .put("ms_p95", LatencyStats.quantile(cropTimes[1], 0.95));
         }
         if (nanoName != null) {
             row(nanoName, nano);
@@ -201,17 +217,68 @@ final class BenchCommand implements Callable<Integer> {
         root.put("width", width);
         root.put("height", height);
         root.put("cpu_cores", Runtime.getRuntime().availableProcessors());
-        if (json != null) {
-            try {
-                Path parent = json.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                mapper.writeValue(json.toFile(), root);
-            } catch (IOException e) {
-                throw new UserException("--json " + json + ": not writable (" + e.getMessage() + ")");
-            }
-            System.err.println("bench: wrote " + json);
-        }
+        writeJson(mapper, root);
         return SiamTrackCli.EXIT_OK;
+    }
+
+    private int benchTargets(Path clip, Box initBox, List<Integer> counts) throws Exception {
+        if (referenceModel != null) {
+            throw new UserException("--reference-model compares one target with OpenCV; it does not combine with --targets");
+        }
+        int width;
+        int height;
+        try (FrameSource source = FrameSources.open(clip.toString())) {
+            width = source.width();
+            height = source.height();
+        }
+        initBox.checkInside(width, height);
+        for (int n : counts) {
+            MultiTargetBench.spreadBoxes(initBox, width, height, n);
+        }
+        Path modelDir = modelOptions.modelDir();
+        System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), up to %d frames per target count%n",
+                clip, width, height, modelDir, modelOptions.threads, frames);
+        MultiTargetBench bench = new MultiTargetBench(clip, initBox, frames, modelOptions);
+        MultiTargetBench.printHeader();
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("video", clip.toString());
+        root.put("model", modelDir.toString());
+        root.put("threads", modelOptions.threads);
+        root.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+        ArrayNode rows = root.putArray("targets");
+        for (int n : counts) {
+            MultiTargetBench.Row r = bench.run(n);
+            MultiTargetBench.print(r);
+            rows.addObject().put("targets", n).put("frames", r.batched().count())
+                    .put("batched_ms_median", r.batched().medianMs()).put("batched_ms_p95", r.batched().p95Ms())
+                    .put("independent_ms_median", r.independent().medianMs())
+                    .put("independent_ms_p95", r.independent().p95Ms())
+                    .put("ratio", r.ratio()).put("batched_fps", 1000 / r.batched().medianMs())
+                    .put("batched_cpu_ms_median", r.batchedCpu().medianMs())
+                    .put("independent_cpu_ms_median", r.independentCpu().medianMs())
+                    .put("cpu_ratio", r.cpuRatio())
+                    .put("batched_backbone_ms_median", r.backbone().medianMs())
+                    .put("batched_head_ms_median", r.head().medianMs());
+        }
+        System.out.println("ratio = batched median / independent median (per frame, all targets); CPU = the tracking"
+                + " thread's CPU time (all the work with --threads 1), less inflated by other processes");
+        writeJson(mapper, root);
+        return SiamTrackCli.EXIT_OK;
+    }
+
+    private void writeJson(ObjectMapper mapper, ObjectNode root) {
+        if (json == null) {
+            return;
+        }
+        try {
+            Path parent = json.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            mapper.writeValue(json.toFile(), root);
+        } catch (IOException e) {
+            throw new UserException("--json " + json + ": not writable (" + e.getMessage() + ")");
+        }
+        System.err.println("bench: wrote " + json);
     }
 
     private static void row(String name, LatencyStats s) {
@@ -224,7 +291,30 @@ final class BenchCommand implements Callable<Integer> {
         o.put("ms_p95", s.p95Ms());
     }
 
-    private static Box truthInit(Path clip) throws IOException {
+    /** The frames of a source, timing each decode. */
+    private static final class TimedFrames implements SequenceRunner.Frames {
+        private final FrameSource source;
+        long lastNanos;
+
+        TimedFrames(FrameSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public Mat next() throws Exception {
+            long t0 = System.nanoTime();
+            Mat frame = source.next();
+            lastNanos = System.nanoTime() - t0;
+            return frame;
+        }
+
+        @Override
+        public int index() {
+            return source.frameIndex();
+        }
+    }
+
+    private static Box truthInit(Path clip) {
         Path truth = ClipWriter.groundTruthPath(clip);
         if (!Files.isRegularFile(truth)) {
             throw new UserException("no --init given and no ground truth " + truth + " next to the video");

@@ -1,8 +1,10 @@
 package dev.siamtrack.cli;
 
+import dev.siamtrack.eval.GroundTruth;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
-import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.Mp4Writer;
@@ -10,7 +12,6 @@ import dev.siamtrack.video.synth.ClipWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,30 +42,42 @@ final class DemoCommand implements Callable<Integer> {
                     + " is missing (make one with ./siamtrack make-clip)");
         }
         List<Box> truth = readTruth(truthFile);
+        Box start = truth.get(0);
         Path dir = outDir != null ? outDir : Home.dir().resolve("out");
         Path csv = dir.resolve("demo.csv");
         Path mp4 = dir.resolve("demo.mp4");
         Path modelDir = modelOptions.modelDir();
         System.err.println("siamtrack: demo with model " + modelDir + " on " + clip);
-        try (FrameSource frames = FrameSources.open(clip.toString());
-             SiameseTracker tracker = modelOptions.createTracker();
-             ResultWriter writer = TrackCommand.openWriter(csv, false);
-             Mp4Writer recorder = new Mp4Writer(mp4, frames.width(), frames.height(), frames.fps())) {
-            double[] iouSum = new double[1];
-            int[] visible = new int[1];
-            TrackRun.Stats stats = new TrackRun(frames, tracker, truth.get(0), writer, recorder, 0, System.err,
-                    (index, result) -> {
-                        if (index < truth.size() && !truth.get(index).isAbsent()) {
-                            iouSum[0] += Math.max(0, result.box().iou(truth.get(index)));
-                            visible[0]++;
-                        }
-                    }).run();
-            System.err.println("siamtrack: " + stats.summary());
-            System.out.printf(Locale.ROOT, "mean IoU %.3f over %d frames with a visible target (model %s)%n",
-                    visible[0] > 0 ? iouSum[0] / visible[0] : 0, visible[0], tracker.model().card().name());
-            System.err.println("siamtrack: wrote " + csv + " and " + mp4);
-            return SiamTrackCli.EXIT_OK;
+        try (FrameSource frames = FrameSources.open(clip.toString())) {
+            try {
+                start.checkInside(frames.width(), frames.height());
+            } catch (IllegalArgumentException e) {
+                throw new UserException(truthFile + " line 1: " + e.getMessage());
+            }
+            try (TargetEngine engine = modelOptions.createMultiTargetTracker();
+                 ResultWriter writer = TrackCommand.openWriter(csv, false);
+                 Mp4Writer recorder = new Mp4Writer(mp4, frames.width(), frames.height(), frames.fps())) {
+                return run(frames, engine, truth, writer, recorder, modelDir, csv, mp4);
+            }
         }
+    }
+
+    private static int run(FrameSource frames, TargetEngine engine, List<Box> truth, ResultWriter writer,
+                           Mp4Writer recorder, Path modelDir, Path csv, Path mp4) throws Exception {
+        double[] iouSum = new double[1];
+        int[] visible = new int[1];
+        TrackRun.Stats stats = new TrackRun(frames, engine, List.of(new PlannedTarget("1", 0, truth.get(0))), writer,
+                recorder, 0, System.err, (index, results) -> {
+                    if (index < truth.size() && !truth.get(index).isAbsent() && !results.isEmpty()) {
+                        iouSum[0] += Math.max(0, results.get(0).box().iou(truth.get(index)));
+                        visible[0]++;
+                    }
+                }).run();
+        System.err.println("siamtrack: " + stats.summary());
+        System.out.printf(Locale.ROOT, "mean IoU %.3f over %d frames with a visible target (model %s)%n",
+                visible[0] > 0 ? iouSum[0] / visible[0] : 0, visible[0], modelDir.getFileName());
+        System.err.println("siamtrack: wrote " + csv + " and " + mp4);
+        return SiamTrackCli.EXIT_OK;
     }
 
     /** The shipped demo clip, {@code videos/demo.mp4} under the SiamTrack home. */
@@ -72,12 +85,13 @@ final class DemoCommand implements Callable<Integer> {
         return Home.dir().resolve("videos/demo.mp4");
     }
 
-    static List<Box> readTruth(Path file) throws IOException {
-        List<Box> boxes = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (!line.isBlank()) {
-                boxes.add(Box.parse(line));
-            }
+    /** The clip's ground truth ({@link GroundTruth#read}); its first box is where the target starts. */
+    static List<Box> readTruth(Path file) {
+        List<Box> boxes;
+        try {
+            boxes = GroundTruth.read(file);
+        } catch (IOException e) {
+            throw new UserException(file + ": " + e.getMessage());
         }
         if (boxes.isEmpty() || boxes.get(0).isAbsent()) {
             throw new UserException(file + ": the first line must be the target's box x,y,w,h");

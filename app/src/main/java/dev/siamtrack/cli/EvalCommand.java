@@ -6,7 +6,6 @@ import dev.siamtrack.eval.ReportData;
 import dev.siamtrack.eval.Sequence;
 import dev.siamtrack.eval.TrackerFactory;
 import dev.siamtrack.eval.TrackerSpec;
-import dev.siamtrack.track.Tracker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -80,9 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
             specs = TrackerSpec.parseAll(trackers);
             for (TrackerSpec spec : specs) {
                 // Creating each tracker once surfaces broken models or a missing engine before any work starts.
-                try (Tracker probe = factory.create(spec)) {
-                    probe.name();
-                }
+                factory.create(spec).close();
             }
             checkWritable(reportDir);
             scan = Datasets.scan(datasetDir);

@@ -1,5 +1,6 @@
 package dev.siamtrack.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -15,8 +16,32 @@ public final class Home {
         return Path.of(System.getProperty("siamtrack.home", "."));
     }
 
-    /** Where installed models live. */
+    /** Where the shipped models live. */
     public static Path modelsDir() {
         return dir().resolve("models");
+    }
+
+    /** Where {@code models pull} puts models: $XDG_DATA_HOME/siamtrack/models, else ~/.local/share/siamtrack/models. */
+    public static Path userModelsDir() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path data = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return data.resolve("siamtrack").resolve("models");
+    }
+
+    /**
+     * What {@code --model} names: an existing directory as it is, else a model of that name in the shipped or
+     * the user's models folder, else the path as given (loading it then says what is missing).
+     */
+    public static Path findModel(Path requested) {
+        if (Files.isDirectory(requested) || requested.getNameCount() != 1) {
+            return requested;
+        }
+        for (Path folder : new Path[] {modelsDir(), userModelsDir()}) {
+            Path candidate = folder.resolve(requested);
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return requested;
     }
 }

@@ -8,9 +8,9 @@ import picocli.CommandLine.Option;
 final class LiveOptions {
 
     @Option(names = "--view",
-            description = "Show the tracking in a window; drag a box with the mouse to select (or re-select) the target, "
-                    + "so --init becomes optional. Keys: space pause, right arrow step, r select again, d debug overlay, "
-                    + "s snapshot PNG, q or Esc quit.")
+            description = "Show the tracking in a window; drag a box with the mouse to add a target (so --init becomes optional), "
+                    + "click a box to select it. Keys: Delete removes the selected target, r removes all (and pauses to draw new ones), "
+                    + "space pause, right arrow step, d debug overlay (selected target), s snapshot PNG, q or Esc quit.")
     boolean view;
 
     @Option(names = "--debug-overlay",

@@ -1,6 +1,5 @@
 package dev.siamtrack.cli;
 
-import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.pipeline.FrameOutput;
@@ -10,9 +9,8 @@ import dev.siamtrack.pipeline.TrackingPipeline;
 import dev.siamtrack.render.TrackViewer;
 import dev.siamtrack.render.VideoRecorder;
 import dev.siamtrack.render.ViewerUnavailableException;
-import dev.siamtrack.track.SiameseTracker;
-import dev.siamtrack.track.TrackResult;
-import dev.siamtrack.track.Tracker;
+import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.LiveSource;
@@ -44,12 +42,12 @@ final class LiveTracking {
     /**
      * Runs the pipeline and prints its summary (with the glass-to-glass latency when viewing).
      *
-     * @param initBox the target on the first frame, or {@code null} to select it in the viewer
+     * @param plan the targets to start; may be empty with the viewer, where targets are drawn with the mouse
      */
-    static int run(String source, Box initBox, Path out, Path save, int maxFrames, boolean quiet,
+    static int run(String source, TargetPlan plan, Path out, Path save, int maxFrames, boolean quiet,
                    ModelOptions modelOptions, LiveOptions live) throws Exception {
-        if (initBox == null && !live.view) {
-            throw new UserException("--init is required (or use --view and select the target with the mouse)");
+        if (plan.isEmpty() && !live.view) {
+            throw new UserException("--init or --targets is required (or use --view and select targets with the mouse)");
         }
         if (live.screenshot != null && !live.view) {
             throw new UserException("--screenshot needs --view");
@@ -70,7 +68,7 @@ final class LiveTracking {
         List<FrameOutput> outputs = new ArrayList<>();
         try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
                      : FrameSources.open(source);
-             Tracker tracker = checkInitBoxThenLoadTracker(initBox, frames, modelOptions);
+             TargetEngine engine = checkBoxesThenCreateEngine(plan, frames, modelOptions);
              ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {
             if (live.view) {
                 outputs.add(openViewer(source, frames, control, live, log));
@@ -81,10 +79,15 @@ final class LiveTracking {
             if (save != null) {
                 outputs.add(new VideoRecorder(save, frames.fps(), liveSource, log));
             }
-            TrackingPipeline pipeline = new TrackingPipeline(frames, tracker, control, outputs,
+            TrackingPipeline pipeline = new TrackingPipeline(frames, engine, control, outputs,
                     new TrackingPipeline.Settings(liveSource || live.realtime, live.realtime && !liveSource,
-                            maxFrames, initBox), quiet ? line -> { } : log);
-            TrackingPipeline.Summary summary = StopOnSignal.run(control::quit, pipeline::run);
+                            maxFrames, plan.targets()), quiet ? line -> { } : log);
+            TrackingPipeline.Summary summary;
+            try {
+                summary = StopOnSignal.run(control::quit, pipeline::run);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
             log.accept(summary.describe());
             if (out != null) {
                 log.accept("results in " + out);
@@ -106,19 +109,21 @@ final class LiveTracking {
         }
     }
 
-    /** Checks the init box against the opened source, then loads the model (the slow part) last. */
-    private static SiameseTracker checkInitBoxThenLoadTracker(Box b, FrameSource frames, ModelOptions modelOptions)
-            throws ModelException {
-        if (b != null && frames.width() > 0 && frames.height() > 0) {
-            TrackCommand.checkInitBox(b, frames.width(), frames.height());
+    /**
+     * Checks the boxes against the opened source when its frame size is known (a live source's boxes are checked
+     * by the engine as they start), then creates the engine (the slow part) last.
+     */
+    private static TargetEngine checkBoxesThenCreateEngine(TargetPlan plan, FrameSource frames,
+                                                           ModelOptions modelOptions) throws ModelException {
+        if (frames.width() > 0 && frames.height() > 0) {
+            plan.checkInside(frames.width(), frames.height());
         }
-        return modelOptions.createTracker();
+        return modelOptions.createMultiTargetTracker();
     }
 
     private static void write(ResultWriter writer, FramePacket packet) {
-        TrackResult r = packet.result();
-        if (r != null) {
-            writer.write(packet.index(), r.box(), r.score(), r.state(), packet.wallClockMillis());
+        for (TargetResult r : packet.results()) {
+            writer.write(packet.index(), r, packet.wallClockMillis());
         }
     }
 }

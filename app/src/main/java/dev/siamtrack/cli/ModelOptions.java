@@ -5,16 +5,18 @@ import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
+import dev.siamtrack.track.TrackerParams;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs our tracker: which model, where, and its tuning. */
 final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Model directory (backbone.onnx, head.onnx, optional model.json). Default: the installed default model in models/.")
+    @Option(names = "--model", paramLabel = "DIR|NAME",
+            description = "Model directory (backbone.onnx, head.onnx, optional model.json), or the name of one in models/ or pulled with 'models pull'. Default: the installed default model in models/.")
     Path model;
 
     @Option(names = "--device", paramLabel = "cpu|cuda[:N]", defaultValue = "cpu",
@@ -50,32 +52,43 @@ final class ModelOptions {
         return new SiameseModel.Options(Device.parse(device), strict, threads);
     }
 
-    SiameseTracker.Params params() {
+    TrackerParams params() {
         if (lostThreshold != null && (lostThreshold < 0 || lostThreshold > 1)) {
             throw new UserException("--lost-threshold must be between 0 and 1");
         }
         if (lostFrames < 1) {
             throw new UserException("--lost-frames must be at least 1");
         }
-        SiameseTracker.Params p = new SiameseTracker.Params();
+        TrackerParams.Builder p = TrackerParams.builder().lostFrames(lostFrames);
         if (lostThreshold != null) {
-            p.lostThreshold = lostThreshold;
+            p.lostThreshold(lostThreshold);
         }
-        p.lostFrames = lostFrames;
-        return p;
+        return p.build();
     }
 
     Path modelDir() throws ModelException {
-        return ModelRegistry.resolve(model, Home.modelsDir());
+        return ModelRegistry.resolve(model == null ? null : Home.findModel(model), Home.modelsDir());
     }
 
     /** Loads the tracker, telling the user once if the device fell back to the CPU. */
     SiameseTracker createTracker() throws ModelException {
         SiameseTracker tracker = SiameseTrackers.create(modelDir(), modelOptions(), params(),
                 CropPreprocessors.Preference.parse(crop));
-        if (tracker.model().deviceNote() != null) {
-            System.err.println("siamtrack: " + tracker.model().deviceNote());
-        }
+        noteDevice(tracker.model());
         return tracker;
+    }
+
+    /** Loads the batched multi-target tracker, telling the user if the device fell back to the CPU. */
+    MultiTargetTracker createMultiTargetTracker() throws ModelException {
+        MultiTargetTracker tracker = MultiTargetTracker.create(modelDir(), modelOptions(), params(),
+                CropPreprocessors.Preference.parse(crop));
+        noteDevice(tracker.model());
+        return tracker;
+    }
+
+    private static void noteDevice(SiameseModel model) {
+        if (model.deviceNote() != null) {
+            System.err.println("siamtrack: " + model.deviceNote());
+        }
     }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"List the models found in models/ (or in the given folders) with their cards.",
+@Command(name = "models", mixinStandardHelpOptions = true, subcommands = ModelsPullCommand.class,
+        description = {"List the models found in models/, in the pulled models' folder (see 'models pull') and in the given folders, with their cards.",
             "A folder may be a model directory itself or a folder of model directories."})
 final class ModelsCommand implements Callable<Integer> {
 
@@ -28,6 +28,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Path> candidates = new ArrayList<>(ModelRegistry.list(Home.modelsDir()));
+        candidates.addAll(ModelRegistry.list(Home.userModelsDir()));
         for (Path d : dirs) {
             List<Path> inside = ModelRegistry.list(d);
             candidates.addAll(inside.isEmpty() ? List.of(d) : inside);

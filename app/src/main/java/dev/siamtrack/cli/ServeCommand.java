@@ -4,6 +4,7 @@ import dev.siamtrack.server.ConfigFile;
 import dev.siamtrack.server.ServeOptions;
 import dev.siamtrack.server.SourceConfig;
 import dev.siamtrack.server.TrackingService;
+import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.video.LiveSource;
 import java.io.IOException;
 import java.net.URI;
@@ -109,9 +110,6 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Checks and gathers everything before anything is opened or bound. */
     ServeOptions options() throws Exception {
-        if (!"auto".equals(modelOptions.crop)) {
-            throw new UserException("serve: --crop is not supported (the tracker picks its crop itself)");
-        }
         List<SourceConfig> all = new ArrayList<>();
         try {
             if (config != null) {
@@ -146,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         ServeOptions options = new ServeOptions(bind, port, readToken(), all, modelOptions.modelDir(),
-                modelOptions.modelOptions(), modelOptions.params(), maxTargets, previewFps, jpegQuality,
+                modelOptions.modelOptions(), modelOptions.params(), crop(), maxTargets, previewFps, jpegQuality,
                 Duration.ofMillis(Math.round(stallTimeoutSeconds * 1000)), !fullSpeed,
                 noEventLog ? null : eventLog, hook);
         try {
@@ -155,6 +153,14 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         return options;
+    }
+
+    private CropPreprocessors.Preference crop() {
+        try {
+            return CropPreprocessors.Preference.parse(modelOptions.crop);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--crop: " + e.getMessage());
+        }
     }
 
     private String readToken() {

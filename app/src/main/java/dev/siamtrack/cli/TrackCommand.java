@@ -2,13 +2,14 @@ package dev.siamtrack.cli;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
-import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.Mp4Writer;
-import dev.siamtrack.video.SourceException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,26 +17,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "track", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Track one object through a video file or an image folder, headless.",
+        description = {"Track one or more objects through a video file or an image folder, headless.",
             "Results are written and flushed frame by frame; Ctrl-C keeps everything tracked so far.",
             "Progress and a final summary (frames, FPS, frames LOST) go to stderr."},
-        footer = {"", "Examples:",
-            "  ./siamtrack track videos/demo.mp4 --init 270,190,60,60 --out out/run.csv --save out/run.mp4",
+        footer = {"", "Targets: each --init starts on frame 0; the N-th gets id N unless written ID=X,Y,W,H.",
+            "A --targets file has rows id,frame,x,y,w,h (an optional header row, # comments): a target starts",
+            "on its frame (the first frame at or after it for live sources); the same id on a later frame starts it",
+            "over from the new box. Every box must lie inside the frame; a box that does not, a bad number, a zero",
+            "size or an id given twice for one frame is an error (exit 2) before anything is written.",
+            "", "Examples:",
+            "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 --out out/run.csv --save out/run.mp4",
+            "  ./siamtrack track videos/demo.mp4 --init ball=462.72,166.63,56.32,40.32 --init decoy=20,174,72,52 --out out/two.jsonl --save out/two.mp4",
+            "  ./siamtrack track videos/demo.mp4 --targets videos/demo-targets.csv --out out/targets.csv",
             "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 --model ../shared/models/reference/nanotrack-v2"})
 final class TrackCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "Video file (anything FFmpeg decodes), image folder (OTB layout or numbered images), camera (0, /dev/video0) or stream URL (rtsp://, http(s)://, udp://, tcp://).")
     String source;
 
-    @Option(names = "--init", paramLabel = "X,Y,W,H",
-            description = "Target box on the first frame: top-left corner, width and height in pixels (optional with --view).")
-    String init;
+    @Option(names = "--init", paramLabel = "[ID=]X,Y,W,H",
+            description = "A target's box on the first frame: top-left corner, width and height in pixels. Repeat it for several targets; "
+                    + "the N-th gets id N unless given as ID=X,Y,W,H (optional with --view).")
+    List<String> init = new ArrayList<>();
+
+    @Option(names = "--targets", paramLabel = "FILE.csv",
+            description = "Targets from a CSV file, one row id,frame,x,y,w,h each; a target may start on a later frame.")
+    Path targets;
 
     @Option(names = "--out", paramLabel = "FILE.csv|FILE.jsonl",
-            description = "Per-frame results: CSV header frame,x,y,w,h,score,state (frame 0 is the init box), or one JSON object per line.")
+            description = "Per-frame results, one row per target: CSV header frame,id,x,y,w,h,score,state (a target's first row is its start box), "
+                    + "or one JSON object per line with the same fields.")
     Path out;
 
-    @Option(names = "--save", paramLabel = "FILE.mp4", description = "Write the video with the box, score and state drawn.")
+    @Option(names = "--save", paramLabel = "FILE.mp4", description = "Write the video with each target's box in its own colour and its id, state and score drawn.")
     Path save;
 
     @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0", description = "Stop after N frames (0: all).")
@@ -52,28 +66,33 @@ final class TrackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TargetPlan plan = TargetPlan.parse(init, targets);
         if (LiveTracking.wanted(source, live)) {
-            return LiveTracking.run(source, init == null ? null : parseBox(init), out, save, maxFrames, quiet, modelOptions, live);
+            return LiveTracking.run(source, plan, out, save, maxFrames, quiet, modelOptions, live);
         }
-        if (init == null) {
-            throw new UserException("--init is required (or use --view and select the target with the mouse)");
+        if (plan.isEmpty()) {
+            throw new UserException("--init or --targets is required (or use --view and select targets with the mouse)");
         }
-        Box initBox = parseBox(init);
         // cheap checks first: a wrong path or box is reported before the model is loaded
         try (FrameSource frames = FrameSources.open(source)) {
-            checkInitBox(initBox, frames.width(), frames.height());
+            plan.checkInside(frames.width(), frames.height());
             try (ResultWriter writer = openWriter(out, false);
                  Mp4Writer video = save == null ? null : new Mp4Writer(save, frames.width(), frames.height(), frames.fps());
-                 SiameseTracker tracker = modelOptions.createTracker()) {
-                return run(frames, tracker, initBox, writer, video);
+                 TargetEngine engine = modelOptions.createMultiTargetTracker()) {
+                return run(frames, engine, plan, writer, video);
             }
         }
     }
 
-    private int run(FrameSource frames, SiameseTracker tracker, Box initBox, ResultWriter writer, Mp4Writer video)
-            throws SourceException {
-        TrackRun.Stats stats = new TrackRun(frames, tracker, initBox, writer, video, maxFrames,
-                quiet ? null : System.err, null).run();
+    private int run(FrameSource frames, TargetEngine engine, TargetPlan plan, ResultWriter writer, Mp4Writer video)
+            throws Exception {
+        TrackRun.Stats stats;
+        try {
+            stats = new TrackRun(frames, engine, plan.targets(), writer, video, maxFrames,
+                    quiet ? null : System.err, null).run();
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
         System.err.println("siamtrack: " + stats.summary());
         if (out != null) {
             System.err.println("siamtrack: results in " + out);
@@ -82,15 +101,6 @@ final class TrackCommand implements Callable<Integer> {
             System.err.println("siamtrack: video in " + save + " (" + video.codec() + ")");
         }
         return SiamTrackCli.EXIT_OK;
-    }
-
-    static void checkInitBox(Box b, int width, int height) {
-        if (!(b.w() > 0) || !(b.h() > 0)) {
-            throw new UserException("--init " + b + ": width and height must be positive");
-        }
-        if (b.x() < 0 || b.y() < 0 || b.x() + b.w() > width || b.y() + b.h() > height) {
-            throw new UserException("--init " + b + " is not inside the " + width + "x" + height + " frame");
-        }
     }
 
     static Box parseBox(String text) {

@@ -1,61 +1,66 @@
 package dev.siamtrack.cli;
 
-import dev.siamtrack.bench.LatencyStats;
-import dev.siamtrack.geom.Box;
-import dev.siamtrack.io.ResultWriter;
 import dev.siamtrack.draw.FrameAnnotator;
-import dev.siamtrack.track.TrackResult;
-import dev.siamtrack.track.TrackState;
-import dev.siamtrack.track.Tracker;
+import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.run.SequenceRunner;
+import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.Mp4Writer;
 import dev.siamtrack.video.SourceException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * The headless tracking loop shared by {@code track} and {@code demo}: grab, track, write, draw, record.
- * Results are written and flushed per frame; on Ctrl-C or SIGTERM a shutdown hook stops the loop and waits
- * for it to close the outputs, so the CSV/JSONL and a playable MP4 hold every frame tracked so far.
+ * The outputs of a headless run ({@code track}, {@code demo}) around the {@link SequenceRunner}: results
+ * written and flushed per frame, the annotated video, progress lines and the summary. On Ctrl-C or SIGTERM a
+ * shutdown hook stops the runner and waits for it to close the outputs, so the CSV/JSONL and a playable MP4
+ * hold every frame tracked so far.
  */
 final class TrackRun {
 
-    /** Told about every tracked frame (frame 0 is the init box), e.g. to score it against ground truth. */
+    /** Told about every processed frame, e.g. to score it against ground truth. */
     interface FrameListener {
-        void frame(int index, TrackResult result);
+        void frame(int index, List<TargetResult> results);
     }
 
     /** What a run did. Times are in milliseconds per frame. */
-    record Stats(int frames, int lostFrames, int skippedFrames, double seconds, double trackMsMedian,
-                 double trackMsP95, boolean interrupted) {
+    record Stats(SequenceRunner.Stats run, int skippedFrames) {
         double fps() {
-            return seconds > 0 ? frames / seconds : 0;
+            return run.seconds() > 0 ? run.frames() / run.seconds() : 0;
         }
 
         String summary() {
+            Map<String, Integer> lost = run.lostById();
+            String byTarget = lost.size() < 2 ? "" : lost.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", ", " (by target: ", ")"));
             return String.format(Locale.ROOT,
-                    "%d frames in %.2f s: %.1f FPS end-to-end, tracker %.2f ms median / %.2f ms p95; %d frames LOST; %d frames skipped%s",
-                    frames, seconds, fps(), trackMsMedian, trackMsP95, lostFrames, skippedFrames,
-                    interrupted ? " (interrupted: outputs hold the frames above)" : "");
+                    "%d frames in %.2f s: %.1f FPS end-to-end, tracker %.2f ms median / %.2f ms p95; %d frames LOST%s; %d frames skipped%s",
+                    run.frames(), run.seconds(), fps(), run.updates().medianMs(), run.updates().p95Ms(),
+                    run.lostFrames(), byTarget, skippedFrames,
+                    run.stopped() ? " (interrupted: outputs hold the frames above)" : "");
         }
     }
 
     private final FrameSource source;
-    private final Tracker tracker;
-    private final Box initBox;
+    private final TargetEngine engine;
+    private final List<PlannedTarget> plan;
     private final ResultWriter writer;
     private final Mp4Writer video;
     private final int maxFrames;
     private final PrintStream progress;
     private final FrameListener listener;
-    private volatile boolean stopRequested;
 
-    TrackRun(FrameSource source, Tracker tracker, Box initBox, ResultWriter writer, Mp4Writer video, int maxFrames,
-             PrintStream progress, FrameListener listener) {
+    TrackRun(FrameSource source, TargetEngine engine, List<PlannedTarget> plan, ResultWriter writer, Mp4Writer video,
+             int maxFrames, PrintStream progress, FrameListener listener) {
         this.source = source;
-        this.tracker = tracker;
-        this.initBox = initBox;
+        this.engine = engine;
+        this.plan = plan;
         this.writer = writer;
         this.video = video;
         this.maxFrames = maxFrames;
@@ -63,10 +68,17 @@ final class TrackRun {
         this.listener = listener;
     }
 
-    Stats run() throws SourceException {
-        return StopOnSignal.run(() -> stopRequested = true, () -> {
-            try {
-                return loop();
+    /**
+     * @throws IllegalArgumentException when a planned target cannot start on its frame
+     */
+    Stats run() throws Exception {
+        int limit = maxFrames > 0 ? maxFrames : Integer.MAX_VALUE;
+        int total = source.frameCount() > 0 ? Math.min(source.frameCount(), limit) : -1;
+        SequenceRunner runner = new SequenceRunner(engine, plan, total > 0 ? total : 1 << 16);
+        SequenceRunner.Stats stats = StopOnSignal.run(runner::stop, () -> {
+            try (FrameAnnotator annotator = video != null ? new FrameAnnotator() : null) {
+                return runner.run(SequenceRunner.Frames.of(source), maxFrames,
+                        new Outputs(annotator, total, System.nanoTime()));
             } finally {
                 if (writer != null) {
                     writer.close();
@@ -76,60 +88,62 @@ final class TrackRun {
                 }
             }
         });
-    }
-
-    private Stats loop() throws SourceException {
-        Mat frame = source.next();
-        if (frame == null) {
+        if (stats.frames() == 0 && !stats.stopped()) {
             throw new SourceException(source.description() + ": no frames could be read");
         }
-        long start = System.nanoTime();
-        int limit = maxFrames > 0 ? maxFrames : Integer.MAX_VALUE;
-        int total = source.frameCount() > 0 ? Math.min(source.frameCount(), limit) : -1;
-        // the init frame embeds the template: keep it out of the per-frame update statistics
-        LatencyStats updates = new LatencyStats(total > 0 ? total : 1 << 16);
-        int frames = 0;
-        int lost = 0;
-        long lastProgress = start;
-        try (FrameAnnotator annotator = video != null ? new FrameAnnotator() : null) {
-            while (frame != null && frames < limit && !stopRequested) {
-                long t0 = System.nanoTime();
-                TrackResult r;
-                if (frames == 0) {
-                    tracker.init(frame, initBox);
-                    r = new TrackResult(initBox, 1.0, TrackState.TRACKING);
-                } else {
-                    r = tracker.update(frame);
+        return new Stats(stats, source.skippedFrames());
+    }
+
+    /** Writes, draws, records and reports each frame. */
+    private final class Outputs implements SequenceRunner.Listener {
+        private final FrameAnnotator annotator;
+        private final int total;
+        private final long start;
+        private long lastProgress;
+        private int frames;
+
+        Outputs(FrameAnnotator annotator, int total, long start) {
+            this.annotator = annotator;
+            this.total = total;
+            this.start = start;
+            this.lastProgress = start;
+        }
+
+        @Override
+        public void frame(int index, Mat frame, List<TargetResult> results,
+                          long trackNanos) throws SourceException {
+            frames++;
+            if (listener != null) {
+                listener.frame(index, results);
+            }
+            if (writer != null) {
+                long now = System.currentTimeMillis();
+                for (TargetResult r : results) {
+                    writer.write(index, r, now);
                 }
-                long t1 = System.nanoTime();
-                if (frames > 0) {
-                    updates.add(t1 - t0);
-                }
-                if (r.state() == TrackState.LOST) {
-                    lost++;
-                }
-                int index = source.frameIndex();
-                if (listener != null) {
-                    listener.frame(index, r);
-                }
-                if (writer != null) {
-                    writer.write(index, r.box(), r.score(), r.state(), System.currentTimeMillis());
-                }
-                if (video != null) {
-                    annotator.draw(frame, r, index);
-                    video.write(frame);
-                }
-                frames++;
-                if (progress != null && t1 - lastProgress > 1_000_000_000L) {
-                    lastProgress = t1;
-                    progress.printf(Locale.ROOT, "frame %d%s  %.1f FPS  %s %.2f%n", index,
-                            total > 0 ? "/" + total : "", frames / ((t1 - start) / 1e9), r.state(), r.score());
-                }
-                frame = frames < limit && !stopRequested ? source.next() : null;
+            }
+            if (video != null) {
+                annotator.draw(frame, results, index);
+                video.write(frame);
+            }
+            long t = System.nanoTime();
+            if (progress != null && t - lastProgress > 1_000_000_000L) {
+                lastProgress = t;
+                progress.printf(Locale.ROOT, "frame %d%s  %.1f FPS  %s%n", index, total > 0 ? "/" + total : "",
+                        frames / ((t - start) / 1e9), describe(results));
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Stats(frames, lost, source.skippedFrames(), seconds, updates.medianMs(),
-                updates.p95Ms(), stopRequested);
+    }
+
+    /** {@code STATE score} for one target, {@code id STATE score, ...} for several. */
+    private static String describe(List<TargetResult> results) {
+        if (results.isEmpty()) {
+            return "no target yet";
+        }
+        if (results.size() == 1) {
+            return String.format(Locale.ROOT, "%s %.2f", results.get(0).state(), results.get(0).score());
+        }
+        return results.stream().map(r -> String.format(Locale.ROOT, "%s %s %.2f", r.id(), r.state(), r.score()))
+                .collect(Collectors.joining(", "));
     }
 }

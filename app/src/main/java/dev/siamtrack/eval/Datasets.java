@@ -2,6 +2,8 @@ package dev.siamtrack.eval;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.video.FFmpegFrameSource;
+import dev.siamtrack.video.ImageFolderSource;
+import dev.siamtrack.video.SourceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +39,8 @@ public final class Datasets {
     public record Skipped(String name, String reason) {
     }
 
-    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
     private static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "avi", "mov", "mkv", "webm", "m4v", "mpg", "mpeg");
     private static final Pattern OTB_TRUTH = Pattern.compile("groundtruth_rect(?:\\.(\\d+))?\\.txt");
-    private static final Pattern NUMBERED = Pattern.compile("(\\d+)\\.[^.]+");
 
     private Datasets() {
     }
@@ -146,7 +146,13 @@ public final class Datasets {
             return;
         }
         GroundTruth.markAbsent(truth, absent);
-        List<Path> images = images(imageDir);
+        List<Path> images;
+        try {
+            images = ImageFolderSource.listImages(imageDir);
+        } catch (SourceException e) {
+            skipped.add(new Skipped(name, e.getMessage()));
+            return;
+        }
         if (images.isEmpty()) {
             skipped.add(new Skipped(name, "no images in " + imageDir));
             return;
@@ -164,7 +170,7 @@ public final class Datasets {
         }
         List<Path> used = List.copyOf(images.subList(0, frames));
         found.add(new Sequence(name, layout, List.copyOf(truth.subList(0, frames)),
-                () -> new ImageListSource(used), List.copyOf(warnings)));
+                () -> new ImageFolderSource(used, imageDir), List.copyOf(warnings)));
     }
 
     private static Path imageFolder(Path dir) {
@@ -191,31 +197,6 @@ public final class Datasets {
             return lines.map(String::trim).filter(l -> !l.isEmpty()).findFirst()
                     .map(l -> l.split("[,\\s]+").length == 8).orElse(false);
         }
-    }
-
-    /** Image files of a folder in frame order: numerically when all are numbered, else by name. */
-    static List<Path> images(Path dir) throws IOException {
-        List<Path> images = new ArrayList<>();
-        for (Path p : list(dir)) {
-            String n = p.getFileName().toString();
-            int dot = n.lastIndexOf('.');
-            if (dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT))
-                    && Files.isRegularFile(p)) {
-                images.add(p);
-            }
-        }
-        boolean numbered = images.stream().allMatch(p -> NUMBERED.matcher(p.getFileName().toString()).matches());
-        if (numbered) {
-            images.sort(Comparator.comparingLong(p -> frameNumber(p.getFileName().toString())));
-        }
-        return images;
-    }
-
-    private static long frameNumber(String fileName) {
-        Matcher m = NUMBERED.matcher(fileName);
-        m.matches();
-        String digits = m.group(1);
-        return digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits);
     }
 
     /** Directory entries sorted by name. */

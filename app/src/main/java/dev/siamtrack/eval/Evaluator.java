@@ -1,7 +1,10 @@
 package dev.siamtrack.eval;
 
 import dev.siamtrack.geom.Box;
-import dev.siamtrack.track.Tracker;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.run.SequenceRunner;
+import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.track.TrackState;
 import dev.siamtrack.video.FrameSource;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -23,8 +26,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * One-pass evaluation (OPE): every tracker is initialised on the first frame with its ground-truth box and
- * never re-initialised. Each frame is decoded once and handed to all trackers in turn; only the trackers'
- * own calls are timed. Sequences may run on several threads, which makes the timings share the CPU.
+ * never re-initialised. Each tracker runs through the sequence in its own pass of the {@link SequenceRunner}
+ * (the loop {@code track} uses), one target per sequence; only the tracker's own calls are timed. Sequences may
+ * run on several threads, which makes the timings share the CPU.
  *
  * <p>Results are written as they come: one {@code results/<label>/<sequence>.txt} line per frame, and the
  * summary after every finished sequence. A shutdown hook writes the report of what is done on Ctrl-C.
@@ -64,8 +68,8 @@ public final class Evaluator {
             skipped.addAll(alreadySkipped);
             sequences.forEach(s -> warnings.addAll(s.warnings()));
         }
-        long totalFrames = sequences.stream().mapToLong(s -> s.groundTruth().size()).sum();
-        Progress progress = new Progress(log, totalFrames);
+        long totalFrames = sequences.stream().mapToLong(s -> s.groundTruth().size()).sum() * specs.size();
+        Progress progress = new Progress(log, "eval", totalFrames);
         Thread hook = new Thread(this::writeInterruptedReport, "eval-report-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -94,7 +98,7 @@ public final class Evaluator {
     }
 
     private void evaluateAndRecord(Sequence seq, Progress progress) {
-        progress.sequenceStarted(seq.name());
+        progress.current(seq.name());
         try {
             SequenceOutcome outcome = evaluate(seq, progress);
             synchronized (lock) {
@@ -118,76 +122,110 @@ public final class Evaluator {
             throw new IllegalArgumentException("no valid ground-truth box on the first frame to initialise from");
         }
         int n = truth.size();
-        int k = specs.size();
-        Box[][] predicted = new Box[k][n];
-        double[][] ms = new double[k][n];
-        List<Tracker> trackers = new ArrayList<>();
-        List<BufferedWriter> writers = new ArrayList<>();
-        int frames = 0;
-        int width;
-        int height;
-        try (FrameSource source = seq.frames().open()) {
-            for (TrackerSpec spec : specs) {
-                trackers.add(factory.create(spec));
-                Path file = reportDir.resolve("results").resolve(fileName(spec.label())).resolve(fileName(seq.name()) + ".txt");
-                Files.createDirectories(file.getParent());
-                writers.add(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
-            }
-            Mat frame;
-            while (frames < n && (frame = source.next()) != null) {
-                for (int t = 0; t < k; t++) {
-                    Tracker tracker = trackers.get(t);
-                    long start = System.nanoTime();
-                    Box box;
-                    try {
-                        if (frames == 0) {
-                            tracker.init(frame, initBox);
-                            box = initBox;
-                        } else {
-                            box = tracker.update(frame).box();
-                        }
-                    } catch (RuntimeException e) {
-                        throw new IllegalStateException(specs.get(t).label() + " failed on frame " + frames + ": "
-                                + e.getMessage(), e);
-                    }
-                    ms[t][frames] = (System.nanoTime() - start) / 1e6;
-                    predicted[t][frames] = writeLine(writers.get(t), box);
-                }
-                frames++;
-                progress.advance(1);
-            }
-            width = source.width();
-            height = source.height();
-            if (source.skippedFrames() > 0) {
-                synchronized (lock) {
-                    warnings.add(seq.name() + ": " + source.skippedFrames()
-                            + " frame(s) could not be decoded; later frames may be paired with the wrong ground truth");
-                }
-            }
-        } finally {
-            trackers.forEach(Tracker::close);
-            for (BufferedWriter w : writers) {
-                w.close();
-            }
-        }
-        if (frames == 0) {
-            throw new IllegalArgumentException("no frame could be read");
-        }
-        if (frames < n) {
-            synchronized (lock) {
-                warnings.add(seq.name() + ": the frames ended after " + frames + " of " + n
-                        + " ground-truth boxes; evaluated " + frames + " frames");
-            }
-            progress.advance(n - frames);
-        }
         Map<String, Metrics.Score> scores = new LinkedHashMap<>();
         Map<String, double[]> times = new LinkedHashMap<>();
-        for (int t = 0; t < k; t++) {
-            List<Box> boxes = List.of(predicted[t]).subList(0, frames);
-            scores.put(specs.get(t).label(), Metrics.score(truth.subList(0, frames), boxes, width, height));
-            times.put(specs.get(t).label(), Arrays.copyOf(ms[t], frames));
+        Map<String, LongTermMetrics.Score> longTerm = new LinkedHashMap<>();
+        int frames = n;
+        for (TrackerSpec spec : specs) {
+            Pass pass = run(seq, spec, initBox, n, progress);
+            if (spec == specs.get(0)) {
+                frames = pass.frames;
+                warnAboutFrames(seq, pass, n);
+            }
+            List<Box> boxes = List.of(pass.predicted).subList(0, frames);
+            scores.put(spec.label(), Metrics.score(truth.subList(0, frames), boxes, pass.width, pass.height));
+            times.put(spec.label(), Arrays.copyOf(pass.ms, pass.timed));
+            longTerm.put(spec.label(), LongTermMetrics.score(truth.subList(0, frames), boxes,
+                    Arrays.copyOf(pass.present, frames)));
         }
-        return new SequenceOutcome(seq.name(), frames, scores, times);
+        return new SequenceOutcome(seq.name(), frames, scores, times, longTerm);
+    }
+
+    /** One tracker's pass over a sequence: its boxes by frame index and its update times. */
+    private static final class Pass {
+        final Box[] predicted;
+        /** Whether the tracker's state was not LOST (false on frames that could not be decoded). */
+        final boolean[] present;
+        final double[] ms;
+        int timed;
+        boolean started;
+        int frames;
+        int width;
+        int height;
+        int skipped;
+
+        Pass(int n) {
+            predicted = new Box[n];
+            present = new boolean[n];
+            ms = new double[n];
+        }
+    }
+
+    /**
+     * Runs one tracker through the sequence's first {@code n} frames with the {@link SequenceRunner}, writing its
+     * result file as it goes. A frame the source could not decode gets no box (NaN in the file, a miss in the
+     * scores), so later frames stay paired with their own ground truth. The times are those of the updates: the
+     * first frame starts the target (template embedding, and model loading in some engines) and is left out.
+     */
+    private Pass run(Sequence seq, TrackerSpec spec, Box initBox, int n, Progress progress) throws Exception {
+        Pass pass = new Pass(n);
+        Path file = reportDir.resolve("results").resolve(fileName(spec.label())).resolve(fileName(seq.name()) + ".txt");
+        Files.createDirectories(file.getParent());
+        try (FrameSource source = seq.frames().open();
+             TargetEngine engine = factory.create(spec);
+             BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            SequenceRunner runner = new SequenceRunner(engine, List.of(new PlannedTarget(spec.label(), 0, initBox)), n);
+            SequenceRunner.Frames firstN = new SequenceRunner.Frames() {
+                @Override
+                public Mat next() throws Exception {
+                    Mat frame = source.next();
+                    return frame == null || source.frameIndex() >= n ? null : frame;
+                }
+
+                @Override
+                public int index() {
+                    return source.frameIndex();
+                }
+            };
+            try {
+                runner.run(firstN, 0, (index, frame, results, trackNanos) -> {
+                    progress.advance(index + 1 - pass.frames);
+                    while (pass.frames < index) {
+                        pass.predicted[pass.frames++] = writeLine(writer, Box.ABSENT);
+                    }
+                    if (pass.started) {
+                        pass.ms[pass.timed++] = trackNanos / 1e6;
+                    }
+                    pass.started = true;
+                    pass.predicted[index] = writeLine(writer, results.get(0).box());
+                    pass.present[index] = results.get(0).state() != TrackState.LOST;
+                    pass.frames = index + 1;
+                });
+                progress.advance(n - pass.frames);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(spec.label() + " failed on frame " + pass.frames + ": " + e.getMessage(), e);
+            }
+            pass.width = source.width();
+            pass.height = source.height();
+            pass.skipped = source.skippedFrames();
+        }
+        return pass;
+    }
+
+    private void warnAboutFrames(Sequence seq, Pass pass, int n) {
+        if (pass.frames == 0) {
+            throw new IllegalArgumentException("no frame could be read");
+        }
+        synchronized (lock) {
+            if (pass.skipped > 0) {
+                warnings.add(seq.name() + ": " + pass.skipped
+                        + " frame(s) could not be decoded; they count as misses (no box)");
+            }
+            if (pass.frames < n) {
+                warnings.add(seq.name() + ": the frames ended after " + pass.frames + " of " + n
+                        + " ground-truth boxes; evaluated " + pass.frames + " frames");
+            }
+        }
     }
 
     /** Writes the OTB result line and returns the box exactly as written, so files and figures agree. */

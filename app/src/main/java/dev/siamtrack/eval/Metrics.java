@@ -136,19 +136,6 @@ public final class Metrics {
         return sum;
     }
 
-    /** The p-quantile (0..1) of the values, linearly interpolated between order statistics (numpy's default). */
-    public static double quantile(double[] values, double p) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        double pos = p * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
-
     private static double fractionAbove(double[] values, double threshold) {
         int hits = 0;
         for (double v : values) {

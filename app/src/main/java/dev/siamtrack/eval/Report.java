@@ -3,6 +3,7 @@ package dev.siamtrack.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.run.LatencyStats;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,24 @@ public final class Report {
             "Frames whose ground truth is absent (NaN, absence/occlusion/out-of-view flags) or of zero area count as"
                     + " failures at every threshold (IoU -1, overlap 0 for AO), as in pysot.",
             "Dataset figures are means over sequences.",
-            "Speed: tracker-only time per frame (init on frame 0, update afterwards), excluding decoding, pooled over"
-                    + " all frames; FPS (median) = 1000 / median ms. Timings are trustworthy only with --threads 1.");
+            "Speed: tracker-only time per frame of the updates (the init frame is left out), excluding decoding,"
+                    + " pooled over all frames; FPS (median) = 1000 / median ms. Timings are trustworthy only with --threads 1.");
+
+    /** Added to the protocol when some ground truth has absent frames. */
+    static final List<String> LONG_TERM_PROTOCOL = List.of(
+            "Long-term figures (target absent for stretches): the tracker claims the target present on a frame when"
+                    + " its state is not LOST (the init frame counts as a present claim).",
+            "VOT-LT tracking precision Pr: mean IoU over present claims (0 where the target is absent); recall Re:"
+                    + " mean IoU over frames with the target (0 where the tracker says LOST); both averaged over"
+                    + " sequences; F = 2 Pr Re / (Pr + Re).",
+            "Absent LOST: share of all absent frames (pooled) on which the tracker says LOST.",
+            "Re-found <= " + LongTermMetrics.QUICK_REFIND_FRAMES + ": share of returns (a frame with the target after"
+                    + " an absent one, pooled) with a present claim of IoU > " + LongTermMetrics.REFOUND_IOU
+                    + " at most " + LongTermMetrics.QUICK_REFIND_FRAMES + " frames after the return, before the"
+                    + " target is absent again; frames to re-find: the median over re-found returns (0: on the"
+                    + " return frame).",
+            "LT AUC: success AUC where a frame with the target scores its IoU (0 when LOST) and an absent frame is"
+                    + " a success at every threshold when the tracker says LOST; mean over sequences.");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -44,7 +61,7 @@ public final class Report {
 
     /** One tracker's dataset figures: means over sequences, speed pooled over all frames. */
     public record TrackerSummary(String label, Metrics.Score score, int sequences, double msMedian, double msP95,
-                                 double fpsMean) {
+                                 double fpsMean, LongTermMetrics.Summary longTerm) {
 
         public double fpsMedian() {
             return msMedian > 0 ? 1000 / msMedian : Double.NaN;
@@ -55,9 +72,11 @@ public final class Report {
     public static TrackerSummary summarise(String label, List<SequenceOutcome> outcomes) {
         List<Metrics.Score> scores = new ArrayList<>();
         List<double[]> times = new ArrayList<>();
+        List<LongTermMetrics.Score> longTerm = new ArrayList<>();
         for (SequenceOutcome o : outcomes) {
             scores.add(o.scores().get(label));
             times.add(o.trackMs().get(label));
+            longTerm.add(o.longTerm().get(label));
         }
         if (scores.isEmpty()) {
             return null;
@@ -72,8 +91,9 @@ public final class Report {
                 Metrics.meanCurve(scores.stream().map(Metrics.Score::success).toList()),
                 Metrics.meanCurve(scores.stream().map(Metrics.Score::precision).toList()),
                 Metrics.meanCurve(scores.stream().map(Metrics.Score::normPrecision).toList()));
-        return new TrackerSummary(label, mean, scores.size(), Metrics.quantile(allMs, 0.5),
-                Metrics.quantile(allMs, 0.95), totalMs > 0 ? allMs.length * 1000 / totalMs : Double.NaN);
+        return new TrackerSummary(label, mean, scores.size(), LatencyStats.quantile(allMs, 0.5),
+                LatencyStats.quantile(allMs, 0.95), totalMs > 0 ? allMs.length * 1000 / totalMs : Double.NaN,
+                LongTermMetrics.anyAbsent(longTerm) ? LongTermMetrics.summarise(longTerm) : null);
     }
 
     public static void write(Path dir, ReportData data) throws IOException {
@@ -108,11 +128,27 @@ public final class Report {
             t.put("success_curve", s.score().success());
             t.put("precision_curve", s.score().precision());
             t.put("norm_precision_curve", s.score().normPrecision());
+            if (s.longTerm() != null) {
+                t.put("long_term", longTermJson(s.longTerm()));
+            }
             Map<String, Object> perSequence = new LinkedHashMap<>();
             for (SequenceOutcome o : data.outcomes()) {
                 double[] ms = o.trackMs().get(s.label());
-                perSequence.put(o.sequence(), figures(o.scores().get(s.label()),
-                        Metrics.quantile(ms, 0.5), Metrics.quantile(ms, 0.95)));
+                Map<String, Object> f = figures(o.scores().get(s.label()),
+                        LatencyStats.quantile(ms, 0.5), LatencyStats.quantile(ms, 0.95));
+                if (s.longTerm() != null) {
+                    LongTermMetrics.Score lt = o.longTerm().get(s.label());
+                    Map<String, Object> l = new LinkedHashMap<>();
+                    l.put("f_score", lt.fScore());
+                    l.put("precision", lt.precision());
+                    l.put("recall", lt.recall());
+                    l.put("absent_frames", lt.absentFrames());
+                    l.put("absent_lost", lt.absentLost());
+                    l.put("refind_frames", lt.refindFrames());
+                    l.put("auc", lt.auc());
+                    f.put("long_term", l);
+                }
+                perSequence.put(o.sequence(), f);
             }
             t.put("per_sequence", perSequence);
             trackers.put(s.label(), t);
@@ -124,8 +160,29 @@ public final class Report {
         }
         root.put("skipped", skipped);
         root.put("warnings", data.warnings());
-        root.put("protocol", PROTOCOL);
+        root.put("protocol", protocol(summaries));
         return root;
+    }
+
+    private static Map<String, Object> longTermJson(LongTermMetrics.Summary lt) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("f_score", lt.fScore());
+        l.put("precision", lt.precision());
+        l.put("recall", lt.recall());
+        l.put("absent_frames", lt.absentFrames());
+        l.put("absent_lost_share", lt.absentLostShare());
+        l.put("returns", lt.returns());
+        l.put("refound_within_" + LongTermMetrics.QUICK_REFIND_FRAMES, lt.refoundQuickly());
+        l.put("refound_within_" + LongTermMetrics.QUICK_REFIND_FRAMES + "_share", finite(lt.refoundQuicklyShare()));
+        l.put("median_refind_frames", finite(lt.medianRefindFrames()));
+        l.put("auc", lt.auc());
+        l.put("success_curve", lt.success());
+        return l;
+    }
+
+    /** JSON has no NaN: null instead. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private static Map<String, Object> figures(Metrics.Score score, double msMedian, double msP95) {
@@ -180,13 +237,26 @@ public final class Report {
                 for (TrackerSummary s : summaries) {
                     Metrics.Score sc = o.scores().get(s.label());
                     md.append(String.format(Locale.ROOT, " %.3f / %.3f (%.1f) |", sc.auc(), sc.precision20(),
-                            Metrics.quantile(o.trackMs().get(s.label()), 0.5)));
+                            LatencyStats.quantile(o.trackMs().get(s.label()), 0.5)));
                 }
                 md.append('\n');
             }
         }
+        if (summaries.stream().anyMatch(s -> s.longTerm() != null)) {
+            md.append("\n## Long-term: target absent for stretches\n\n");
+            md.append("| tracker | F | Pr | Re | absent LOST | re-found <= ").append(LongTermMetrics.QUICK_REFIND_FRAMES)
+                    .append(" | frames to re-find (median) | LT AUC | absent frames | returns |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (TrackerSummary s : summaries) {
+                LongTermMetrics.Summary lt = s.longTerm();
+                md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f (%d/%d) | %.0f | %.3f | %d | %d |%n",
+                        s.label(), lt.fScore(), lt.precision(), lt.recall(), lt.absentLostShare(),
+                        lt.refoundQuicklyShare(), lt.refoundQuickly(), lt.returns(), lt.medianRefindFrames(), lt.auc(),
+                        lt.absentFrames(), lt.returns()));
+            }
+        }
         md.append("\n## Protocol\n\n");
-        PROTOCOL.forEach(p -> md.append("- ").append(p).append('\n'));
+        protocol(summaries).forEach(p -> md.append("- ").append(p).append('\n'));
         if (!data.skipped().isEmpty()) {
             md.append("\n## Skipped\n\n");
             data.skipped().forEach(s -> md.append("- ").append(s.name()).append(": ").append(s.reason()).append('\n'));
@@ -196,6 +266,14 @@ public final class Report {
             data.warnings().forEach(w -> md.append("- ").append(w).append('\n'));
         }
         return md.toString();
+    }
+
+    private static List<String> protocol(List<TrackerSummary> summaries) {
+        List<String> all = new ArrayList<>(PROTOCOL);
+        if (summaries.stream().anyMatch(s -> s.longTerm() != null)) {
+            all.addAll(LONG_TERM_PROTOCOL);
+        }
+        return all;
     }
 
     private static double average(List<Metrics.Score> scores, ToDoubleFunction<Metrics.Score> f) {

@@ -6,8 +6,9 @@ import java.util.Map;
  * Everything measured on one sequence, per tracker label.
  *
  * @param scores  accuracy per tracker label
- * @param trackMs tracker-only milliseconds per frame (init on frame 0, then update) per tracker label
+ * @param trackMs tracker-only milliseconds per updated frame (the init frame left out) per tracker label
+ * @param longTerm long-term figures (the tracker's LOST state against absent ground truth) per tracker label
  */
 public record SequenceOutcome(String sequence, int frames, Map<String, Metrics.Score> scores,
-                              Map<String, double[]> trackMs) {
+                              Map<String, double[]> trackMs, Map<String, LongTermMetrics.Score> longTerm) {
 }

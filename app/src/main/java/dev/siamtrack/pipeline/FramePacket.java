@@ -2,8 +2,9 @@ package dev.siamtrack.pipeline;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.track.DebugInfo;
-import dev.siamtrack.track.TrackResult;
+import dev.siamtrack.track.TargetResult;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -18,7 +19,7 @@ public final class FramePacket {
     private int index;
     private long captureNanos;
     private long wallClockMillis;
-    private TrackResult result;
+    private List<TargetResult> results = List.of();
     private long trackNanos;
     private Box searchRegion;
     private Box scoreRegion;
@@ -32,15 +33,15 @@ public final class FramePacket {
         index = frameIndex;
         captureNanos = captureNanoTime;
         wallClockMillis = wallClock;
-        result = null;
+        results = List.of();
         trackNanos = 0;
         searchRegion = null;
         mapWidth = 0;
         mapHeight = 0;
     }
 
-    void setResult(TrackResult trackResult, long trackingNanos) {
-        result = trackResult;
+    void setResults(List<TargetResult> targetResults, long trackingNanos) {
+        results = targetResults;
         trackNanos = trackingNanos;
     }
 
@@ -98,9 +99,9 @@ public final class FramePacket {
         return wallClockMillis;
     }
 
-    /** The tracker's answer, or {@code null} while no target is selected. */
-    public TrackResult result() {
-        return result;
+    /** Every target's answer on this frame, in the order they were added; empty while there is none. */
+    public List<TargetResult> results() {
+        return results;
     }
 
     public long trackNanos() {

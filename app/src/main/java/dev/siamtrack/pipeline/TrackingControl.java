@@ -1,31 +1,64 @@
 package dev.siamtrack.pipeline;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.run.SequenceRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The user's commands to a running pipeline (pause, single step, new target, debug overlay, quit), shared
- * between the viewer's event thread and the tracking thread.
+ * The user's commands to a running pipeline (pause, single step, add / select / remove / clear targets, debug
+ * overlay, quit), shared between the viewer's event thread and the tracking thread. Target changes are queued
+ * here and handed to the {@link SequenceRunner} on the tracking thread before the next frame.
  */
 public final class TrackingControl {
 
     private boolean paused;
     private int steps;
-    private Box pendingInit;
+    private final List<Consumer<SequenceRunner>> targetChanges = new ArrayList<>();
+    private volatile String selected;
     private boolean quit;
     private volatile boolean debug;
     private Runnable quitHook = () -> { };
 
-    /** Starts (or restarts) tracking {@code box} on the next frame; wakes a paused pipeline for that frame. */
-    public synchronized void requestInit(Box box) {
-        pendingInit = box;
+    /** Starts tracking {@code box} as a new target (next free number as id) on the next frame; wakes a paused pipeline for it. */
+    public void addTarget(Box box) {
+        change(runner -> runner.add(box));
+    }
+
+    /** Stops tracking {@code id} from the next frame on. */
+    public void removeTarget(String id) {
+        if (id.equals(selected)) {
+            selected = null;
+        }
+        change(runner -> runner.remove(id));
+    }
+
+    /** Stops tracking every target from the next frame on. */
+    public void clearTargets() {
+        selected = null;
+        change(SequenceRunner::clear);
+    }
+
+    private synchronized void change(Consumer<SequenceRunner> change) {
+        targetChanges.add(change);
         notifyAll();
     }
 
-    /** Takes the pending init box, if any. */
-    synchronized Box takeInit() {
-        Box box = pendingInit;
-        pendingInit = null;
-        return box;
+    /** Hands the queued target changes to {@code runner}; called on the tracking thread between frames. */
+    synchronized void applyTargetChanges(SequenceRunner runner) {
+        targetChanges.forEach(change -> change.accept(runner));
+        targetChanges.clear();
+    }
+
+    /** Marks {@code id} as the selected target ({@code null}: none): the viewer highlights it, the debug overlay follows it. */
+    public void select(String id) {
+        selected = id;
+    }
+
+    /** The selected target's id, or {@code null}. */
+    public String selected() {
+        return selected;
     }
 
     public synchronized void togglePause() {
@@ -73,9 +106,9 @@ public final class TrackingControl {
         return debug;
     }
 
-    /** Blocks while paused (until a step, a new target or quit); false once quit was requested. */
+    /** Blocks while paused (until a step, a target change or quit); false once quit was requested. */
     synchronized boolean awaitTurn() throws InterruptedException {
-        while (paused && steps == 0 && pendingInit == null && !quit) {
+        while (paused && steps == 0 && targetChanges.isEmpty() && !quit) {
             wait();
         }
         if (steps > 0) {

@@ -1,12 +1,10 @@
 package dev.siamtrack.pipeline;
 
-import dev.siamtrack.bench.LatencyStats;
-import dev.siamtrack.geom.Box;
+import dev.siamtrack.run.LatencyStats;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.DebugInfo;
-import dev.siamtrack.track.DebugInfoProvider;
-import dev.siamtrack.track.TrackResult;
-import dev.siamtrack.track.TrackState;
-import dev.siamtrack.track.Tracker;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.video.FramePacer;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.LiveSource;
@@ -34,9 +32,9 @@ public final class TrackingPipeline {
      * @param latestFrameOnly track the newest frame, drop the ones the tracker had no time for
      * @param paceToFps       read a file no faster than its declared frame rate ({@code --realtime})
      * @param maxFrames       stop after this many processed frames; 0 for no limit
-     * @param initBox         target on the first frame, or {@code null} to wait for a selection
+     * @param plan            targets to start, each on its frame; empty to wait for selections in the viewer
      */
-    public record Settings(boolean latestFrameOnly, boolean paceToFps, int maxFrames, Box initBox) {
+    public record Settings(boolean latestFrameOnly, boolean paceToFps, int maxFrames, List<PlannedTarget> plan) {
     }
 
     /** What a run did; latencies are capture -> presented (the viewer) or capture -> all outputs done. */
@@ -61,7 +59,8 @@ public final class TrackingPipeline {
     private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
 
     private final FrameSource source;
-    private final Tracker tracker;
+    private final TargetEngine engine;
+    private final SequenceRunner runner;
     private final TrackingControl control;
     private final List<FrameOutput> outputs;
     private final Settings settings;
@@ -71,17 +70,19 @@ public final class TrackingPipeline {
     private final FrameHandoff captured;
     private final FrameHandoff tracked = new FrameHandoff(POOL_SIZE, false);
     private final LatencyStats latency = new LatencyStats(4096);
-    private final LatencyStats trackTime = new LatencyStats(4096);
     private final AtomicLong capturedCount = new AtomicLong();
     private final AtomicLong droppedCount = new AtomicLong();
     private final AtomicLong processedCount = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean running = true;
+    /** The packet being tracked; touched only by the tracking thread. */
+    private FramePacket current;
 
-    public TrackingPipeline(FrameSource source, Tracker tracker, TrackingControl control, List<FrameOutput> outputs,
+    public TrackingPipeline(FrameSource source, TargetEngine engine, TrackingControl control, List<FrameOutput> outputs,
                             Settings settings, Consumer<String> log) {
         this.source = source;
-        this.tracker = tracker;
+        this.engine = engine;
+        this.runner = new SequenceRunner(engine, settings.plan(), 4096);
         this.control = control;
         this.outputs = List.copyOf(outputs);
         this.settings = settings;
@@ -89,9 +90,6 @@ public final class TrackingPipeline {
         this.captured = new FrameHandoff(POOL_SIZE, settings.latestFrameOnly());
         for (int i = 0; i < POOL_SIZE; i++) {
             pool.add(new FramePacket());
-        }
-        if (settings.initBox() != null) {
-            control.requestInit(settings.initBox());
         }
         control.onQuit(this::stop);
     }
@@ -133,11 +131,12 @@ public final class TrackingPipeline {
         int reconnects = source instanceof LiveSource live ? live.reconnects() : 0;
         boolean presented = outputs.stream().anyMatch(FrameOutput::presents);
         return new Summary(capturedCount.get(), processedCount.get(), droppedCount.get(), reconnects,
-                latency.medianMs(), latency.p95Ms(), trackTime.medianMs(), seconds, presented);
+                latency.medianMs(), latency.p95Ms(), runner.updates().medianMs(), seconds, presented);
     }
 
     private void stop() {
         running = false;
+        runner.stop();
         if (source instanceof LiveSource live) {
             live.stop();
         }
@@ -199,45 +198,53 @@ public final class TrackingPipeline {
         return null;
     }
 
+    /** The tracking thread: the {@link SequenceRunner} over the captured packets. */
     private void trackingLoop() {
-        boolean tracking = false;
         try {
-            // Waiting for the turn before taking a frame: after a pause or step the newest frame is tracked.
-            while (running && control.awaitTurn()) {
-                FramePacket packet = captured.take();
-                if (packet == null) {
-                    break;
-                }
-                Box init = control.takeInit();
-                long t0 = System.nanoTime();
-                if (init != null) {
-                    tracker.init(packet.frame(), init);
-                    tracking = true;
-                    packet.setResult(new TrackResult(init, 1, TrackState.TRACKING), System.nanoTime() - t0);
-                } else if (tracking) {
-                    TrackResult result = tracker.update(packet.frame());
-                    long dt = System.nanoTime() - t0;
-                    trackTime.add(dt);
-                    packet.setResult(result, dt);
-                }
-                if (tracking && control.debug() && tracker instanceof DebugInfoProvider provider) {
-                    DebugInfo info = provider.debugInfo();
+            runner.run(new CapturedFrames(), settings.maxFrames(), (index, frame, results, trackNanos) -> {
+                FramePacket packet = current;
+                packet.setResults(results, trackNanos);
+                if (control.debug() && !results.isEmpty()) {
+                    String id = control.selected() != null ? control.selected() : results.get(0).id();
+                    DebugInfo info = engine.debugInfo(id);
                     if (info != null) {
                         packet.setDebug(info);
                     }
                 }
                 tracked.put(packet);
-                if (processedCount.incrementAndGet() == settings.maxFrames()) {
-                    stop();
-                }
-            }
+                processedCount.incrementAndGet();
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             failure.compareAndSet(null, e);
-            stop();
         } finally {
+            stop();
             tracked.finish();
+        }
+    }
+
+    /**
+     * The captured packets as the runner's frames. Waiting for the turn before taking a frame: after a pause or
+     * step the newest frame is tracked. The viewer's target changes are applied between frames.
+     */
+    private final class CapturedFrames implements SequenceRunner.Frames {
+        @Override
+        public Mat next() throws InterruptedException {
+            if (!running || !control.awaitTurn()) {
+                return null;
+            }
+            current = captured.take();
+            if (current == null) {
+                return null;
+            }
+            control.applyTargetChanges(runner);
+            return current.frame();
+        }
+
+        @Override
+        public int index() {
+            return current.index();
         }
     }
 

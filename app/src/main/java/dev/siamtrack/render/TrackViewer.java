@@ -9,8 +9,8 @@ import com.jogamp.newt.event.MouseEvent;
 import com.jogamp.newt.event.WindowAdapter;
 import com.jogamp.newt.event.WindowEvent;
 import com.jogamp.newt.opengl.GLWindow;
-import com.jogamp.opengl.GL;
 import com.jogamp.opengl.GL2;
+import com.jogamp.opengl.GL;
 import com.jogamp.opengl.GLAutoDrawable;
 import com.jogamp.opengl.GLCapabilities;
 import com.jogamp.opengl.GLEventListener;
@@ -22,13 +22,14 @@ import dev.siamtrack.geom.Box;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.FramePacket;
 import dev.siamtrack.pipeline.TrackingControl;
-import dev.siamtrack.track.TrackResult;
+import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.track.TrackState;
 import java.awt.Font;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.BytePointer;
@@ -38,10 +39,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The live view ({@code track --view}): a NEWT OpenGL window showing each tracked frame with its overlay.
- * Frames are streamed into one texture through two pixel buffer objects used in turn; the overlay (box coloured
- * by state, score bar, trajectory tail, FPS and latency, optional search region and score heat map) is drawn in
- * GL. Dragging a rectangle with the mouse starts or restarts tracking. Keys: space pause/resume, right arrow one
- * step while paused, r select again, d debug overlay, s snapshot PNG, q or Esc quit.
+ * Frames are streamed into one texture through two pixel buffer objects used in turn; the overlay (each target's
+ * box and trajectory tail in its own colour, its id, state and score, a score bar in the state's colour, FPS and
+ * latency, optional search region and score heat map of the selected target) is drawn in GL. Mouse: dragging a
+ * rectangle adds a target, clicking a box selects it. Keys: Delete (or Backspace) removes the selected target,
+ * r removes all and pauses to draw new ones, space pause/resume, right arrow one step while paused, d debug
+ * overlay, s snapshot PNG, q or Esc quit.
  */
 public final class TrackViewer implements FrameOutput, GLEventListener {
 
@@ -52,7 +55,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private final GLWindow window;
     private final TrackingControl control;
     private final Consumer<String> log;
-    private final Trail trail = new Trail(40);
+    private final Trails trails = new Trails();
     private final Path screenshotFile;
     private final int screenshotFrame;
     private boolean screenshotTaken;
@@ -71,7 +74,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private TextRenderer text;
 
     private int frameIndex = -1;
-    private TrackResult result;
+    /** The targets on screen; replaced (never modified) per frame, read by the mouse handler on another thread. */
+    private volatile List<TargetResult> results = List.of();
     private Box searchRegion;
     private Box scoreRegion;
     private boolean heatValid;
@@ -327,16 +331,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             fps = fps == 0 ? instant : 0.9 * fps + 0.1 * instant;
         }
         lastFrameNanos = now;
-        TrackResult previous = result;
-        result = packet.result();
-        if (result == null) {
-            trail.clear();
-        } else if (packet.index() != frameIndex && !result.box().isAbsent()) {
-            if (previous == null) {
-                trail.clear();
-            }
-            trail.add(result.box().cx(), result.box().cy());
-        }
+        results = List.copyOf(packet.results());
+        trails.update(packet.index(), results);
         frameIndex = packet.index();
         trackMs = packet.trackNanos() / 1e6;
         searchRegion = packet.searchRegion();
@@ -399,25 +395,11 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             gl.glColor4f(0, 1, 1, 0.9f);
             outline(gl, searchRegion);
         }
-        if (result != null && !result.box().isAbsent()) {
-            int[] rgb = StateColors.rgb(result.state());
-            gl.glColor4f(rgb[0] / 255f, rgb[1] / 255f, rgb[2] / 255f, 0.8f);
-            gl.glLineWidth(2);
-            gl.glBegin(GL.GL_LINE_STRIP);
-            for (int i = 0; i < trail.size(); i++) {
-                gl.glVertex2d(trail.x(i), trail.y(i));
+        String selected = control.selected();
+        for (TargetResult r : results) {
+            if (!r.box().isAbsent()) {
+                drawTarget(gl, r, r.id().equals(selected), px);
             }
-            gl.glEnd();
-            Box b = result.box();
-            gl.glColor4f(rgb[0] / 255f, rgb[1] / 255f, rgb[2] / 255f, 1);
-            gl.glLineWidth(2);
-            outline(gl, b);
-            double barH = 5 * px;
-            double barY = b.y() - barH - 3 * px;
-            gl.glColor4f(0.1f, 0.1f, 0.1f, 0.7f);
-            quad(gl, b.x(), barY, b.w(), barH);
-            gl.glColor4f(rgb[0] / 255f, rgb[1] / 255f, rgb[2] / 255f, 1);
-            quad(gl, b.x(), barY, b.w() * Math.max(0, Math.min(1, result.score())), barH);
         }
         if (dragging) {
             gl.glLineWidth(1);
@@ -425,6 +407,30 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             outline(gl, selection());
         }
         gl.glDisable(GL.GL_BLEND);
+    }
+
+    /** The tail and box in the target's colour (thicker when selected), the score bar in the state's. */
+    private void drawTarget(GL2 gl, TargetResult r, boolean selected, double px) {
+        int[] rgb = StateColors.target(r.id());
+        Trail trail = trails.of(r.id());
+        gl.glColor4f(rgb[0] / 255f, rgb[1] / 255f, rgb[2] / 255f, 0.8f);
+        gl.glLineWidth(2);
+        gl.glBegin(GL.GL_LINE_STRIP);
+        for (int i = 0; i < trail.size(); i++) {
+            gl.glVertex2d(trail.x(i), trail.y(i));
+        }
+        gl.glEnd();
+        Box b = r.box();
+        gl.glColor4f(rgb[0] / 255f, rgb[1] / 255f, rgb[2] / 255f, 1);
+        gl.glLineWidth(selected ? 4 : r.state() == TrackState.LOST ? 1 : 2);
+        outline(gl, b);
+        int[] state = StateColors.rgb(r.state());
+        double barH = 5 * px;
+        double barY = b.y() - barH - 3 * px;
+        gl.glColor4f(0.1f, 0.1f, 0.1f, 0.7f);
+        quad(gl, b.x(), barY, b.w(), barH);
+        gl.glColor4f(state[0] / 255f, state[1] / 255f, state[2] / 255f, 1);
+        quad(gl, b.x(), barY, b.w() * Math.max(0, Math.min(1, r.score())), barH);
     }
 
     private static void outline(GL2 gl, Box b) {
@@ -454,16 +460,20 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             text.setColor(1, 0.8f, 0.2f, 1);
             text.draw("PAUSED  (space resume, right arrow step)", 8, height - 36);
         }
-        if (result == null && !dragging) {
+        if (results.isEmpty() && !dragging) {
             text.setColor(1, 1, 1, 1);
-            text.draw("drag a box around the target", 8, 10);
-        } else if (result != null && !result.box().isAbsent()) {
-            int[] rgb = StateColors.rgb(result.state());
+            text.draw("drag a box around a target", 8, 10);
+        }
+        for (TargetResult r : results) {
+            if (r.box().isAbsent()) {
+                continue;
+            }
+            int[] rgb = StateColors.rgb(r.state());
             text.setColor(rgb[0] / 255f, rgb[1] / 255f, rgb[2] / 255f, 1);
-            Box b = result.box();
+            Box b = r.box();
             int x = viewX + (int) Math.round(b.x() * viewW / texWidth);
             int top = viewY + viewH - (int) Math.round(b.y() * viewH / texHeight);
-            text.draw(String.format(Locale.ROOT, "%s %.2f", result.state(), result.score()), x,
+            text.draw(String.format(Locale.ROOT, "%s %s %.2f", r.id(), r.state(), r.score()), x,
                     Math.min(height - 14, top + 12));
         }
         text.endRendering();
@@ -503,12 +513,25 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         return new Box(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
     }
 
-    /** {@code r}: pause so the target can be selected on a still frame; the selection resumes play. */
-    private void selectAgain() {
+    /** {@code r}: remove every target and pause so new ones can be drawn on a still frame; the next one resumes play. */
+    private void clearAndSelectAgain() {
+        control.clearTargets();
         if (!control.paused()) {
             control.togglePause();
             selectionPaused = true;
         }
+    }
+
+    /** The id of the target whose box holds the frame point (the last added when boxes overlap), or {@code null}. */
+    private String targetAt(double x, double y) {
+        String hit = null;
+        for (TargetResult r : results) {
+            Box b = r.box();
+            if (!b.isAbsent() && x >= b.x() && x <= b.x() + b.w() && y >= b.y() && y <= b.y() + b.h()) {
+                hit = r.id();
+            }
+        }
+        return hit;
     }
 
     private void dragTo(MouseEvent e) {
@@ -547,12 +570,14 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             dragging = false;
             Box box = selection();
             if (box.w() >= MIN_SELECTION && box.h() >= MIN_SELECTION) {
-                log.accept("target selected: " + box);
-                control.requestInit(box);
+                log.accept("target added: " + box);
+                control.addTarget(box);
                 if (selectionPaused && control.paused()) {
                     control.togglePause();
                 }
                 selectionPaused = false;
+            } else {
+                control.select(targetAt(dragX1, dragY1));
             }
             window.display();
         }
@@ -564,7 +589,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             switch (e.getKeySymbol()) {
                 case KeyEvent.VK_SPACE -> control.togglePause();
                 case KeyEvent.VK_RIGHT -> control.step();
-                case KeyEvent.VK_R -> selectAgain();
+                case KeyEvent.VK_R -> clearAndSelectAgain();
+                case KeyEvent.VK_DELETE, KeyEvent.VK_BACK_SPACE -> removeSelected();
                 case KeyEvent.VK_D -> control.toggleDebug();
                 case KeyEvent.VK_S -> pendingShot = Path.of(String.format(Locale.ROOT, "siamtrack-%06d.png",
                         Math.max(0, frameIndex)));
@@ -574,6 +600,14 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
                 }
             }
             window.display();
+        }
+    }
+
+    private void removeSelected() {
+        String id = control.selected();
+        if (id != null) {
+            log.accept("target " + id + " removed");
+            control.removeTarget(id);
         }
     }
 

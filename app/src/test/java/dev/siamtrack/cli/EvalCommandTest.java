@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.eval.TrackerFactory;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
@@ -29,7 +30,7 @@ import picocli.CommandLine;
 class EvalCommandTest {
 
     /** Reports the init box on every frame; stands in for the real trackers. */
-    private static final TrackerFactory STILL = spec -> new Tracker() {
+    private static final TrackerFactory STILL = spec -> TargetEngine.single(new Tracker() {
         private Box box;
 
         @Override
@@ -46,7 +47,7 @@ class EvalCommandTest {
         public TrackResult update(Mat frame) {
             return new TrackResult(box, 1, TrackState.TRACKING);
         }
-    };
+    });
 
     @TempDir
     Path tmp;
@@ -85,6 +86,19 @@ class EvalCommandTest {
             assertTrue(Files.isRegularFile(report.resolve(file)), file);
         }
         assertEquals(3, Files.readAllLines(report.resolve("results/csrt/Walk.txt")).size());
+        assertFalse(Files.readString(report.resolve("summary.md")).contains("Long-term"), "no absent frame, no long-term figures");
+        assertFalse(Files.readString(report.resolve("summary.json")).contains("long_term"));
+    }
+
+    @Test
+    void groundTruthWithAbsentFramesAddsTheLongTermFigures() throws Exception {
+        Files.writeString(data.resolve("Walk").resolve("groundtruth_rect.txt"), "4,4,10,8\nNaN,NaN,NaN,NaN\n4,4,10,8\n");
+        Path report = tmp.resolve("report");
+        assertEquals(0, run(STILL, data.toString(), "--trackers", "kcf", "--report", report.toString()), messages());
+        String md = Files.readString(report.resolve("summary.md"));
+        // The still tracker claims the target on the absent frame and is exact on the return: Pr 2/3, Re 1.
+        assertTrue(md.contains("| kcf | 0.800 | 0.667 | 1.000 | 0.000 | 1.000 (1/1) | 0 |"), md);
+        assertTrue(Files.readString(report.resolve("summary.json")).contains("\"absent_lost_share\" : 0.0"));
     }
 
     @Test

@@ -42,7 +42,7 @@ class LiveTrackingCommandTest {
     void initIsRequiredWithoutTheViewer() {
         Run r = run("track", "videos/demo.mp4");
         assertEquals(2, r.exit(), r.err());
-        assertTrue(r.err().contains("--init is required (or use --view"), r.err());
+        assertTrue(r.err().contains("--init or --targets is required (or use --view"), r.err());
     }
 
     @Test

@@ -33,9 +33,9 @@ class TrackCommandTest {
                 "--out", tmp.resolve("r.csv").toString(), "--save", tmp.resolve("r.mp4").toString());
         assertEquals(0, csv.exitCode(), csv.err());
         List<String> lines = Files.readAllLines(tmp.resolve("r.csv"));
-        assertEquals("frame,x,y,w,h,score,state", lines.get(0));
+        assertEquals("frame,id,x,y,w,h,score,state", lines.get(0));
         assertEquals(31, lines.size());
-        assertTrue(lines.get(1).startsWith("0,"), lines.get(1));
+        assertTrue(lines.get(1).startsWith("0,1,"), lines.get(1));
         assertTrue(csv.err().contains("30 frames"), csv.err());
         try (FFmpegFrameSource saved = new FFmpegFrameSource(tmp.resolve("r.mp4"))) {
             int n = 0;
@@ -49,7 +49,7 @@ class TrackCommandTest {
         assertEquals(0, jsonl.exitCode(), jsonl.err());
         List<String> objects = Files.readAllLines(tmp.resolve("r.jsonl"));
         assertEquals(10, objects.size());
-        assertTrue(objects.get(9).matches("\\{\"frame\":9,\"x\":[-0-9.]+,\"y\":[-0-9.]+,\"w\":[0-9.]+,\"h\":[0-9.]+,"
+        assertTrue(objects.get(9).matches("\\{\"frame\":9,\"id\":\"1\",\"x\":[-0-9.]+,\"y\":[-0-9.]+,\"w\":[0-9.]+,\"h\":[0-9.]+,"
                 + "\"score\":[0-9.]+,\"state\":\"(TRACKING|UNCERTAIN|LOST)\"}"), objects.get(9));
     }
 

@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.FrameSources;
+import dev.siamtrack.video.ImageFolderSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,7 +155,39 @@ class DatasetsTest {
             Files.writeString(dir.resolve(name), "x");
         }
         assertEquals(List.of("9.png", "10.png", "100.png"),
-                Datasets.images(dir).stream().map(p -> p.getFileName().toString()).toList());
+                ImageFolderSource.listImages(dir).stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
+    void trackAndEvalReadAnImageFolderInTheSameOrder(@TempDir Path root) throws Exception {
+        Path seq = root.resolve("Seq");
+        Files.createDirectories(seq.resolve("img"));
+        // The file number is written into the blue channel, so each frame tells which file it came from. Names with
+        // a prefix are where the two readers used to differ (eval sorted them as text: frame1, frame10, frame2).
+        for (int number : new int[] {10, 2, 1}) {
+            try (Mat image = new Mat(24, 32, opencv_core.CV_8UC3, new Scalar(number * 20, 0, 0, 0))) {
+                opencv_imgcodecs.imwrite(seq.resolve("img/frame" + number + ".png").toString(), image);
+            }
+        }
+        Files.writeString(seq.resolve("groundtruth_rect.txt"), "1,1,5,5\n1,1,5,5\n1,1,5,5\n");
+        List<Integer> forTrack;
+        try (FrameSource source = FrameSources.open(seq.toString())) {
+            forTrack = fileNumbers(source);
+        }
+        List<Integer> forEval;
+        try (FrameSource source = Datasets.scan(seq).sequences().get(0).frames().open()) {
+            forEval = fileNumbers(source);
+        }
+        assertEquals(List.of(1, 2, 10), forTrack);
+        assertEquals(forTrack, forEval);
+    }
+
+    private static List<Integer> fileNumbers(FrameSource source) throws Exception {
+        List<Integer> numbers = new ArrayList<>();
+        for (Mat m = source.next(); m != null; m = source.next()) {
+            numbers.add((m.ptr(5, 5).get(0) & 0xff) / 20);
+        }
+        return numbers;
     }
 
     private static Map<String, Sequence> byName(Datasets.Scan scan) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
@@ -47,7 +48,7 @@ class EvaluatorTest {
     }
 
     /** Two still trackers under the labels of {@code csrt} and {@code kcf}. */
-    static final TrackerFactory STILL = spec -> new StillTracker(spec.label());
+    static final TrackerFactory STILL = spec -> TargetEngine.single(new StillTracker(spec.label()));
 
     static final List<TrackerSpec> SPECS = List.of(TrackerSpec.parse("csrt"), TrackerSpec.parse("kcf"));
 
@@ -100,7 +101,8 @@ class EvaluatorTest {
             byte[] head = Files.readAllBytes(report.resolve(png));
             assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', png);
         }
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("8/8 frames"), "progress bar on the log stream");
+        // 8 frames for each of the 2 trackers: each tracker runs its own pass
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("16/16 frames"), "progress bar on the log stream");
     }
 
     @Test
@@ -108,7 +110,7 @@ class EvaluatorTest {
         Box box = new Box(10, 12, 16, 14);
         Fixtures.otb(tmp.resolve("data"), "Good", List.of(box, box));
         Fixtures.otb(tmp.resolve("data"), "Bad", List.of(box, box, box));
-        TrackerFactory failsOnThirdFrame = spec -> new StillTracker(spec.label()) {
+        TrackerFactory failsOnThirdFrame = spec -> TargetEngine.single(new StillTracker(spec.label()) {
             private int frames;
 
             @Override
@@ -118,7 +120,7 @@ class EvaluatorTest {
                 }
                 return super.update(frame);
             }
-        };
+        });
         Datasets.Scan scan = Datasets.scan(tmp.resolve("data"));
         ReportData data = new Evaluator("data", tmp.resolve("data"), SPECS, failsOnThirdFrame, tmp.resolve("r"), 2,
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run(scan.sequences(), List.of());

@@ -87,17 +87,6 @@ class MetricsTest {
     }
 
     @Test
-    void quantilesInterpolateLikeNumpy() {
-        assertEquals(2.5, Metrics.quantile(new double[] {4, 1, 3, 2}, 0.5), EPS);
-        double[] hundred = new double[100];
-        for (int i = 0; i < 100; i++) {
-            hundred[i] = i + 1;
-        }
-        assertEquals(95.05, Metrics.quantile(hundred, 0.95), 1e-9);
-        assertEquals(Double.NaN, Metrics.quantile(new double[0], 0.5));
-    }
-
-    @Test
     void curvesAverageElementWise() {
         assertArrayEquals(new double[] {0.5, 1}, Metrics.meanCurve(List.of(new double[] {0, 1}, new double[] {1, 1})), EPS);
     }

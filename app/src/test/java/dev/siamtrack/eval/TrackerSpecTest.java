@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.siamtrack.testing.SharedData;
-import dev.siamtrack.track.Tracker;
 import dev.siamtrack.cli.Home;
 import dev.siamtrack.model.ModelRegistry;
+import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.track.TargetEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +41,8 @@ class TrackerSpecTest {
         Path nano = SharedData.nanoTrack(2);
         for (String text : List.of("csrt", "kcf", "mil", "opencv-nano:" + nano, "siamtrack:" + nano)) {
             TrackerSpec spec = TrackerSpec.parse(text);
-            try (Tracker tracker = TrackerFactory.standard().create(spec)) {
-                assertTrue(tracker.name().startsWith(spec.kind().prefix()), tracker.name());
+            try (TargetEngine engine = TrackerFactory.standard().create(spec)) {
+                assertEquals(0, engine.size(), spec.label());
             }
         }
     }

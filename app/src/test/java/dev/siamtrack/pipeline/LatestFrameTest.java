@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
@@ -92,8 +94,8 @@ class LatestFrameTest {
     void slowTrackerGetsTheNewestFrameAndDropsAreCounted() throws Exception {
         TickingSource source = new TickingSource(150);
         SlowTracker tracker = new SlowTracker(source);
-        TrackingPipeline pipeline = new TrackingPipeline(source, tracker, new TrackingControl(), List.of(),
-                new TrackingPipeline.Settings(true, false, 0, new Box(1, 1, 10, 10)), line -> { });
+        TrackingPipeline pipeline = new TrackingPipeline(source, TargetEngine.single(tracker), new TrackingControl(), List.of(),
+                new TrackingPipeline.Settings(true, false, 0, List.of(new PlannedTarget("1", 0, new Box(1, 1, 10, 10)))), line -> { });
         TrackingPipeline.Summary summary = pipeline.run();
 
         assertEquals(150, summary.captured());
@@ -113,8 +115,8 @@ class LatestFrameTest {
         SlowTracker tracker = new SlowTracker(source);
         List<Integer> outputOrder = new ArrayList<>();
         FrameOutput recorder = packet -> outputOrder.add(TickingSource.indexIn(packet.frame()));
-        TrackingPipeline.Summary summary = new TrackingPipeline(source, tracker, new TrackingControl(),
-                List.of(recorder), new TrackingPipeline.Settings(false, false, 0, new Box(1, 1, 10, 10)),
+        TrackingPipeline.Summary summary = new TrackingPipeline(source, TargetEngine.single(tracker), new TrackingControl(),
+                List.of(recorder), new TrackingPipeline.Settings(false, false, 0, List.of(new PlannedTarget("1", 0, new Box(1, 1, 10, 10)))),
                 line -> { }).run();
 
         assertEquals(0, summary.dropped());
@@ -127,8 +129,8 @@ class LatestFrameTest {
     @Test
     void maxFramesEndsTheRun() throws Exception {
         TickingSource source = new TickingSource(1000);
-        TrackingPipeline.Summary summary = new TrackingPipeline(source, new SlowTracker(source), new TrackingControl(),
-                List.of(), new TrackingPipeline.Settings(true, false, 5, new Box(1, 1, 10, 10)), line -> { }).run();
+        TrackingPipeline.Summary summary = new TrackingPipeline(source, TargetEngine.single(new SlowTracker(source)), new TrackingControl(),
+                List.of(), new TrackingPipeline.Settings(true, false, 5, List.of(new PlannedTarget("1", 0, new Box(1, 1, 10, 10)))), line -> { }).run();
         assertEquals(5, summary.processed());
         assertTrue(source.produced.get() < 200, "capture stopped early");
     }

@@ -3,10 +3,12 @@ package dev.siamtrack.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.render.VideoRecorder;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.video.LiveSource;
 import dev.siamtrack.video.SyntheticStream;
-import dev.siamtrack.render.VideoRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +38,8 @@ class LoopbackStreamTest {
             stream.awaitSending();
             try (LiveSource source = LiveSource.open("udp://127.0.0.1:" + port, Duration.ofSeconds(1), log::add)) {
                 FrameOutput collect = packet -> {
-                    if (packet.result() != null) {
-                        (gapOver.get() ? afterGap : beforeGap).add(packet.result());
+                    if (!packet.results().isEmpty()) {
+                        (gapOver.get() ? afterGap : beforeGap).add(packet.results().get(0).result());
                     }
                     if (afterGap.size() >= 25) {
                         control.quit();
@@ -62,9 +64,9 @@ class LoopbackStreamTest {
                 sender.start();
                 Path video = tmp.resolve("live.mp4");
                 VideoRecorder recorder = new VideoRecorder(video, 25, true, log::add);
-                TrackingPipeline.Summary summary = new TrackingPipeline(source, tracker, control,
+                TrackingPipeline.Summary summary = new TrackingPipeline(source, TargetEngine.single(tracker), control,
                         List.of(collect, recorder),
-                        new TrackingPipeline.Settings(true, false, 0, SyntheticStream.squareAt(0)), log::add).run();
+                        new TrackingPipeline.Settings(true, false, 0, List.of(new PlannedTarget("1", 0, SyntheticStream.squareAt(0)))), log::add).run();
                 sender.interrupt();
                 log.forEach(line -> System.out.println("[loopback] " + line));
                 System.out.println("[loopback] " + summary.describe());
@@ -111,8 +113,8 @@ class LoopbackStreamTest {
                 user.setDaemon(true);
                 user.start();
                 long start = System.nanoTime();
-                TrackingPipeline.Summary summary = new TrackingPipeline(source, new ColourBlobTracker(), control,
-                        List.of(), new TrackingPipeline.Settings(true, false, 0, SyntheticStream.squareAt(0)),
+                TrackingPipeline.Summary summary = new TrackingPipeline(source, TargetEngine.single(new ColourBlobTracker()), control,
+                        List.of(), new TrackingPipeline.Settings(true, false, 0, List.of(new PlannedTarget("1", 0, SyntheticStream.squareAt(0)))),
                         line -> { }).run();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 assertTrue(seconds < 6, "quit ended the run in " + seconds + " s");

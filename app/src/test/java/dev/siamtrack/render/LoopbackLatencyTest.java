@@ -1,12 +1,15 @@
 package dev.siamtrack.render;
 
-import dev.siamtrack.bench.LatencyStats;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.geom.Box;
 import dev.siamtrack.pipeline.ColourBlobTracker;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.TrackingControl;
 import dev.siamtrack.pipeline.TrackingPipeline;
+import dev.siamtrack.run.LatencyStats;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.video.LiveSource;
 import dev.siamtrack.video.SyntheticStream;
 import java.time.Duration;
@@ -36,13 +39,14 @@ class LoopbackLatencyTest {
                 TrackViewer viewer = TrackViewer.open("latency", source.width(), source.height(), control, null, 0,
                         line -> { });
                 FrameOutput measure = packet -> {
-                    if (packet.result() != null && packet.result().found()) {
-                        int t = stream.frameShowing(packet.result().box().cx(), packet.result().box().cy());
+                    if (!packet.results().isEmpty() && packet.results().get(0).result().found()) {
+                        Box box = packet.results().get(0).box();
+                        int t = stream.frameShowing(box.cx(), box.cy());
                         senderToScreen.add(System.nanoTime() - stream.drawnAtNanos(t));
                     }
                 };
-                TrackingPipeline.Summary summary = new TrackingPipeline(source, new ColourBlobTracker(), control,
-                        List.of(viewer, measure), new TrackingPipeline.Settings(true, false, 150, SyntheticStream.squareAt(0)), line -> { })
+                TrackingPipeline.Summary summary = new TrackingPipeline(source, TargetEngine.single(new ColourBlobTracker()), control,
+                        List.of(viewer, measure), new TrackingPipeline.Settings(true, false, 150, List.of(new PlannedTarget("1", 0, SyntheticStream.squareAt(0)))), line -> { })
                         .run();
                 System.out.println("[latency] " + summary.describe());
                 System.out.printf(Locale.ROOT, "[latency] sender draw -> on screen (encode, UDP, decode, track, "

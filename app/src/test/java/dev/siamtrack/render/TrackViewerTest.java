@@ -15,15 +15,20 @@ import dev.siamtrack.geom.Box;
 import dev.siamtrack.pipeline.FrameOutput;
 import dev.siamtrack.pipeline.TrackingControl;
 import dev.siamtrack.pipeline.TrackingPipeline;
+import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.track.DebugInfo;
 import dev.siamtrack.track.DebugInfoProvider;
+import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
 import dev.siamtrack.video.FrameSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -123,9 +128,9 @@ class TrackViewerTest {
         return Math.abs(bgr[0] - b) <= tolerance && Math.abs(bgr[1] - g) <= tolerance && Math.abs(bgr[2] - r) <= tolerance;
     }
 
-    /** True when some pixel within 2 px of (x, y) has the TRACKING colour. */
+    /** True when some pixel within 2 px of (x, y) has target 1's colour. */
     static boolean outlineNear(Mat image, int x, int y) {
-        int[] c = StateColors.rgb(TrackState.TRACKING);
+        int[] c = StateColors.target("1");
         for (int dy = -2; dy <= 2; dy++) {
             for (int dx = -2; dx <= 2; dx++) {
                 if (near(bgrAt(image, x + dx, y + dy), c[2], c[1], c[0], 30)) {
@@ -143,8 +148,9 @@ class TrackViewerTest {
         TrackViewer viewer = TrackViewer.open("test", W, H, control, shot, 3, line -> { });
         assertEquals(W, viewer.window().getSurfaceWidth());
         QuadrantSource source = new QuadrantSource(6, 5);
-        new TrackingPipeline(source, new FixedTracker(KNOWN_BOX), control, List.of(viewer),
-                new TrackingPipeline.Settings(false, false, 0, KNOWN_BOX), line -> { }).run();
+        new TrackingPipeline(source, TargetEngine.single(new FixedTracker(KNOWN_BOX)), control, List.of(viewer),
+                new TrackingPipeline.Settings(false, false, 0, List.of(new PlannedTarget("1", 0, KNOWN_BOX))),
+                line -> { }).run();
 
         assertTrue(Files.size(shot) > 0);
         Mat image = opencv_imgcodecs.imread(shot.toString());
@@ -174,8 +180,8 @@ class TrackViewerTest {
         GLWindow window = viewer.window();
         FixedTracker tracker = new FixedTracker(null);
         List<TrackResult> results = new CopyOnWriteArrayList<>();
-        FrameOutput watcher = packet -> results.add(packet.result() == null
-                ? new TrackResult(Box.ABSENT, 0, TrackState.LOST) : packet.result());
+        FrameOutput watcher = packet -> results.add(packet.results().isEmpty()
+                ? new TrackResult(Box.ABSENT, 0, TrackState.LOST) : packet.results().get(0).result());
         QuadrantSource source = new QuadrantSource(400, 20);
         Thread user = new Thread(() -> {
             try {
@@ -196,8 +202,8 @@ class TrackViewerTest {
             }
         });
         user.start();
-        TrackingPipeline.Summary summary = new TrackingPipeline(source, tracker, control, List.of(viewer, watcher),
-                new TrackingPipeline.Settings(false, false, 0, null), line -> { }).run();
+        TrackingPipeline.Summary summary = new TrackingPipeline(source, TargetEngine.single(tracker), control,
+                List.of(viewer, watcher), new TrackingPipeline.Settings(false, false, 0, List.of()), line -> { }).run();
         user.join(5000);
 
         Box init = tracker.initBox.get();
@@ -237,8 +243,9 @@ class TrackViewerTest {
         TrackViewer viewer = TrackViewer.open("test", W, H, control, null, 0, line -> { });
         try {
             FrameOutput show = viewer::accept;
-            new TrackingPipeline(new QuadrantSource(3, 5), new DebugTracker(), control, List.of(show),
-                    new TrackingPipeline.Settings(false, false, 0, KNOWN_BOX), line -> { }).run();
+            new TrackingPipeline(new QuadrantSource(3, 5), TargetEngine.single(new DebugTracker()), control, List.of(show),
+                    new TrackingPipeline.Settings(false, false, 0, List.of(new PlannedTarget("1", 0, KNOWN_BOX))),
+                    line -> { }).run();
             viewer.window().setSize(2 * W, H);
             for (int i = 0; i < 300 && viewer.window().getSurfaceWidth() != 2 * W; i++) {
                 Thread.sleep(10);
@@ -257,16 +264,134 @@ class TrackViewerTest {
             int[] cold = bgrAt(image, W / 2 + 30, 100);
             assertTrue(hot[2] > hot[0] + 60, "hot cell is red: " + java.util.Arrays.toString(hot));
             assertTrue(cold[0] > cold[2] + 60, "cold cell is blue: " + java.util.Arrays.toString(cold));
-            // UNCERTAIN colour on the box's left edge.
-            int[] amber = StateColors.rgb(TrackState.UNCERTAIN);
+            // The box's left edge in the target's colour, the score bar above it (0.8 of its width) in UNCERTAIN's.
+            int[] own = StateColors.target("1");
             boolean edge = false;
             for (int dx = -2; dx <= 2; dx++) {
-                edge |= near(bgrAt(image, W / 2 + 100 + dx, 90), amber[2], amber[1], amber[0], 30);
+                edge |= near(bgrAt(image, W / 2 + 100 + dx, 90), own[2], own[1], own[0], 30);
             }
-            assertTrue(edge, "box coloured by state");
+            assertTrue(edge, "box in the target's colour");
+            int[] amber = StateColors.rgb(TrackState.UNCERTAIN);
+            assertTrue(near(bgrAt(image, W / 2 + 130, 55), amber[2], amber[1], amber[0], 30),
+                    "score bar coloured by state: " + java.util.Arrays.toString(bgrAt(image, W / 2 + 130, 55)));
         } finally {
             viewer.close();
         }
+    }
+
+    /** An engine of any number of targets that stay where they were started. */
+    static final class StillEngine implements TargetEngine {
+        final Map<String, Box> boxes = new LinkedHashMap<>();
+
+        @Override
+        public synchronized TargetResult add(String id, Mat frame, Box box) {
+            if (boxes.putIfAbsent(id, box) != null) {
+                throw new IllegalArgumentException("duplicate " + id);
+            }
+            return new TargetResult(id, box, 1, TrackState.TRACKING);
+        }
+
+        @Override
+        public synchronized boolean remove(String id) {
+            return boxes.remove(id) != null;
+        }
+
+        @Override
+        public synchronized List<TargetResult> update(Mat frame) {
+            return boxes.entrySet().stream().map(e -> new TargetResult(e.getKey(), e.getValue(), 0.9, TrackState.TRACKING))
+                    .toList();
+        }
+
+        @Override
+        public synchronized List<String> ids() {
+            return List.copyOf(boxes.keySet());
+        }
+
+        @Override
+        public synchronized int size() {
+            return boxes.size();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void dragAddsATargetClickSelectsDeleteRemovesAndRClears() throws Exception {
+        TrackingControl control = new TrackingControl();
+        TrackViewer viewer = TrackViewer.open("test", W, H, control, null, 0, line -> { });
+        GLWindow window = viewer.window();
+        StillEngine engine = new StillEngine();
+        AtomicReference<List<String>> shown = new AtomicReference<>(List.of());
+        List<List<String>> history = new CopyOnWriteArrayList<>();
+        AtomicReference<Box> second = new AtomicReference<>();
+        FrameOutput watcher = packet -> {
+            List<String> ids = packet.results().stream().map(TargetResult::id).toList();
+            packet.results().stream().filter(r -> r.id().equals("2")).forEach(r -> second.set(r.box()));
+            shown.set(ids);
+            history.add(ids);
+        };
+        AtomicReference<String> selectedAfterClick = new AtomicReference<>();
+        AtomicReference<String> failure = new AtomicReference<>();
+        Thread user = new Thread(() -> {
+            try {
+                await(() -> shown.get().equals(List.of("1")), "target 1 shown", failure);
+                drag(window, 20, 150, 40, 170, 60, 200);
+                await(() -> shown.get().equals(List.of("1", "2")), "the drag added target 2", failure);
+                click(window, 140, 85);
+                selectedAfterClick.set(control.selected());
+                key(window, KeyEvent.VK_DELETE);
+                await(() -> shown.get().equals(List.of("2")), "Delete removed target 1", failure);
+                key(window, KeyEvent.VK_R);
+                await(() -> shown.get().isEmpty(), "r cleared every target", failure);
+                key(window, KeyEvent.VK_Q);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        user.start();
+        new TrackingPipeline(new QuadrantSource(2000, 10), engine, control, List.of(viewer, watcher),
+                new TrackingPipeline.Settings(false, false, 0, List.of(new PlannedTarget("1", 0, KNOWN_BOX))),
+                line -> { }).run();
+        user.join(5000);
+
+        assertEquals(null, failure.get(), "history: " + history);
+        Box added = second.get();
+        assertEquals(20, added.x(), 1.01);
+        assertEquals(150, added.y(), 1.01);
+        assertEquals(40, added.w(), 1.01);
+        assertEquals(50, added.h(), 1.01);
+        assertEquals("1", selectedAfterClick.get(), "the click inside box 1 selected it");
+        assertTrue(engine.boxes.isEmpty(), "r removed every target from the engine");
+        assertTrue(control.paused(), "r pauses so new targets can be drawn on a still frame");
+        assertTrue(control.quitRequested());
+    }
+
+    /** Waits (10 s at most) for {@code condition}; records {@code what} as the failure when it never holds. */
+    static void await(java.util.function.BooleanSupplier condition, String what, AtomicReference<String> failure)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                failure.compareAndSet(null, "timed out waiting until " + what);
+                return;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    static void key(GLWindow window, short keyCode) {
+        KeyEvent e = KeyEvent.create(KeyEvent.EVENT_KEY_PRESSED, window, System.currentTimeMillis(), 0, keyCode,
+                keyCode, (char) 0);
+        for (KeyListener l : window.getKeyListeners()) {
+            l.keyPressed(e);
+        }
+    }
+
+    static void click(GLWindow window, int x, int y) {
+        dispatch(window, MouseEvent.EVENT_MOUSE_PRESSED, x, y);
+        dispatch(window, MouseEvent.EVENT_MOUSE_RELEASED, x, y);
     }
 
     static void drag(GLWindow window, int x0, int y0, int x1, int y1, int x2, int y2) {

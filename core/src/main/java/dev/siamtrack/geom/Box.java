@@ -69,6 +69,26 @@ public record Box(double x, double y, double w, double h) {
         return new Box(x1, y1, x2 - x1, y2 - y1);
     }
 
+    /**
+     * The rule for a target box given by a user (command line, targets file, viewer, server): a positive size
+     * and entirely inside the {@code width} x {@code height} frame.
+     *
+     * @throws IllegalArgumentException saying what is wrong, starting with the box
+     */
+    public void checkInside(int width, int height) {
+        checkSize();
+        if (!(x >= 0) || !(y >= 0) || x + w > width || y + h > height) {
+            throw new IllegalArgumentException(this + " is not inside the " + width + "x" + height + " frame");
+        }
+    }
+
+    /** The size half of {@link #checkInside}: a positive, finite width and height. */
+    public void checkSize() {
+        if (!(w > 0) || !(h > 0) || Double.isInfinite(w) || Double.isInfinite(h)) {
+            throw new IllegalArgumentException(this + ": width and height must be positive");
+        }
+    }
+
     /** {@code x,y,w,h} with up to 2 decimals, the OTB result-file line. */
     public String toCsv() {
         return String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%.2f", x, y, w, h);

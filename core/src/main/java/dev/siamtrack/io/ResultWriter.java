@@ -1,7 +1,7 @@
 package dev.siamtrack.io;
 
 import dev.siamtrack.geom.Box;
-import dev.siamtrack.track.TrackState;
+import dev.siamtrack.track.TargetResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Per-frame tracking results as CSV ({@code frame,x,y,w,h,score,state}) or JSON lines, chosen by the file
- * extension. Every line is flushed as it is written so an interrupted run loses nothing already tracked.
+ * Per-frame tracking results as CSV ({@code frame,id,x,y,w,h,score,state}, one row per target and frame) or
+ * JSON lines with the same fields, chosen by the file extension. Every line is flushed as it is written so an interrupted run loses nothing already tracked.
  * With wall-clock timestamps (live sources) a {@code time_ms} column / field is added.
  */
 public final class ResultWriter implements AutoCloseable {
@@ -41,7 +41,7 @@ public final class ResultWriter implements AutoCloseable {
         BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         ResultWriter w = new ResultWriter(file, format, timestamps, out);
         if (format == Format.CSV) {
-            w.line("frame,x,y,w,h,score,state" + (timestamps ? ",time_ms" : ""));
+            w.line("frame,id,x,y,w,h,score,state" + (timestamps ? ",time_ms" : ""));
         }
         return w;
     }
@@ -62,19 +62,41 @@ public final class ResultWriter implements AutoCloseable {
         return file;
     }
 
-    /** Writes one frame; {@code timeMillis} is used only when the writer was opened with timestamps. */
-    public void write(int frame, Box box, double score, TrackState state, long timeMillis) {
+    /** Writes one target's answer on one frame; {@code timeMillis} is used only when opened with timestamps. */
+    public void write(int frame, TargetResult result, long timeMillis) {
+        Box box = result.box();
         String text;
         if (format == Format.CSV) {
-            text = String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f,%.2f,%.4f,%s", frame, box.x(), box.y(), box.w(),
-                    box.h(), score, state) + (timestamps ? "," + timeMillis : "");
+            text = String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%s", frame, csvField(result.id()),
+                    box.x(), box.y(), box.w(), box.h(), result.score(), result.state())
+                    + (timestamps ? "," + timeMillis : "");
         } else {
             text = String.format(Locale.ROOT,
-                    "{\"frame\":%d,\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"score\":%.4f,\"state\":\"%s\"",
-                    frame, box.x(), box.y(), box.w(), box.h(), score, state)
+                    "{\"frame\":%d,\"id\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"score\":%.4f,\"state\":\"%s\"",
+                    frame, jsonText(result.id()), box.x(), box.y(), box.w(), box.h(), result.score(), result.state())
                     + (timestamps ? ",\"time_ms\":" + timeMillis : "") + "}";
         }
         line(text);
+    }
+
+    /** An id as a CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break. */
+    private static String csvField(String id) {
+        return id.matches("[^,\"\r\n]*") ? id : "\"" + id.replace("\"", "\"\"") + "\"";
+    }
+
+    /** An id as the inside of a JSON string. */
+    private static String jsonText(String id) {
+        StringBuilder b = new StringBuilder(id.length());
+        for (char c : id.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private void line(String text) {

@@ -28,6 +28,7 @@ public record ModelCard(
         double lr,
         double lostThreshold,
         double uncertainThreshold,
+        double verifyThreshold,
         String provenance) {
 
     public static final String FILE_NAME = "model.json";
@@ -39,6 +40,14 @@ public record ModelCard(
      */
     static final double NANOTRACK_LOST_THRESHOLD = 0.9;
     static final double NANOTRACK_UNCERTAIN_THRESHOLD = 0.97;
+    /**
+     * Cosine similarity of target embeddings (see TargetEmbedder) at or above which two crops show the same
+     * target, per NanoTrack version: the equal-error thresholds on the dev pairs (siamtrack make-pairs
+     * ../shared/datasets/dev, then compare --pairs: v1 0.7496, v2 0.7533, v3 0.6992). Cards without
+     * {@code hyper.verify_threshold} take v2's.
+     */
+    static final double[] NANOTRACK_VERIFY_THRESHOLDS = {0.750, 0.753, 0.699};
+    static final double DEFAULT_VERIFY_THRESHOLD = NANOTRACK_VERIFY_THRESHOLDS[1];
 
     /** NanoTrack's published post-processing hyper-parameters per version (window influence, penalty k, lr). */
     public static ModelCard nanoTrack(String name, int version) {
@@ -48,6 +57,7 @@ public record ModelCard(
         return new ModelCard(name, "nanotrack-v" + version, 127, 255, 16, scoreSize, -(scoreSize / 2) * 16,
                 false, 1.0, new double[] {0, 0, 0}, new double[] {1, 1, 1}, false, h[0], h[1], h[2],
                 NANOTRACK_LOST_THRESHOLD, NANOTRACK_UNCERTAIN_THRESHOLD,
+                NANOTRACK_VERIFY_THRESHOLDS[version - 1],
                 "NanoTrack v" + version + " (third-party weights, recognised from the I/O shapes)");
     }
 
@@ -94,7 +104,21 @@ public record ModelCard(
                 hyper.path("lr").asDouble(0.385),
                 hyper.path("lost_threshold").asDouble(NANOTRACK_LOST_THRESHOLD),
                 hyper.path("uncertain_threshold").asDouble(NANOTRACK_UNCERTAIN_THRESHOLD),
+                verifyThreshold(hyper, file),
                 provenance.isMissingNode() ? "" : provenance.toString());
+    }
+
+    private static double verifyThreshold(JsonNode hyper, Path file) throws ModelException {
+        JsonNode node = hyper.path("verify_threshold");
+        if (node.isMissingNode()) {
+            return DEFAULT_VERIFY_THRESHOLD;
+        }
+        double v = node.asDouble(Double.NaN);
+        if (!node.isNumber() || v < -1 || v > 1) {
+            throw new ModelException(file + ": hyper.verify_threshold must be a cosine similarity in [-1, 1], found "
+                    + node);
+        }
+        return v;
     }
 
     private static double[] triple(JsonNode node, double fallback, Path file) throws ModelException {
@@ -111,8 +135,8 @@ public record ModelCard(
     public String summary() {
         return String.format(Locale.ROOT,
                 "%s (%s): exemplar %d, instance %d, stride %d, score map %dx%d, %s, window %.3f, penalty k %.3f,"
-                        + " lr %.3f, lost under %.2f",
+                        + " lr %.3f, lost under %.2f, same target from %.3f",
                 name, family, exemplarSize, instanceSize, stride, scoreSize, scoreSize, rgb ? "RGB" : "BGR",
-                windowInfluence, penaltyK, lr, lostThreshold);
+                windowInfluence, penaltyK, lr, lostThreshold, verifyThreshold);
     }
 }

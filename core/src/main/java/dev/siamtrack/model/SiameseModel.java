@@ -19,10 +19,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A Siamese tracking network: ONE backbone session that embeds both the template exemplar and the search
- * region (shared weights), and a head session that cross-correlates the two feature maps and scores every
- * position. All tensors are backed by direct buffers allocated once; the backbone writes straight into the
- * head's inputs (pinned outputs), so tracking a frame allocates no tensor memory.
+ * A Siamese tracking network that tracks several targets at once: ONE backbone session embeds the template
+ * exemplars (one at a time, when a target is added) and the search regions of all targets (in one batched
+ * call per frame), and the head cross-correlates every target's search features with its own stored
+ * template features and scores every position, again in one call. The model files declare batch 1; they
+ * are rewritten in memory to take a batch of any size ({@link OnnxShapeEditor}).
+ *
+ * <p>Targets live in slots {@code 0 .. count-1}: {@link #embedTemplate(int)} stores a slot's template
+ * features, {@link #searchInput(int)} is where its search crop goes, {@link #scores(int)} and
+ * {@link #boxes(int)} hold its answers after {@link #runHead(int)}. All tensors are backed by direct buffers
+ * sized for {@link #capacity()} slots, grown (doubled) only by {@link #reserve}; the backbone writes straight
+ * into the head's inputs (pinned outputs), and the tensors for each batch size are made once, so a steady
+ * number of targets allocates no tensor memory. Not thread-safe.
  */
 public final class SiameseModel implements AutoCloseable {
 
@@ -38,47 +46,67 @@ public final class SiameseModel implements AutoCloseable {
     private final ModelCard card;
     private final Device device;
     private final String deviceNote;
+    private final OrtEnvironment env;
+    private final OrtSession.SessionOptions sessionOptions;
     private final OrtSession backbone;
-    private final OrtSession head;
+    private final byte[] headModel;
+    private final boolean headPerBatchSize;
     private final String backboneInput;
     private final String backboneOutput;
-    private final FloatBuffer templateInput;
-    private final FloatBuffer searchInput;
-    private final FloatBuffer scores;
-    private final FloatBuffer boxes;
+    private final String headTemplateName;
+    private final String headSearchName;
+    private final String headScoreName;
+    private final String headBoxName;
     private final int featureChannels;
     private final int scoreChannels;
+    /** Per-target shapes without the batch dimension. */
+    private final long[] searchInputShape;
+    private final long[] templateFeatureShape;
+    private final long[] searchFeatureShape;
+    private final long[] scoreShape;
+    private final long[] boxShape;
+    private final FloatBuffer templateInput;
+    private final OnnxTensor templateInputTensor;
+    private final OnnxTensor templateScratch;
+    /** The backbone's output for one exemplar, copied into a slot by {@link #embedTemplate(int)}. */
+    private final FloatBuffer exemplarFeatures;
     private final Map<String, OnnxTensor> templateIn;
     private final Map<String, OnnxTensor> templateOut;
-    private final Map<String, OnnxTensor> searchIn;
-    private final Map<String, OnnxTensor> searchOut;
-    private final Map<String, OnnxTensor> headIn;
-    private final Map<String, OnnxTensor> headOut;
-    private final OnnxTensor[] tensors;
+    /** Head sessions by batch size; all the same session unless the head is built per batch size. */
+    private OrtSession[] heads;
+    private Slots slots;
 
     private SiameseModel(Builder b) {
         this.directory = b.directory;
         this.card = b.card;
         this.device = b.device;
         this.deviceNote = b.deviceNote;
+        this.env = b.env;
+        this.sessionOptions = b.sessionOptions;
         this.backbone = b.backbone;
-        this.head = b.head;
+        this.headModel = b.headModel;
+        this.headPerBatchSize = b.headPerBatchSize;
         this.backboneInput = b.backboneInput;
         this.backboneOutput = b.backboneOutput;
-        this.templateInput = b.templateInput;
-        this.searchInput = b.searchInput;
-        this.scores = b.scores;
-        this.boxes = b.boxes;
+        this.headTemplateName = b.headTemplateName;
+        this.headSearchName = b.headSearchName;
+        this.headScoreName = b.headScoreName;
+        this.headBoxName = b.headBoxName;
         this.featureChannels = b.featureChannels;
         this.scoreChannels = b.scoreChannels;
-        this.templateIn = Map.of(backboneInput, b.templateInputTensor);
-        this.templateOut = Map.of(backboneOutput, b.templateFeatures);
-        this.searchIn = Map.of(backboneInput, b.searchInputTensor);
-        this.searchOut = Map.of(backboneOutput, b.searchFeatures);
-        this.headIn = Map.of(b.headTemplateName, b.templateFeatures, b.headSearchName, b.searchFeatures);
-        this.headOut = Map.of(b.headScoreName, b.scoreTensor, b.headBoxName, b.boxTensor);
-        this.tensors = new OnnxTensor[] {b.templateInputTensor, b.searchInputTensor, b.templateFeatures,
-            b.searchFeatures, b.scoreTensor, b.boxTensor};
+        this.searchInputShape = b.searchInputShape;
+        this.templateFeatureShape = b.templateFeatureShape;
+        this.searchFeatureShape = b.searchFeatureShape;
+        this.scoreShape = b.scoreShape;
+        this.boxShape = b.boxShape;
+        this.templateInput = b.templateInput;
+        this.templateInputTensor = b.templateInputTensor;
+        this.templateScratch = b.templateScratch;
+        this.exemplarFeatures = b.exemplarFeatures;
+        this.templateIn = Map.of(backboneInput, templateInputTensor);
+        this.templateOut = Map.of(backboneOutput, templateScratch);
+        this.heads = new OrtSession[] {null, b.head};
+        this.slots = new Slots(1);
     }
 
     /**
@@ -111,41 +139,110 @@ public final class SiameseModel implements AutoCloseable {
         return featureChannels;
     }
 
-    /** 1 (sigmoid) or 2 (softmax) channels in {@link #scores()}. */
+    /** 1 (sigmoid) or 2 (softmax) channels in {@link #scores(int)}. */
     public int scoreChannels() {
         return scoreChannels;
     }
 
-    /** The exemplar crop, planar CHW, 3 x exemplar x exemplar; fill it, then call {@link #embedTemplate()}. */
+    /** How many target slots the buffers hold now. */
+    public int capacity() {
+        return slots.capacity;
+    }
+
+    /**
+     * Makes room for {@code targets} slots, at least doubling the capacity when it grows, and keeps the stored
+     * template features. Views returned earlier by {@link #searchInput}, {@link #scores} and {@link #boxes}
+     * are invalid afterwards.
+     */
+    public void reserve(int targets) {
+        if (targets <= slots.capacity) {
+            return;
+        }
+        Slots grown = new Slots(Math.max(targets, 2 * slots.capacity));
+        grown.templateFeatures.put(0, slots.templateFeatures, 0, slots.templateFeatures.capacity());
+        slots.close();
+        slots = grown;
+    }
+
+    /** The exemplar crop, planar CHW, 3 x exemplar x exemplar; fill it, then call {@link #embedTemplate(int)}. */
     public FloatBuffer templateInput() {
         return templateInput;
     }
 
-    /** The search crop, planar CHW, 3 x instance x instance; fill it, then call {@link #embedSearch()}. */
-    public FloatBuffer searchInput() {
-        return searchInput;
-    }
-
-    /** Classification logits, channels x S x S, valid after {@link #runHead()}. */
-    public FloatBuffer scores() {
-        return scores;
-    }
-
-    /** Box distances (left, top, right, bottom) in instance-crop pixels, 4 x S x S, valid after {@link #runHead()}. */
-    public FloatBuffer boxes() {
-        return boxes;
-    }
-
-    public void embedTemplate() throws ModelException {
+    /** Embeds {@link #templateInput()} and stores the features as the template of {@code slot}. */
+    public void embedTemplate(int slot) throws ModelException {
+        checkSlot(slot);
         run(backbone, templateIn, templateOut, BACKBONE_FILE);
+        int size = (int) product(templateFeatureShape);
+        slots.templateFeatures.put(slot * size, exemplarFeatures, 0, size);
     }
 
-    public void embedSearch() throws ModelException {
-        run(backbone, searchIn, searchOut, BACKBONE_FILE);
+    /**
+     * The backbone's features of the exemplar embedded last by {@link #embedTemplate(int)}: channels x F x F
+     * planar; overwritten by the next call, do not modify.
+     */
+    public FloatBuffer exemplarFeatures() {
+        return exemplarFeatures;
     }
 
-    public void runHead() throws ModelException {
-        run(head, headIn, headOut, HEAD_FILE);
+    /** Copies the template features of slot {@code from} to slot {@code to} (to keep the slots in use contiguous). */
+    public void copyTemplate(int from, int to) {
+        checkSlot(from);
+        checkSlot(to);
+        int size = (int) product(templateFeatureShape);
+        slots.templateFeatures.put(to * size, slots.templateFeatures, from * size, size);
+    }
+
+    /** Where the search crop of {@code slot} goes: planar CHW, 3 x instance x instance. */
+    public FloatBuffer searchInput(int slot) {
+        return slots.searchInputViews[slot];
+    }
+
+    /** Embeds the search crops of slots {@code 0 .. count-1} in one backbone call. */
+    public void embedSearch(int count) throws ModelException {
+        Batch b = slots.batch(count);
+        run(backbone, b.backboneIn, b.backboneOut, BACKBONE_FILE);
+    }
+
+    /** Scores slots {@code 0 .. count-1} (search features against their own templates) in one head call. */
+    public void runHead(int count) throws ModelException {
+        Batch b = slots.batch(count);
+        run(head(count), b.headIn, b.headOut, HEAD_FILE);
+    }
+
+    /** Classification logits of {@code slot}, channels x S x S, valid after {@link #runHead(int)}. */
+    public FloatBuffer scores(int slot) {
+        return slots.scoreViews[slot];
+    }
+
+    /** Box distances (left, top, right, bottom) of {@code slot} in instance-crop pixels, 4 x S x S. */
+    public FloatBuffer boxes(int slot) {
+        return slots.boxViews[slot];
+    }
+
+    private void checkSlot(int slot) {
+        if (slot < 0 || slot >= slots.capacity) {
+            throw new IndexOutOfBoundsException("slot " + slot + " outside the capacity " + slots.capacity);
+        }
+    }
+
+    /** The head session for a batch of {@code count}, built on first use when the graph depends on the batch size. */
+    private OrtSession head(int count) throws ModelException {
+        if (!headPerBatchSize) {
+            return heads[1];
+        }
+        if (count >= heads.length) {
+            heads = Arrays.copyOf(heads, Math.max(count + 1, 2 * heads.length));
+        }
+        if (heads[count] == null) {
+            try {
+                heads[count] = env.createSession(OnnxShapeEditor.makeBatchable(headModel, count), sessionOptions);
+            } catch (OrtException e) {
+                throw new ModelException(directory.resolve(HEAD_FILE) + ": cannot build the head for " + count
+                        + " targets: " + e.getMessage(), e);
+            }
+        }
+        return heads[count];
     }
 
     private void run(OrtSession session, Map<String, OnnxTensor> in, Map<String, OnnxTensor> out, String file)
@@ -159,11 +256,123 @@ public final class SiameseModel implements AutoCloseable {
 
     @Override
     public void close() {
-        for (OnnxTensor t : tensors) {
-            t.close();
-        }
+        slots.close();
+        templateInputTensor.close();
+        templateScratch.close();
         closeQuietly(backbone);
-        closeQuietly(head);
+        for (int n = heads.length - 1; n >= 1; n--) {
+            if (heads[n] != null && (n == 1 || heads[n] != heads[1])) {
+                closeQuietly(heads[n]);
+            }
+        }
+        sessionOptions.close();
+    }
+
+    /** The direct buffers for {@code capacity} targets, their per-slot views, and the tensors per batch size. */
+    private final class Slots implements AutoCloseable {
+        final int capacity;
+        final FloatBuffer searchInputs;
+        final FloatBuffer templateFeatures;
+        final FloatBuffer searchFeatures;
+        final FloatBuffer scores;
+        final FloatBuffer boxes;
+        final FloatBuffer[] searchInputViews;
+        final FloatBuffer[] scoreViews;
+        final FloatBuffer[] boxViews;
+        final Batch[] batches;
+
+        Slots(int capacity) {
+            this.capacity = capacity;
+            searchInputs = directFloats(capacity * product(searchInputShape));
+            templateFeatures = directFloats(capacity * product(templateFeatureShape));
+            searchFeatures = directFloats(capacity * product(searchFeatureShape));
+            scores = directFloats(capacity * product(scoreShape));
+            boxes = directFloats(capacity * product(boxShape));
+            searchInputViews = views(searchInputs, searchInputShape, capacity);
+            scoreViews = views(scores, scoreShape, capacity);
+            boxViews = views(boxes, boxShape, capacity);
+            batches = new Batch[capacity + 1];
+        }
+
+        Batch batch(int count) throws ModelException {
+            if (count < 1 || count > capacity) {
+                throw new IndexOutOfBoundsException("batch of " + count + " outside the capacity " + capacity);
+            }
+            if (batches[count] == null) {
+                try {
+                    batches[count] = new Batch(this, count);
+                } catch (OrtException e) {
+                    throw new ModelException(directory + ": cannot allocate tensors for " + count + " targets: "
+                            + e.getMessage(), e);
+                }
+            }
+            return batches[count];
+        }
+
+        @Override
+        public void close() {
+            for (Batch b : batches) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+        }
+    }
+
+    /** Tensors over the first {@code count} slots, and the name maps the sessions take. */
+    private final class Batch implements AutoCloseable {
+        final OnnxTensor[] tensors;
+        final Map<String, OnnxTensor> backboneIn;
+        final Map<String, OnnxTensor> backboneOut;
+        final Map<String, OnnxTensor> headIn;
+        final Map<String, OnnxTensor> headOut;
+
+        Batch(Slots s, int count) throws OrtException {
+            tensors = new OnnxTensor[5];
+            try {
+                tensors[0] = tensor(s.searchInputs, searchInputShape, count);
+                tensors[1] = tensor(s.searchFeatures, searchFeatureShape, count);
+                tensors[2] = tensor(s.templateFeatures, templateFeatureShape, count);
+                tensors[3] = tensor(s.scores, scoreShape, count);
+                tensors[4] = tensor(s.boxes, boxShape, count);
+            } catch (OrtException e) {
+                close();
+                throw e;
+            }
+            backboneIn = Map.of(backboneInput, tensors[0]);
+            backboneOut = Map.of(backboneOutput, tensors[1]);
+            headIn = Map.of(headTemplateName, tensors[2], headSearchName, tensors[1]);
+            headOut = Map.of(headScoreName, tensors[3], headBoxName, tensors[4]);
+        }
+
+        private OnnxTensor tensor(FloatBuffer storage, long[] itemShape, int count) throws OrtException {
+            return OnnxTensor.createTensor(env, storage.slice(0, count * (int) product(itemShape)), batchShape(count, itemShape));
+        }
+
+        @Override
+        public void close() {
+            for (OnnxTensor t : tensors) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+    }
+
+    private static FloatBuffer[] views(FloatBuffer storage, long[] itemShape, int capacity) {
+        int size = (int) product(itemShape);
+        FloatBuffer[] views = new FloatBuffer[capacity];
+        for (int i = 0; i < capacity; i++) {
+            views[i] = storage.slice(i * size, size);
+        }
+        return views;
+    }
+
+    private static long[] batchShape(int count, long[] itemShape) {
+        long[] shape = new long[itemShape.length + 1];
+        shape[0] = count;
+        System.arraycopy(itemShape, 0, shape, 1, itemShape.length);
+        return shape;
     }
 
     private static void closeQuietly(OrtSession session) {
@@ -180,6 +389,14 @@ public final class SiameseModel implements AutoCloseable {
         return ByteBuffer.allocateDirect(Math.toIntExact(count * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
+    private static long product(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
     /** Loading is a multi-step validation; the builder keeps the constructor simple and closes what it opened on failure. */
     private static final class Builder {
         final Path directory;
@@ -187,26 +404,30 @@ public final class SiameseModel implements AutoCloseable {
         ModelCard card;
         Device device;
         String deviceNote;
+        OrtEnvironment env;
+        OrtSession.SessionOptions sessionOptions;
         OrtSession backbone;
         OrtSession head;
+        byte[] backboneModel;
+        byte[] headModel;
+        boolean headPerBatchSize;
         String backboneInput;
         String backboneOutput;
         String headTemplateName;
         String headSearchName;
         String headScoreName;
         String headBoxName;
-        FloatBuffer templateInput;
-        FloatBuffer searchInput;
-        FloatBuffer scores;
-        FloatBuffer boxes;
         int featureChannels;
         int scoreChannels;
+        long[] searchInputShape;
+        long[] templateFeatureShape;
+        long[] searchFeatureShape;
+        long[] scoreShape;
+        long[] boxShape;
+        FloatBuffer templateInput;
         OnnxTensor templateInputTensor;
-        OnnxTensor searchInputTensor;
-        OnnxTensor templateFeatures;
-        OnnxTensor searchFeatures;
-        OnnxTensor scoreTensor;
-        OnnxTensor boxTensor;
+        OnnxTensor templateScratch;
+        FloatBuffer exemplarFeatures;
 
         Builder(Path directory, Options options) {
             this.directory = directory;
@@ -217,14 +438,16 @@ public final class SiameseModel implements AutoCloseable {
             try {
                 return buildUnsafe();
             } catch (ModelException | RuntimeException e) {
-                for (OnnxTensor t : new OnnxTensor[] {templateInputTensor, searchInputTensor, templateFeatures,
-                    searchFeatures, scoreTensor, boxTensor}) {
+                for (OnnxTensor t : new OnnxTensor[] {templateInputTensor, templateScratch}) {
                     if (t != null) {
                         t.close();
                     }
                 }
                 closeQuietly(backbone);
                 closeQuietly(head);
+                if (sessionOptions != null) {
+                    sessionOptions.close();
+                }
                 throw e;
             }
         }
@@ -234,56 +457,70 @@ public final class SiameseModel implements AutoCloseable {
                 throw new ModelException("model directory " + directory + " does not exist"
                         + " (a model is a directory with backbone.onnx, head.onnx and optionally model.json)");
             }
-            byte[] backboneBytes = readModelFile(BACKBONE_FILE);
-            byte[] headBytes = readModelFile(HEAD_FILE);
+            backboneModel = readModelFile(BACKBONE_FILE);
+            byte[] backboneBytes = backboneModel;
+            headModel = readModelFile(HEAD_FILE);
             Path cardFile = directory.resolve(ModelCard.FILE_NAME);
             ModelCard declared = Files.exists(cardFile) ? ModelCard.read(cardFile) : null;
+            byte[] headBytes;
             try {
-                backboneBytes = OnnxShapeEditor.makeSpatialDimsSymbolic(backboneBytes);
+                backboneBytes = OnnxShapeEditor.makeBatchable(backboneBytes, 1);
             } catch (IllegalArgumentException e) {
                 throw new ModelException(directory.resolve(BACKBONE_FILE) + ": " + e.getMessage());
             }
+            try {
+                headPerBatchSize = OnnxShapeEditor.batchSizeFixed(headModel);
+                headBytes = OnnxShapeEditor.makeBatchable(headModel, 1);
+            } catch (IllegalArgumentException e) {
+                throw new ModelException(directory.resolve(HEAD_FILE) + ": " + e.getMessage());
+            }
 
-            OrtEnvironment env = environment();
-            try (OrtSession.SessionOptions so = sessionOptions()) {
-                backbone = createSession(env, backboneBytes, so, BACKBONE_FILE);
-                head = createSession(env, headBytes, so, HEAD_FILE);
+            env = environment();
+            try {
+                sessionOptions = sessionOptions();
             } catch (OrtException e) {
                 throw new ModelException("cannot configure ONNX Runtime: " + e.getMessage(), e);
             }
+            backbone = createSession(backboneBytes, BACKBONE_FILE);
+            head = createSession(headBytes, HEAD_FILE);
             checkBackbone();
             checkHead();
 
             int exemplar = declared != null ? declared.exemplarSize() : 127;
             int instance = declared != null ? declared.instanceSize() : 255;
+            searchInputShape = new long[] {3, instance, instance};
             templateInput = directFloats(3L * exemplar * exemplar);
-            searchInput = directFloats(3L * instance * instance);
             try {
                 templateInputTensor = OnnxTensor.createTensor(env, templateInput, new long[] {1, 3, exemplar, exemplar});
-                searchInputTensor = OnnxTensor.createTensor(env, searchInput, new long[] {1, 3, instance, instance});
-                long[] templateShape = probe(backbone, backboneInput, templateInputTensor, BACKBONE_FILE);
-                long[] searchShape = probe(backbone, backboneInput, searchInputTensor, BACKBONE_FILE);
+                long[] templateShape = probe(templateInputTensor);
+                long[] searchShape;
+                try (OnnxTensor search = OnnxTensor.createTensor(env, directFloats(product(searchInputShape)),
+                        batchShape(1, searchInputShape))) {
+                    searchShape = probe(search);
+                }
                 if (templateShape.length != 4 || searchShape.length != 4 || templateShape[1] != searchShape[1]) {
                     throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected 4-D feature maps with the same"
                             + " channels for template and search, found " + Arrays.toString(templateShape)
                             + " and " + Arrays.toString(searchShape));
                 }
                 featureChannels = (int) templateShape[1];
-                templateFeatures = OnnxTensor.createTensor(env, directFloats(product(templateShape)), templateShape);
-                searchFeatures = OnnxTensor.createTensor(env, directFloats(product(searchShape)), searchShape);
-                Map<String, OnnxTensor> probeIn = Map.of(headTemplateName, templateFeatures, headSearchName, searchFeatures);
-                long[] scoreShape;
-                long[] boxShape;
-                try (OrtSession.Result r = head.run(probeIn)) {
-                    scoreShape = ((TensorInfo) r.get(headScoreName).get().getInfo()).getShape();
-                    boxShape = ((TensorInfo) r.get(headBoxName).get().getInfo()).getShape();
+                templateFeatureShape = Arrays.copyOfRange(templateShape, 1, 4);
+                searchFeatureShape = Arrays.copyOfRange(searchShape, 1, 4);
+                exemplarFeatures = directFloats(product(templateShape));
+                templateScratch = OnnxTensor.createTensor(env, exemplarFeatures, templateShape);
+                long[] scores;
+                long[] boxes;
+                try (OnnxTensor searchFeatures = OnnxTensor.createTensor(env, directFloats(product(searchShape)), searchShape);
+                     OrtSession.Result r = head.run(Map.of(headTemplateName, templateScratch, headSearchName, searchFeatures))) {
+                    scores = ((TensorInfo) r.get(headScoreName).get().getInfo()).getShape();
+                    boxes = ((TensorInfo) r.get(headBoxName).get().getInfo()).getShape();
                 } catch (OrtException e) {
                     throw new ModelException(directory.resolve(HEAD_FILE) + ": does not accept the backbone's features "
                             + Arrays.toString(templateShape) + " / " + Arrays.toString(searchShape) + ": " + e.getMessage(), e);
                 }
-                checkHeadOutputs(scoreShape, boxShape);
-                scoreChannels = (int) scoreShape[1];
-                int scoreSize = (int) scoreShape[2];
+                checkHeadOutputs(scores, boxes);
+                scoreChannels = (int) scores[1];
+                int scoreSize = (int) scores[2];
                 card = declared != null ? declared : recogniseNanoTrack(scoreSize);
                 if (card.scoreSize() != scoreSize) {
                     throw new ModelException(directory.resolve(HEAD_FILE) + ": model.json says score_size "
@@ -294,10 +531,8 @@ public final class SiameseModel implements AutoCloseable {
                             + scoreChannels + " channel(s) but model.json declares "
                             + (card.sigmoidScore() ? "sigmoid (1 channel)" : "softmax2 (2 channels)"));
                 }
-                scores = directFloats(product(scoreShape));
-                boxes = directFloats(product(boxShape));
-                scoreTensor = OnnxTensor.createTensor(env, scores, scoreShape);
-                boxTensor = OnnxTensor.createTensor(env, boxes, boxShape);
+                scoreShape = Arrays.copyOfRange(scores, 1, 4);
+                boxShape = Arrays.copyOfRange(boxes, 1, 4);
             } catch (OrtException e) {
                 throw new ModelException(directory + ": cannot allocate tensors: " + e.getMessage(), e);
             }
@@ -364,12 +599,20 @@ public final class SiameseModel implements AutoCloseable {
             return so;
         }
 
-        private OrtSession createSession(OrtEnvironment env, byte[] bytes, OrtSession.SessionOptions so, String name)
-                throws ModelException {
+        private OrtSession createSession(byte[] bytes, String name) throws ModelException {
             try {
-                return env.createSession(bytes, so);
+                return env.createSession(bytes, sessionOptions);
             } catch (OrtException e) {
                 throw new ModelException(directory.resolve(name) + ": not a loadable ONNX model (" + firstLine(e.getMessage()) + ")", e);
+            }
+        }
+
+        private long[] probe(OnnxTensor input) throws ModelException {
+            try (OrtSession.Result r = backbone.run(Map.of(backboneInput, input))) {
+                return ((TensorInfo) r.get(0).getInfo()).getShape();
+            } catch (OrtException e) {
+                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": fails on a "
+                        + Arrays.toString(input.getInfo().getShape()) + " input: " + firstLine(e.getMessage()), e);
             }
         }
 
@@ -378,13 +621,13 @@ public final class SiameseModel implements AutoCloseable {
             Map<String, NodeInfo> out = infos(backbone, false, BACKBONE_FILE);
             if (in.size() != 1 || out.size() != 1) {
                 throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected 1 input [1,3,H,W] and 1 output"
-                        + " [1,C,h,w], found inputs " + describe(in) + " and outputs " + describe(out));
+                        + " [1,C,h,w], found " + declared(backboneModel, backbone));
             }
             Map.Entry<String, NodeInfo> input = in.entrySet().iterator().next();
             long[] shape = shapeOf(input.getValue());
             if (shape.length != 4 || (shape[1] != 3 && shape[1] > 0)) {
                 throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected input [1,3,H,W], found "
-                        + describe(in));
+                        + declared(backboneModel, backbone));
             }
             backboneInput = input.getKey();
             backboneOutput = out.keySet().iterator().next();
@@ -395,8 +638,8 @@ public final class SiameseModel implements AutoCloseable {
             Map<String, NodeInfo> out = infos(head, false, HEAD_FILE);
             if (in.size() != 2 || out.size() != 2) {
                 throw new ModelException(directory.resolve(HEAD_FILE) + ": expected inputs input1 (template features)"
-                        + " and input2 (search features) and outputs output1 (scores) and output2 (boxes), found inputs "
-                        + describe(in) + " and outputs " + describe(out));
+                        + " and input2 (search features) and outputs output1 (scores) and output2 (boxes), found "
+                        + declared(headModel, head));
             }
             Iterator<String> inNames = in.keySet().iterator();
             Iterator<String> outNames = out.keySet().iterator();
@@ -404,6 +647,18 @@ public final class SiameseModel implements AutoCloseable {
             headSearchName = in.containsKey("input2") ? "input2" : inNames.next();
             headScoreName = out.containsKey("output1") ? "output1" : outNames.next();
             headBoxName = out.containsKey("output2") ? "output2" : outNames.next();
+        }
+
+        /**
+         * The inputs and outputs a model file declares, for error messages: read from a session over the file as
+         * it is, since the loaded session's shapes are the rewritten, symbolic ones.
+         */
+        private String declared(byte[] model, OrtSession loaded) throws ModelException {
+            try (OrtSession original = env.createSession(model, sessionOptions)) {
+                return "inputs " + describe(original.getInputInfo()) + " and outputs " + describe(original.getOutputInfo());
+            } catch (OrtException e) {
+                return "inputs " + describe(infos(loaded, true, "")) + " and outputs " + describe(infos(loaded, false, ""));
+            }
         }
 
         private void checkHeadOutputs(long[] scoreShape, long[] boxShape) throws ModelException {
@@ -415,15 +670,6 @@ public final class SiameseModel implements AutoCloseable {
                 throw new ModelException(directory.resolve(HEAD_FILE) + ": expected outputs scores [1,2,S,S] (or"
                         + " [1,1,S,S]) and boxes [1,4,S,S], found " + Arrays.toString(scoreShape) + " and "
                         + Arrays.toString(boxShape));
-            }
-        }
-
-        private long[] probe(OrtSession session, String inputName, OnnxTensor input, String file) throws ModelException {
-            try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
-                return ((TensorInfo) r.get(0).getInfo()).getShape();
-            } catch (OrtException e) {
-                throw new ModelException(directory.resolve(file) + ": fails on a " + Arrays.toString(input.getInfo().getShape())
-                        + " input: " + firstLine(e.getMessage()), e);
             }
         }
 
@@ -448,14 +694,6 @@ public final class SiameseModel implements AutoCloseable {
                 sb.append(e.getKey()).append(' ').append(Arrays.toString(shapeOf(e.getValue())));
             }
             return sb.append('}').toString();
-        }
-
-        private static long product(long[] shape) {
-            long n = 1;
-            for (long d : shape) {
-                n *= d;
-            }
-            return n;
         }
 
         private static String firstLine(String s) {

@@ -1,102 +1,232 @@
 package dev.siamtrack.track;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.model.ModelCard;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.SiameseModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Tracks any number of targets, each with an id, on the same frames. Targets can be added and removed at
- * any frame; {@link #update} answers for every target, in the order they were added.
+ * Tracks any number of targets, each with an id, on the same frames, with one Siamese network for all of
+ * them. Targets can be added and removed at any frame. Every {@link #update} crops all search regions,
+ * embeds them in ONE backbone call (a batch of N), scores them against their own stored templates in ONE
+ * head call, then chooses each target's box and state on its own (its own window, penalty, size smoothing
+ * and LOST state). The answers equal those of N separate single-target trackers; the single-target
+ * {@link SiameseTracker} is this class with one target.
+ *
+ * <pre>{@code
+ * try (MultiTargetTracker tracker = MultiTargetTracker.create(Path.of("models/siamtrack-mnv3"))) {
+ *     tracker.add("car", frame0, new Box(462, 166, 56, 40));
+ *     List<TargetResult> results = tracker.update(frame1);
+ * }
+ * }</pre>
+ *
+ * <p>Buffers are sized for a capacity that doubles when more targets come, so a steady set of targets
+ * allocates nothing per frame but its result records. Frames are 8-bit BGR {@link Mat}s, never kept between
+ * calls. Not thread-safe: use one tracker per thread.
  */
-public final class MultiTargetTracker implements AutoCloseable {
+public final class MultiTargetTracker implements TargetEngine {
 
-    private final Path modelDir;
-    private final SiameseModel.Options options;
-    private final SiameseTracker.Params params;
-    private final Map<String, SiameseTracker> targets = new LinkedHashMap<>();
+    private final SiameseModel model;
+    private final CropPreprocessor preprocessor;
+    private final Scoring scoring;
+    /** In the order they were added, which is also their slot order in the model. */
+    private final List<TrackedTarget> targets = new ArrayList<>();
+    private final StageTimes times = new StageTimes();
 
-    private MultiTargetTracker(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params) {
-        this.modelDir = modelDir;
-        this.options = options;
-        this.params = params.copy();
+    /** A tracker over {@code model} and {@code preprocessor}, which it owns and closes. */
+    MultiTargetTracker(SiameseModel model, CropPreprocessor preprocessor, TrackerParams params) {
+        this.model = model;
+        this.preprocessor = preprocessor;
+        this.scoring = new Scoring(model.card(), params, model.scoreChannels());
     }
 
-    /** A tracker for the model in {@code modelDir} with default settings (CPU, one thread). */
+    /** A tracker for the model in {@code modelDir} with default settings (CPU, one thread, the card's tuning). */
     public static MultiTargetTracker create(Path modelDir) throws ModelException {
-        return create(modelDir, SiameseModel.Options.DEFAULT, new SiameseTracker.Params());
+        return create(modelDir, SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT);
     }
 
-    public static MultiTargetTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params)
+    public static MultiTargetTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params)
             throws ModelException {
-        return new MultiTargetTracker(modelDir, options, params);
+        return create(modelDir, options, params, CropPreprocessors.Preference.AUTO);
+    }
+
+    /** As {@link #create(Path, SiameseModel.Options, TrackerParams)}, choosing the crop implementation. */
+    public static MultiTargetTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params,
+                                            CropPreprocessors.Preference crop) throws ModelException {
+        SiameseModel model = SiameseModel.load(modelDir, options);
+        try {
+            return new MultiTargetTracker(model, CropPreprocessors.create(SiameseTrackers.pixelSpec(model.card()), crop),
+                    params);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /**
-     * Starts tracking a new target inside {@code box} on {@code frame}; returns its frame-0 result.
+     * Starts tracking a new target inside {@code box} on {@code frame}; returns its frame-0 result (the box,
+     * score 1, TRACKING).
      *
-     * @throws IllegalArgumentException for a duplicate or blank id, or a box that is empty or outside the frame
+     * @throws IllegalArgumentException for a blank or duplicate id, a frame that is not 8-bit BGR, or a box
+     *                                  that is empty or lies outside the frame
      */
     public TargetResult add(String id, Mat frame, Box box) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("target id must not be blank");
         }
-        if (targets.containsKey(id)) {
+        if (indexOf(id) >= 0) {
             throw new IllegalArgumentException("target id '" + id + "' is already tracked");
         }
-        SiameseTracker tracker;
+        checkFrame(frame);
+        if (box == null || box.isAbsent() || !(box.w() > 0) || !(box.h() > 0)) {
+            throw new IllegalArgumentException("target '" + id + "': box " + box + " must have a positive width and height");
+        }
+        if (box.x() + box.w() <= 0 || box.y() + box.h() <= 0 || box.x() >= frame.cols() || box.y() >= frame.rows()) {
+            throw new IllegalArgumentException("target '" + id + "': box " + box + " lies outside the " + frame.cols()
+                    + "x" + frame.rows() + " frame");
+        }
+        int slot = targets.size();
+        model.reserve(slot + 1);
+        TrackedTarget target = new TrackedTarget(id, scoring, frame, box);
+        target.cropExemplar(preprocessor, frame, model.templateInput());
         try {
-            tracker = SiameseTrackers.create(modelDir, options, params);
+            model.embedTemplate(slot);
         } catch (ModelException e) {
             throw new TrackingException(e.getMessage(), e);
         }
-        try {
-            tracker.init(frame, box);
-        } catch (RuntimeException e) {
-            tracker.close();
-            throw e;
-        }
-        targets.put(id, tracker);
+        targets.add(target);
         return new TargetResult(id, box, 1.0, TrackState.TRACKING);
     }
 
     /** Stops tracking {@code id}; false when no such target is tracked. */
     public boolean remove(String id) {
-        SiameseTracker tracker = targets.remove(id);
-        if (tracker == null) {
+        int index = indexOf(id);
+        if (index < 0) {
             return false;
         }
-        tracker.close();
+        targets.remove(index);
+        for (int slot = index; slot < targets.size(); slot++) {
+            model.copyTemplate(slot + 1, slot);
+        }
         return true;
     }
 
-    /** Locates every target on the next frame, in the order they were added. */
+    /** Stops tracking every target. */
+    public void clear() {
+        targets.clear();
+    }
+
+    /**
+     * Locates every target on the next frame; the results come in the order the targets were added (empty
+     * when there are none).
+     *
+     * @throws IllegalArgumentException when the frame is not a non-empty 8-bit BGR image
+     * @throws TrackingException        when inference fails
+     */
     public List<TargetResult> update(Mat frame) {
-        List<TargetResult> results = new ArrayList<>(targets.size());
-        for (Map.Entry<String, SiameseTracker> e : targets.entrySet()) {
-            TrackResult r = e.getValue().update(frame);
-            results.add(new TargetResult(e.getKey(), r.box(), r.score(), r.state()));
+        checkFrame(frame);
+        int n = targets.size();
+        if (n == 0) {
+            return List.of();
         }
+        long t0 = System.nanoTime();
+        for (int slot = 0; slot < n; slot++) {
+            targets.get(slot).cropSearch(preprocessor, frame, model.searchInput(slot));
+        }
+        long t1 = System.nanoTime();
+        long t2;
+        try {
+            model.embedSearch(n);
+            t2 = System.nanoTime();
+            model.runHead(n);
+        } catch (ModelException e) {
+            throw new TrackingException(e.getMessage(), e);
+        }
+        long t3 = System.nanoTime();
+        List<TargetResult> results = new ArrayList<>(n);
+        for (int slot = 0; slot < n; slot++) {
+            results.add(targets.get(slot).locate(model.scores(slot), model.boxes(slot)));
+        }
+        long t4 = System.nanoTime();
+        times.crop = t1 - t0;
+        times.backbone = t2 - t1;
+        times.head = t3 - t2;
+        times.post = t4 - t3;
         return results;
     }
 
     /** The ids tracked now, in the order they were added. */
     public List<String> ids() {
-        return List.copyOf(targets.keySet());
+        List<String> ids = new ArrayList<>(targets.size());
+        for (TrackedTarget t : targets) {
+            ids.add(t.id);
+        }
+        return List.copyOf(ids);
     }
 
     public int size() {
         return targets.size();
     }
 
+    /** A short label for reports, e.g. {@code siamtrack@siamtrack-mnv3}. */
+    public String name() {
+        return "siamtrack@" + model.card().name();
+    }
+
+    public ModelCard card() {
+        return model.card();
+    }
+
+    public SiameseModel model() {
+        return model;
+    }
+
+    /** The crop implementation in use (native or opencv). */
+    public String cropName() {
+        return preprocessor.name();
+    }
+
+    /** Stage timings of the last update, over all targets (overwritten by the next one). */
+    public StageTimes stageTimes() {
+        return times;
+    }
+
+    /**
+     * Search region and score map of target {@code id} on the last update, or null when it is not tracked or
+     * has not been updated yet. The score map array is reused by the next update.
+     */
+    @Override
+    public DebugInfo debugInfo(String id) {
+        int index = indexOf(id);
+        return index < 0 ? null : targets.get(index).debugInfo();
+    }
+
+    private int indexOf(String id) {
+        for (int i = 0; i < targets.size(); i++) {
+            if (targets.get(i).id.equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void checkFrame(Mat frame) {
+        if (frame == null || frame.empty() || frame.type() != CV_8UC3) {
+            throw new IllegalArgumentException("frames must be non-empty 8-bit BGR images");
+        }
+    }
+
+    /** Releases the model and the crop preprocessor. */
     @Override
     public void close() {
-        targets.values().forEach(SiameseTracker::close);
         targets.clear();
+        preprocessor.close();
+        model.close();
     }
 }

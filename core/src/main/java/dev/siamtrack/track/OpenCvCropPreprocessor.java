@@ -26,8 +26,13 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class OpenCvCropPreprocessor implements CropPreprocessor {
 
-    /** Destinations remembered; the tracker uses two (template and search). */
-    private static final int MAX_TARGETS = 4;
+    /**
+     * Destinations remembered: a multi-target tracker crops into one search slot per target, plus the template.
+     * A destination costs only three Mat headers; the resize buffers are shared per output size.
+     */
+    private static final int MAX_TARGETS = 64;
+    /** Output sizes remembered (the exemplar and the search crop). */
+    private static final int MAX_SIZES = 4;
 
     private final PixelSpec spec;
     private final double[] alpha = new double[3];
@@ -37,25 +42,42 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
     private final Mat padded = new Mat();
     private final Scalar pad = new Scalar(0, 0, 0, 0);
     private final Scalar fill = new Scalar(0);
-    /** Most recently created first; a plain array so that the lookup allocates no iterator. */
+    /** Most recently created first; plain arrays so that the lookup allocates no iterator. */
     private final Target[] targets = new Target[MAX_TARGETS];
+    private final Resize[] resizes = new Resize[MAX_SIZES];
 
-    /** Per destination buffer and output size: the resized image, its float copy, and planes in dst. */
-    private static final class Target implements AutoCloseable {
-        final FloatBuffer dst;
+    /** Per output size: the resized image and its float copy. */
+    private static final class Resize implements AutoCloseable {
         final int size;
         final Size dsize;
         final Mat resized = new Mat();
         final Mat floats = new Mat();
+
+        Resize(int size) {
+            this.size = size;
+            this.dsize = new Size(size, size);
+            resized.create(size, size, CV_8UC3);
+            floats.create(size, size, CV_32FC3);
+        }
+
+        @Override
+        public void close() {
+            floats.close();
+            resized.close();
+            dsize.close();
+        }
+    }
+
+    /** Per destination buffer and output size: the three planes in dst. */
+    private static final class Target implements AutoCloseable {
+        final FloatBuffer dst;
+        final int size;
         final Mat[] planes = new Mat[3];
         final MatVector splitOrder = new MatVector(3);
 
         Target(FloatBuffer dst, int size, PixelSpec spec) {
             this.dst = dst;
             this.size = size;
-            this.dsize = new Size(size, size);
-            resized.create(size, size, CV_8UC3);
-            floats.create(size, size, CV_32FC3);
             // FloatPointer(FloatBuffer) misplaces the address when the buffer's position is not 0, hence the
             // cleared duplicate; Mat(rows, cols, type, Pointer, step) takes the pointer position in bytes.
             BytePointer base = new BytePointer(new FloatPointer(dst.duplicate().clear()));
@@ -73,9 +95,6 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
             for (Mat p : planes) {
                 p.close();
             }
-            floats.close();
-            resized.close();
-            dsize.close();
         }
     }
 
@@ -122,9 +141,10 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
                     BORDER_CONSTANT | BORDER_ISOLATED, pad);
             source = padded;
         }
-        resize(source, target.resized, target.dsize, 0, 0, INTER_LINEAR);
-        target.resized.convertTo(target.floats, CV_32F);
-        split(target.floats, target.splitOrder);
+        Resize r = resizeFor(size);
+        resize(source, r.resized, r.dsize, 0, 0, INTER_LINEAR);
+        r.resized.convertTo(r.floats, CV_32F);
+        split(r.floats, target.splitOrder);
         if (!spec.isIdentity()) {
             for (int k = 0; k < 3; k++) {
                 target.planes[k].convertTo(target.planes[k], -1, alpha[k], beta[k]);
@@ -155,6 +175,20 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
         return targets[0];
     }
 
+    private Resize resizeFor(int size) {
+        for (Resize r : resizes) {
+            if (r != null && r.size == size) {
+                return r;
+            }
+        }
+        if (resizes[MAX_SIZES - 1] != null) {
+            resizes[MAX_SIZES - 1].close();
+        }
+        System.arraycopy(resizes, 0, resizes, 1, MAX_SIZES - 1);
+        resizes[0] = new Resize(size);
+        return resizes[0];
+    }
+
     @Override
     public String name() {
         return "opencv";
@@ -166,6 +200,12 @@ public final class OpenCvCropPreprocessor implements CropPreprocessor {
             if (targets[i] != null) {
                 targets[i].close();
                 targets[i] = null;
+            }
+        }
+        for (int i = 0; i < MAX_SIZES; i++) {
+            if (resizes[i] != null) {
+                resizes[i].close();
+                resizes[i] = null;
             }
         }
         view.close();

@@ -14,15 +14,25 @@ public final class SiameseTrackers {
     private SiameseTrackers() {
     }
 
-    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params)
+    /** A single-target tracker for the model in {@code modelDir} with default settings (CPU, one thread, the card's tuning). */
+    public static SiameseTracker create(Path modelDir) throws ModelException {
+        return create(modelDir, SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT);
+    }
+
+    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params)
             throws ModelException {
         return create(modelDir, options, params, CropPreprocessors.Preference.AUTO);
     }
 
-    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, SiameseTracker.Params params,
+    public static SiameseTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params,
                                         CropPreprocessors.Preference crop) throws ModelException {
         SiameseModel model = SiameseModel.load(modelDir, options);
-        return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
+        try {
+            return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     public static PixelSpec pixelSpec(ModelCard card) {

@@ -16,7 +16,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Numbered images in a folder ({@code 0001.jpg, 0002.jpg, ...}), or in its {@code img/} sub-folder (OTB
- * layout). Files are ordered by the number in their name; images that cannot be read are skipped and counted.
+ * layout), or a given list of image files. {@link #listImages} is the one frame order used everywhere
+ * ({@code track DIR} and {@code eval}): by the last number in the file name, then by name. Images that cannot
+ * be read are skipped and counted; {@link #frameIndex()} still counts them, so frame N is always the N-th file.
  */
 public final class ImageFolderSource implements FrameSource {
 
@@ -32,11 +34,15 @@ public final class ImageFolderSource implements FrameSource {
     private final Mat current = new Mat();
 
     public ImageFolderSource(Path dir) throws SourceException {
-        Path img = dir.resolve("img");
-        this.folder = Files.isDirectory(img) ? img : dir;
-        this.files = listImages(folder);
+        this(listImages(Files.isDirectory(dir.resolve("img")) ? dir.resolve("img") : dir), dir);
+    }
+
+    /** The images {@code files}, in that order, as frames; {@code folder} names the source in messages. */
+    public ImageFolderSource(List<Path> files, Path folder) throws SourceException {
+        this.folder = folder;
+        this.files = List.copyOf(files);
         if (files.isEmpty()) {
-            throw new SourceException(dir + ": no images (.jpg, .png, ...) found");
+            throw new SourceException(folder + ": no images (.jpg, .png, ...) found");
         }
         Mat first = imread(files.get(0).toString(), IMREAD_COLOR);
         if (first.empty()) {
@@ -47,12 +53,16 @@ public final class ImageFolderSource implements FrameSource {
         first.close();
     }
 
-    /** The numbered images of a folder in frame order. */
+    /**
+     * The images of a folder (.jpg, .jpeg, .png, .bmp, .tif, .tiff, .webp) in frame order: by the last number in
+     * the name ({@code 1.jpg, 2.jpg, 10.jpg}; {@code img0009.png} before {@code img0010.png}), names without a
+     * number after all numbered ones, ties by name.
+     */
     public static List<Path> listImages(Path folder) throws SourceException {
         try (Stream<Path> s = Files.list(folder)) {
             return s.filter(p -> {
                 String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return EXTENSIONS.stream().anyMatch(n::endsWith);
+                return EXTENSIONS.stream().anyMatch(n::endsWith) && Files.isRegularFile(p);
             }).sorted(Comparator.comparingLong(ImageFolderSource::number).thenComparing(Path::toString)).toList();
         } catch (IOException e) {
             throw new SourceException(folder + ": cannot list images (" + e.getMessage() + ")");
@@ -61,7 +71,11 @@ public final class ImageFolderSource implements FrameSource {
 
     private static long number(Path p) {
         Matcher m = NUMBER.matcher(p.getFileName().toString());
-        return m.find() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
+        if (!m.find()) {
+            return Long.MAX_VALUE;
+        }
+        String digits = m.group(1);
+        return digits.length() > 18 ? Long.MAX_VALUE - 1 : Long.parseLong(digits);
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.SiameseTrackers;
+import dev.siamtrack.track.TrackerParams;
 import dev.siamtrack.track.TrackResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +45,10 @@ class ExportContractTest {
         try (SiameseModel model = SiameseModel.load(out, SiameseModel.Options.DEFAULT)) {
             ModelCard card = model.card();
             assertEquals("siamtrack", card.family());
-            assertEquals(card.scoreSize() * card.scoreSize() * model.scoreChannels(), model.scores().capacity());
-            assertEquals(4 * card.scoreSize() * card.scoreSize(), model.boxes().capacity());
+            assertEquals(card.scoreSize() * card.scoreSize() * model.scoreChannels(), model.scores(0).capacity());
+            assertEquals(4 * card.scoreSize() * card.scoreSize(), model.boxes(0).capacity());
         }
-        try (SiameseTracker tracker = SiameseTrackers.create(out, SiameseModel.Options.DEFAULT, new SiameseTracker.Params());
+        try (SiameseTracker tracker = SiameseTrackers.create(out, SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT);
              Mat frame = new Mat(240, 320, CV_8UC3, new Scalar(90, 120, 150, 0))) {
             tracker.init(frame, new Box(140, 100, 40, 30));
             TrackResult r = tracker.update(frame);

@@ -67,11 +67,11 @@ class SiameseModelTest {
             assertEquals(16, m.card().scoreSize());
             assertEquals(2, m.scoreChannels());
             assertEquals(0.49, m.card().windowInfluence(), 1e-9);
-            m.embedTemplate();
-            m.embedSearch();
-            m.runHead();
-            assertEquals(2 * 16 * 16, m.scores().capacity());
-            assertEquals(4 * 16 * 16, m.boxes().capacity());
+            m.embedTemplate(0);
+            m.embedSearch(1);
+            m.runHead(1);
+            assertEquals(2 * 16 * 16, m.scores(0).capacity());
+            assertEquals(4 * 16 * 16, m.boxes(0).capacity());
         }
     }
 

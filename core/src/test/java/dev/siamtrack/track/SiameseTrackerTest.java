@@ -28,7 +28,7 @@ class SiameseTrackerTest {
         clip = new ClipGenerator(ClipConfig.demo());
         results = new ArrayList<>();
         byte[] scratch = new byte[clip.config().width() * clip.config().height() * 3];
-        try (SiameseTracker tracker = SiameseTrackers.create(dir, SiameseModel.Options.DEFAULT, new SiameseTracker.Params());
+        try (SiameseTracker tracker = SiameseTrackers.create(dir, SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT);
              Mat frame = new Mat()) {
             for (int i = 0; i < clip.frameCount(); i++) {
                 clip.renderFrame(i, frame, scratch);
@@ -95,7 +95,7 @@ class SiameseTrackerTest {
     @Test
     void rejectsBadInitBoxes() throws Exception {
         try (SiameseTracker tracker = SiameseTrackers.create(SharedData.nanoTrack(2), SiameseModel.Options.DEFAULT,
-                new SiameseTracker.Params()); Mat frame = new Mat(120, 160, org.bytedeco.opencv.global.opencv_core.CV_8UC3)) {
+                TrackerParams.DEFAULT); Mat frame = new Mat(120, 160, org.bytedeco.opencv.global.opencv_core.CV_8UC3)) {
             assertThrows(IllegalArgumentException.class, () -> tracker.init(frame, new Box(10, 10, 0, 20)));
             assertThrows(IllegalArgumentException.class, () -> tracker.init(frame, new Box(500, 10, 20, 20)));
             assertThrows(IllegalStateException.class, () -> tracker.update(frame));

@@ -127,9 +127,7 @@ final class PreviewEncoder implements AutoCloseable {
                 index = inputIndex;
                 hasInput = false;
             }
-            for (TargetResult r : results) {
-                annotator.draw(work, r.result(), (int) index);
-            }
+            annotator.draw(work, results, (int) index);
             imencode(".jpg", work, encoded, params);
             byte[] data = new byte[(int) encoded.limit()];
             encoded.position(0).get(data);

@@ -1,7 +1,8 @@
 package dev.siamtrack.server;
 
 import dev.siamtrack.model.SiameseModel;
-import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.TrackerParams;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param modelDir       the Siamese model folder
  * @param modelOptions   inference device and threads
  * @param trackerParams  tracker tuning (LOST threshold and frames)
+ * @param crop           crop implementation preference
  * @param maxTargets     most targets per source
  * @param previewFps     most JPEG frames per second encoded for the preview and snapshots of a source
  * @param jpegQuality    JPEG quality, 1..100
@@ -30,7 +32,8 @@ import java.util.Set;
  * @param webhook        URL every event is POSTed to, or {@code null}
  */
 public record ServeOptions(String bind, int port, String token, List<SourceConfig> sources, Path modelDir,
-                           SiameseModel.Options modelOptions, SiameseTracker.Params trackerParams, int maxTargets,
+                           SiameseModel.Options modelOptions, TrackerParams trackerParams,
+                           CropPreprocessors.Preference crop, int maxTargets,
                            double previewFps, int jpegQuality, Duration stallTimeout, boolean realtimeFiles,
                            Path eventLogDir, URI webhook) {
 
@@ -40,7 +43,6 @@ public record ServeOptions(String bind, int port, String token, List<SourceConfi
 
     public ServeOptions {
         sources = List.copyOf(sources);
-        trackerParams = trackerParams.copy();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.siamtrack.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelException;
+import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.track.TrackState;
@@ -14,7 +15,6 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One source: a capture thread reads frames (reconnecting a live source, looping a file) into a
- * {@link FrameSlot}; a tracking thread runs the {@link MultiTargetTracker} on each frame, applies the target
- * commands that HTTP requests queued (the tracker is not thread-safe, so only this thread touches it),
+ * {@link FrameSlot}; a tracking thread runs the one frame loop ({@link SequenceRunner}) over them with a
+ * {@link MultiTargetTracker}, applies the target commands that HTTP requests queued (the tracker is not
+ * thread-safe, so only this thread touches it) between frames,
  * publishes events on state changes and offers frames to the preview encoder. A failing source is retried
  * with back-off and never affects the others.
  */
@@ -67,6 +68,7 @@ final class SourceWorker implements AutoCloseable {
 
     // Tracking-thread state.
     private final Map<String, TrackState> lastStates = new HashMap<>();
+    private final Map<String, CompletableFuture<TargetResult>> starting = new HashMap<>();
     private List<TargetResult> results = List.of();
     private String state = "STARTING";
     private long stateSinceNanos = System.nanoTime();
@@ -189,22 +191,33 @@ final class SourceWorker implements AutoCloseable {
 
     private void trackingLoop() {
         try (MultiTargetTracker tracker = MultiTargetTracker.create(options.modelDir(), options.modelOptions(),
-                options.trackerParams())) {
-            while (running) {
-                Mat frame = slot.take(100);
-                if (frame == null) {
-                    watchdog();
-                    applyCommands(tracker, slot.current());
-                    continue;
+                options.trackerParams(), options.crop())) {
+            SequenceRunner runner = new SequenceRunner(tracker, List.of(), 1024);
+            SequenceRunner.Frames frames = new SequenceRunner.Frames() {
+                @Override
+                public Mat next() throws InterruptedException {
+                    return nextFrame(runner, tracker);
                 }
-                track(tracker, frame);
+
+                @Override
+                public int index() {
+                    return (int) slot.currentIndex();
+                }
+            };
+            while (running) {
+                try {
+                    runner.run(frames, 0, this::tracked);
+                } catch (IllegalArgumentException rejected) {
+                    // The engine refused the one target started on that frame; the source goes on without it.
+                    failStarting(rejected.getMessage());
+                }
             }
         } catch (ModelException e) {
             LOG.error("source {}: cannot load the model: {}", config.name(), e.getMessage());
             changeState("DOWN", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.error("source {}: tracking failed", config.name(), e);
             changeState("DOWN", "tracking failed: " + e);
         } finally {
@@ -212,22 +225,48 @@ final class SourceWorker implements AutoCloseable {
         }
     }
 
-    private void track(MultiTargetTracker tracker, Mat frame) {
-        width = frame.cols();
-        height = frame.rows();
-        if (!state.equals("UP")) {
-            changeState("UP", null);
+    /**
+     * The runner's next frame: waits for one from the capture thread, watching for stalls meanwhile, and
+     * applies the queued target commands before handing it over (a new target starts on that frame).
+     * {@code null} once the source stops.
+     */
+    private Mat nextFrame(SequenceRunner runner, MultiTargetTracker tracker) throws InterruptedException {
+        while (running) {
+            Mat frame = slot.take(100);
+            if (frame == null) {
+                watchdog();
+                applyCommands(runner, tracker, false);
+                continue;
+            }
+            width = frame.cols();
+            height = frame.rows();
+            if (!state.equals("UP")) {
+                changeState("UP", null);
+            }
+            applyCommands(runner, tracker, true);
+            return frame;
         }
-        frameIndex = slot.currentIndex();
-        if (tracker.size() > 0) {
-            long t0 = System.nanoTime();
-            results = tracker.update(frame);
-            long dt = System.nanoTime() - t0;
-            trackerSeconds.observe(dt / 1e9);
-            trackerMs = average(trackerMs, dt / 1e6);
-            publishStateChanges();
+        return null;
+    }
+
+    /** Called by the runner after each frame with every target's result. */
+    private void tracked(int index, Mat frame, List<TargetResult> frameResults, long trackNanos) {
+        frameIndex = index;
+        results = List.copyOf(frameResults);
+        if (!results.isEmpty()) {
+            trackerSeconds.observe(trackNanos / 1e9);
+            trackerMs = average(trackerMs, trackNanos / 1e6);
         }
-        applyCommands(tracker, frame);
+        for (TargetResult r : results) {
+            CompletableFuture<TargetResult> started = starting.remove(r.id());
+            if (started != null) {
+                lastStates.put(r.id(), r.state());
+                events.publish("target_added", config.name(), r.id(), targetFields(r));
+                started.complete(r);
+            } else {
+                publishStateChange(r);
+            }
+        }
         long done = System.nanoTime();
         latencyMs = average(latencyMs, (done - slot.currentNanos()) / 1e6);
         frames++;
@@ -246,17 +285,15 @@ final class SourceWorker implements AutoCloseable {
         return previous == 0 ? sample : previous + EWMA * (sample - previous);
     }
 
-    private void publishStateChanges() {
-        for (TargetResult r : results) {
-            TrackState before = lastStates.put(r.id(), r.state());
-            if (before != null && before != r.state()) {
-                ObjectNode f = targetFields(r);
-                f.put("from", before.name());
-                f.put("to", r.state().name());
-                events.publish("state_changed", config.name(), r.id(), f);
-                if (before == TrackState.LOST) {
-                    events.publish("target_reacquired", config.name(), r.id(), targetFields(r));
-                }
+    private void publishStateChange(TargetResult r) {
+        TrackState before = lastStates.put(r.id(), r.state());
+        if (before != null && before != r.state()) {
+            ObjectNode f = targetFields(r);
+            f.put("from", before.name());
+            f.put("to", r.state().name());
+            events.publish("state_changed", config.name(), r.id(), f);
+            if (before == TrackState.LOST) {
+                events.publish("target_reacquired", config.name(), r.id(), targetFields(r));
             }
         }
     }
@@ -274,61 +311,58 @@ final class SourceWorker implements AutoCloseable {
         return f;
     }
 
-    private void applyCommands(MultiTargetTracker tracker, Mat frame) {
-        Command c;
-        boolean changed = false;
-        while ((c = commands.poll()) != null) {
-            if (c instanceof Add add) {
-                changed |= applyAdd(tracker, frame, add);
-            } else if (c instanceof Remove remove) {
-                boolean removed = tracker.remove(remove.id());
+    /**
+     * Applies the queued removals, and at most one new target (so that a box the engine refuses can only be
+     * that one). New targets need a frame: without one ({@code haveFrame} false) they wait in the queue, and
+     * are refused once the source is down.
+     */
+    private void applyCommands(SequenceRunner runner, MultiTargetTracker tracker, boolean haveFrame) {
+        boolean addTaken = false;
+        int size = commands.size();
+        for (int i = 0; i < size; i++) {
+            Command c = commands.poll();
+            if (c instanceof Remove remove) {
+                boolean removed = runner.remove(remove.id());
                 if (removed) {
                     lastStates.remove(remove.id());
-                    results = withoutTarget(remove.id());
+                    results = results.stream().filter(r -> !r.id().equals(remove.id())).toList();
                     events.publish("target_removed", config.name(), remove.id(), events.fields());
-                    changed = true;
+                    publishStatus();
                 }
                 remove.done().complete(removed);
+            } else if (c instanceof Add add) {
+                if (state.equals("DOWN") || !running) {
+                    add.done().completeExceptionally(new ApiException(409, "source '" + config.name()
+                            + "' is down: " + (openError == null ? "no frames" : openError)));
+                } else if (!haveFrame || addTaken) {
+                    commands.add(add);
+                } else {
+                    addTaken = start(runner, tracker, add);
+                }
             }
-        }
-        if (changed) {
-            publishStatus();
         }
     }
 
-    private boolean applyAdd(MultiTargetTracker tracker, Mat frame, Add add) {
-        if (frame == null || !state.equals("UP")) {
-            add.done().completeExceptionally(new ApiException(409, "source '" + config.name()
-                    + "' has no current frame (state " + state + ")"));
-            return false;
-        }
-        if (tracker.size() >= options.maxTargets()) {
+    private boolean start(SequenceRunner runner, MultiTargetTracker tracker, Add add) {
+        if (tracker.size() + starting.size() >= options.maxTargets()) {
             add.done().completeExceptionally(new ApiException(400, "source '" + config.name()
                     + "' already tracks the maximum of " + options.maxTargets() + " targets"));
             return false;
         }
         String id = add.id() != null ? add.id() : freeId(tracker);
-        if (tracker.ids().contains(id)) {
+        if (tracker.ids().contains(id) || starting.containsKey(id)) {
             add.done().completeExceptionally(new ApiException(409, "target id '" + id + "' is already tracked"));
             return false;
         }
-        TargetResult first;
-        try {
-            first = tracker.add(id, frame, add.box());
-        } catch (IllegalArgumentException e) {
-            add.done().completeExceptionally(new ApiException(400, e.getMessage()));
-            return false;
-        } catch (RuntimeException e) {
-            add.done().completeExceptionally(e);
-            return false;
-        }
-        lastStates.put(id, first.state());
-        List<TargetResult> updated = new ArrayList<>(results);
-        updated.add(first);
-        results = List.copyOf(updated);
-        events.publish("target_added", config.name(), id, targetFields(first));
-        add.done().complete(first);
+        starting.put(id, add.done());
+        runner.add(id, add.box());
         return true;
+    }
+
+    /** The target started on the last frame was refused by the engine. */
+    private void failStarting(String reason) {
+        starting.values().forEach(f -> f.completeExceptionally(new ApiException(400, reason)));
+        starting.clear();
     }
 
     private String freeId(MultiTargetTracker tracker) {
@@ -336,12 +370,8 @@ final class SourceWorker implements AutoCloseable {
         String id;
         do {
             id = "t" + nextId++;
-        } while (ids.contains(id));
+        } while (ids.contains(id) || starting.containsKey(id));
         return id;
-    }
-
-    private List<TargetResult> withoutTarget(String id) {
-        return results.stream().filter(r -> !r.id().equals(id)).toList();
     }
 
     /** With no frame coming: a stalled source is reported reconnecting, then down after a while. */
@@ -397,6 +427,7 @@ final class SourceWorker implements AutoCloseable {
     }
 
     private void failPending(String reason) {
+        failStarting(reason);
         Command c;
         while ((c = commands.poll()) != null) {
             ApiException e = new ApiException(409, reason);

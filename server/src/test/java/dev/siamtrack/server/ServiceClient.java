@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.SiameseModel;
-import dev.siamtrack.track.SiameseTracker;
+import dev.siamtrack.track.CropPreprocessors;
+import dev.siamtrack.track.TrackerParams;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,7 @@ final class ServiceClient {
     static ServeOptions options(List<SourceConfig> sources, String token, int maxTargets, Duration stall,
                                 boolean realtimeFiles, Path eventLog) {
         return new ServeOptions("127.0.0.1", 0, token, sources, MODEL, SiameseModel.Options.DEFAULT,
-                new SiameseTracker.Params(), maxTargets, 10, 75, stall, realtimeFiles, eventLog, null);
+                TrackerParams.DEFAULT, CropPreprocessors.Preference.AUTO, maxTargets, 10, 75, stall, realtimeFiles, eventLog, null);
     }
 
     /** The demo clip's ground-truth box on frame {@code index} (the clip loops); absent (NaN) where it is out of view. */

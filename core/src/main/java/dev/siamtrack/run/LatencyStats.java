@@ -1,11 +1,12 @@
-package dev.siamtrack.bench;
+package dev.siamtrack.run;
 
 import java.util.Arrays;
 
 /**
  * Durations in nanoseconds, kept in a fixed ring of the most recent {@code capacity} samples (so a long live
- * run never grows it), summarised as nearest-rank percentiles and mean in milliseconds. Thread-safe: the
- * tracking thread adds while another reports.
+ * run never grows it), summarised as quantiles and mean in milliseconds. Thread-safe: the tracking thread adds
+ * while another reports. {@link #quantile} is the project's one quantile rule (numpy's default, linear
+ * interpolation between order statistics), also used for arrays of timings.
  */
 public final class LatencyStats {
 
@@ -53,14 +54,28 @@ public final class LatencyStats {
         return sum / 1e6 / count;
     }
 
-    /** Nearest-rank quantile {@code q} (0..1) in milliseconds, NaN without samples. */
+    /** Quantile {@code q} (0..1) of the samples in milliseconds, NaN without samples. */
     public synchronized double percentileMs(double q) {
-        if (count == 0) {
+        double[] ms = new double[count];
+        for (int i = 0; i < count; i++) {
+            ms[i] = samples[i] / 1e6;
+        }
+        return quantile(ms, q);
+    }
+
+    /**
+     * The q-quantile (0..1) of the values, linearly interpolated between order statistics (numpy's default);
+     * NaN for no values. The array is not modified.
+     */
+    public static double quantile(double[] values, double q) {
+        if (values.length == 0) {
             return Double.NaN;
         }
-        long[] sorted = Arrays.copyOf(samples, count);
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
-        int rank = (int) Math.ceil(q * count) - 1;
-        return sorted[Math.max(0, Math.min(count - 1, rank))] / 1e6;
+        double pos = Math.max(0, Math.min(1, q)) * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 }

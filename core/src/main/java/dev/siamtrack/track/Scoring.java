@@ -1,0 +1,62 @@
+package dev.siamtrack.track;
+
+import dev.siamtrack.model.ModelCard;
+
+/**
+ * What every target of one tracker shares when it turns a score map into a box: the model card, the resolved
+ * parameters, the cosine window and the crop position of every score cell.
+ */
+final class Scoring {
+
+    final ModelCard card;
+    final TrackerParams.Resolved params;
+    final boolean sigmoid;
+    final int size;
+    final int cells;
+    final float[] window;
+    final float[] pointX;
+    final float[] pointY;
+
+    Scoring(ModelCard card, TrackerParams params, int scoreChannels) {
+        this.card = card;
+        this.params = params.resolve(card);
+        this.sigmoid = scoreChannels == 1;
+        this.size = card.scoreSize();
+        this.cells = size * size;
+        this.window = new float[cells];
+        this.pointX = new float[cells];
+        this.pointY = new float[cells];
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                int k = i * size + j;
+                window[k] = (float) (hanning(i, size) * hanning(j, size));
+                pointX[k] = card.gridOrigin() + j * card.stride();
+                pointY[k] = card.gridOrigin() + i * card.stride();
+            }
+        }
+    }
+
+    /** numpy.hanning(n)[i]: 0.5 - 0.5 cos(2 pi i / (n - 1)). */
+    static double hanning(int i, int n) {
+        return n == 1 ? 1 : 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (n - 1));
+    }
+
+    /**
+     * exp(-(r * s - 1) * k) with s the change of the context-padded size and r the change of aspect ratio,
+     * both as max(x, 1/x), measured against the current target size in crop pixels.
+     */
+    static double penalty(double predW, double predH, double targetSize, double targetRatio, double penaltyK) {
+        double s = change(sizeWithContext(predW, predH) / targetSize);
+        double r = change(targetRatio / (predW / predH));
+        return Math.exp(-(r * s - 1) * penaltyK);
+    }
+
+    static double sizeWithContext(double w, double h) {
+        double pad = (w + h) * 0.5;
+        return Math.sqrt((w + pad) * (h + pad));
+    }
+
+    private static double change(double r) {
+        return Math.max(r, 1 / r);
+    }
+}
