@@ -21,16 +21,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a headless tracking service: several targets per camera, stream or looped file,",
-            "a web page to watch and pick targets, an HTTP API, live events (SSE, JSONL log, webhook),",
-            "Prometheus metrics. Runs until SIGTERM / Ctrl-C, then stops cleanly and exits 0.",
-            "Binding anything but loopback requires --token-file; every request must then carry the token",
-            "(header 'Authorization: Bearer TOKEN', or ?token=TOKEN in the page's URL)."},
+        description = {"Run a headless tracking service: several targets per camera, stream or",
+            "looped file; a web page to watch and pick targets; an HTTP API; live events",
+            "(SSE, daily JSONL log, webhook); Prometheus metrics. Runs until SIGTERM or",
+            "Ctrl-C, then stops cleanly and exits 0. Binding anything but loopback needs",
+            "--token-file: every request must then carry the token (header",
+            "'Authorization: Bearer TOKEN', or ?token=TOKEN in the page's URL)."},
         footer = {"", "Examples:",
             "  ./siamtrack serve --source demo=videos/demo.mp4",
             "      then open http://127.0.0.1:8080/ and drag a box on the picture",
-            "  ./siamtrack serve --source gate=rtsp://10.0.0.7/stream1 --source desk=0 --bind 0.0.0.0 --token-file /etc/siamtrack/token",
-            "  ./siamtrack serve --config cameras.yaml --port 9090 --webhook http://127.0.0.1:9000/events"})
+            "  ./siamtrack serve --source gate=rtsp://10.0.0.7/stream1 --source desk=0 \\",
+            "      --bind 0.0.0.0 --token-file /etc/siamtrack/token",
+            "  ./siamtrack serve --config cameras.yaml --port 9090 \\",
+            "      --webhook http://127.0.0.1:9000/events"})
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--source", paramLabel = "NAME=URI",

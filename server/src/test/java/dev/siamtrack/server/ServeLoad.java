@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Measurements for the serve README section, run by hand (not a unit test), loopback only, bounded in clients
  * and time:
  * <pre>
- * java -cp ... dev.siamtrack.server.ServeLoad clients SECONDS   # tracker FPS without clients, then with
- *                                                              # 20 MJPEG viewers + 5 event clients
+ * java -cp ... dev.siamtrack.server.ServeLoad clients SECONDS   # tracker FPS without clients, with 20 MJPEG
+ *                                                              # viewers + 5 event clients, without again
  * java -cp ... dev.siamtrack.server.ServeLoad soak FRAMES       # heap and RSS every 10,000 frames, with one
  *                                                              # preview viewer, one event client, and a
  *                                                              # target added and removed every 5 s
@@ -122,6 +122,10 @@ public final class ServeLoad {
             in.close();
         }
         events.forEach(ServiceClient.Events::close);
+        Thread.sleep(3000);
+        double after = fps(client, seconds);
+        System.out.printf(Locale.ROOT, "no clients again: %.1f FPS over %d s; with clients / mean without: %.1f%%%n",
+                after, seconds, 200 * loaded / (alone + after));
     }
 
     private static void soak(ServiceClient client, long frames) throws Exception {

@@ -97,7 +97,11 @@ final class ServiceClient {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             long index = getJson("/api/sources/demo").path("frameIndex").asLong();
-            if (!demoTruth(index).isAbsent() && !demoTruth(index + ahead).isAbsent()) {
+            boolean inView = true;
+            for (long i = index; i <= index + ahead && inView; i++) {
+                inView = !demoTruth(i).isAbsent();
+            }
+            if (inView) {
                 return index;
             }
             Thread.sleep(100);

@@ -82,12 +82,12 @@ class WebConsoleBrowserTest {
                 assertEquals("t1", target.path("id").asText());
                 wait.until(d -> d.findElement(By.id("events")).getText().contains("target_added"));
                 // A second target, added through the API on the clip's ground truth, for the screenshot.
-                Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(60));
+                Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(100));
                 var disc = client.post("/api/sources/demo/targets", String.format(java.util.Locale.ROOT,
                         "{\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f,\"id\":\"disc\"}", truth.x(), truth.y(), truth.w(), truth.h()));
                 assertEquals(201, disc.statusCode(), disc.body());
                 wait.until(d -> !d.findElements(By.cssSelector("tr.target[data-id=disc]")).isEmpty());
-                Thread.sleep(2000);
+                Thread.sleep(700);
                 Files.createDirectories(Path.of("server/target"));
                 Files.write(Path.of("server/target/serve-console.png"),
                         ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -99,7 +99,7 @@ class WebConsoleBrowserTest {
 
     /** Drags the demo clip's ground-truth box of the current frame, scaled to the picture on screen. */
     private static void dragTruthBox(ChromeDriver browser, ServiceClient client, WebElement img) throws Exception {
-        Box truth = ServiceClient.demoTruthFrom(client.getJson("/api/sources/demo").path("frameIndex").asLong() + 3);
+        Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(150) + 5);
         double scale = img.getRect().getWidth() / 640.0;
         int cx = img.getRect().getWidth() / 2;
         int cy = img.getRect().getHeight() / 2;
