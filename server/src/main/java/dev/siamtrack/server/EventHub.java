@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -14,14 +13,11 @@ import java.util.function.Consumer;
 /**
  * Fans every event out, in publication order, to the live subscribers (event-stream clients), the JSONL log
  * and the webhook. An event is one JSON object: {@code seq} (1, 2, ...), {@code time} (ISO-8601 UTC),
- * {@code type}, {@code source}, optionally {@code target}, and fields of its type. Publishing never blocks on
+ * {@code type} (target_added, target_removed, state_changed, target_reacquired, source_up,
+ * source_reconnecting, source_down, source_back), {@code source}, optionally {@code target}, and fields of its type. Publishing never blocks on
  * a slow subscriber: one whose queue is full loses that event (counted).
  */
 public final class EventHub {
-
-    /** The event types, as they appear in the {@code type} field. */
-    public static final Set<String> TYPES = Set.of("target_added", "target_removed", "state_changed",
-            "target_reacquired", "source_up", "source_reconnecting", "source_down", "source_back");
 
     private static final int SUBSCRIBER_QUEUE = 256;
 

@@ -12,6 +12,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.ServletOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -168,7 +169,7 @@ final class HttpApi {
 
     private void metricsText(Context ctx) throws IOException {
         ctx.contentType(ServerMetrics.CONTENT_TYPE);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         metrics.write(out);
         ctx.result(out.toByteArray());
     }
