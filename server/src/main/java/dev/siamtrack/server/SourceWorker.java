@@ -157,6 +157,10 @@ final class SourceWorker implements AutoCloseable {
                 openError = e.getMessage();
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // A decoder failure on one source: reopen it after the back-off, like a lost stream.
+                LOG.warn("source {}: reading failed: {}", config.name(), e.toString());
+                openError = "reading failed: " + e.getMessage();
             } finally {
                 if (source instanceof LiveSource l) {
                     reconnects += l.reconnects();
