@@ -139,8 +139,7 @@ public final class VideoJob {
             LOG.debug("{} failed", task.video(), e);
             deleteQuietly(partial);
             deleteQuietly(partialReport);
-            String reason = e instanceof SourceException ? e.getMessage() : describe(e);
-            return VideoReport.failed(task, VideoReport.Status.FAILED, frames[0], seconds(start), reason);
+            return VideoReport.failed(task, VideoReport.Status.FAILED, frames[0], seconds(start), describe(e));
         }
     }
 
