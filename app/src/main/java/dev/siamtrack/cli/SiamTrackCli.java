@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "siamtrack", mixinStandardHelpOptions = true, version = "siamtrack 0.1.0",
         description = "Real-time Siamese video object tracker for the JVM.",
         subcommands = {TrackCommand.class, DemoCommand.class, ModelsCommand.class, BenchCommand.class,
-            EvalCommand.class, MakeClipCommand.class, MakeLongTermCommand.class, MakePairsCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+            EvalCommand.class, BatchCommand.class, CompareCommand.class, MakeClipCommand.class,
+            MakeLongTermCommand.class, MakePairsCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class SiamTrackCli {
 
     public static final int EXIT_OK = 0;

@@ -69,7 +69,7 @@ public final class Evaluator {
             sequences.forEach(s -> warnings.addAll(s.warnings()));
         }
         long totalFrames = sequences.stream().mapToLong(s -> s.groundTruth().size()).sum() * specs.size();
-        Progress progress = new Progress(log, totalFrames);
+        Progress progress = new Progress(log, "eval", totalFrames);
         Thread hook = new Thread(this::writeInterruptedReport, "eval-report-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -98,7 +98,7 @@ public final class Evaluator {
     }
 
     private void evaluateAndRecord(Sequence seq, Progress progress) {
-        progress.sequenceStarted(seq.name());
+        progress.current(seq.name());
         try {
             SequenceOutcome outcome = evaluate(seq, progress);
             synchronized (lock) {

@@ -5,6 +5,7 @@ import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.DebugInfo;
 import dev.siamtrack.track.TargetEngine;
+import dev.siamtrack.video.FramePacer;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.LiveSource;
 import dev.siamtrack.video.SourceException;
@@ -142,14 +143,14 @@ public final class TrackingPipeline {
     }
 
     private void captureLoop() {
-        long paceStart = System.nanoTime();
-        double fps = source.fps();
+        FramePacer pacer = new FramePacer(settings.paceToFps() ? source.fps() : 0);
         try {
             while (running && !control.quitRequested()) {
                 Mat frame = source.next();
                 if (frame == null) {
                     break;
                 }
+                pacer.awaitNext();
                 long now = System.nanoTime();
                 long wallClock = System.currentTimeMillis();
                 capturedCount.incrementAndGet();
@@ -162,10 +163,6 @@ public final class TrackingPipeline {
                 if (displaced != null) {
                     droppedCount.incrementAndGet();
                     pool.offer(displaced);
-                }
-                if (settings.paceToFps() && fps > 0) {
-                    long due = paceStart + (long) ((source.frameIndex() + 1) * 1e9 / fps);
-                    TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
                 }
             }
         } catch (SourceException e) {

@@ -191,6 +191,15 @@ public final class OnnxShapeEditor {
                 byConv.put(c.conv, c);
                 byKernel.put(c.kernel, c);
             }
+            Set<String> unused = new HashSet<>();
+            for (Correlation c : byKernel.values()) {
+                unused.add(c.kernel.inputs.get(1));
+            }
+            for (Node node : nodes) {
+                if (!byKernel.containsKey(node)) {
+                    unused.removeAll(node.inputs);
+                }
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(graphField.end - graphField.valueStart + 1024);
             int nodeIndex = 0;
             for (Field f : fields) {
@@ -207,6 +216,10 @@ public final class OnnxShapeEditor {
                     } else {
                         out.write(buf, f.start, f.end - f.start);
                     }
+                } else if ((f.number == GRAPH_INITIALIZER && f.wireType == 2 && unused.contains(stringField(buf, f, TENSOR_NAME)))
+                        || (f.number == GRAPH_INPUT && f.wireType == 2 && unused.contains(stringField(buf, f, VALUE_INFO_NAME)))) {
+                    // the kernel shape the correlation no longer uses (some exporters also list initializers as inputs)
+                    continue;
                 } else if (f.number == GRAPH_INITIALIZER && f.wireType == 2
                         && leading.contains(stringField(buf, f, TENSOR_NAME))) {
                     String name = stringField(buf, f, TENSOR_NAME);

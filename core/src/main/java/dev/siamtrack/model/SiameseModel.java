@@ -408,6 +408,7 @@ public final class SiameseModel implements AutoCloseable {
         OrtSession.SessionOptions sessionOptions;
         OrtSession backbone;
         OrtSession head;
+        byte[] backboneModel;
         byte[] headModel;
         boolean headPerBatchSize;
         String backboneInput;
@@ -456,7 +457,8 @@ public final class SiameseModel implements AutoCloseable {
                 throw new ModelException("model directory " + directory + " does not exist"
                         + " (a model is a directory with backbone.onnx, head.onnx and optionally model.json)");
             }
-            byte[] backboneBytes = readModelFile(BACKBONE_FILE);
+            backboneModel = readModelFile(BACKBONE_FILE);
+            byte[] backboneBytes = backboneModel;
             headModel = readModelFile(HEAD_FILE);
             Path cardFile = directory.resolve(ModelCard.FILE_NAME);
             ModelCard declared = Files.exists(cardFile) ? ModelCard.read(cardFile) : null;
@@ -618,14 +620,14 @@ public final class SiameseModel implements AutoCloseable {
             Map<String, NodeInfo> in = infos(backbone, true, BACKBONE_FILE);
             Map<String, NodeInfo> out = infos(backbone, false, BACKBONE_FILE);
             if (in.size() != 1 || out.size() != 1) {
-                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected 1 input [N,3,H,W] and 1 output"
-                        + " [N,C,h,w], found inputs " + describe(in) + " and outputs " + describe(out));
+                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected 1 input [1,3,H,W] and 1 output"
+                        + " [1,C,h,w], found " + declared(backboneModel, backbone));
             }
             Map.Entry<String, NodeInfo> input = in.entrySet().iterator().next();
             long[] shape = shapeOf(input.getValue());
             if (shape.length != 4 || (shape[1] != 3 && shape[1] > 0)) {
-                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected input [N,3,H,W], found "
-                        + describe(in));
+                throw new ModelException(directory.resolve(BACKBONE_FILE) + ": expected input [1,3,H,W], found "
+                        + declared(backboneModel, backbone));
             }
             backboneInput = input.getKey();
             backboneOutput = out.keySet().iterator().next();
@@ -636,8 +638,8 @@ public final class SiameseModel implements AutoCloseable {
             Map<String, NodeInfo> out = infos(head, false, HEAD_FILE);
             if (in.size() != 2 || out.size() != 2) {
                 throw new ModelException(directory.resolve(HEAD_FILE) + ": expected inputs input1 (template features)"
-                        + " and input2 (search features) and outputs output1 (scores) and output2 (boxes), found inputs "
-                        + describe(in) + " and outputs " + describe(out));
+                        + " and input2 (search features) and outputs output1 (scores) and output2 (boxes), found "
+                        + declared(headModel, head));
             }
             Iterator<String> inNames = in.keySet().iterator();
             Iterator<String> outNames = out.keySet().iterator();
@@ -645,6 +647,18 @@ public final class SiameseModel implements AutoCloseable {
             headSearchName = in.containsKey("input2") ? "input2" : inNames.next();
             headScoreName = out.containsKey("output1") ? "output1" : outNames.next();
             headBoxName = out.containsKey("output2") ? "output2" : outNames.next();
+        }
+
+        /**
+         * The inputs and outputs a model file declares, for error messages: read from a session over the file as
+         * it is, since the loaded session's shapes are the rewritten, symbolic ones.
+         */
+        private String declared(byte[] model, OrtSession loaded) throws ModelException {
+            try (OrtSession original = env.createSession(model, sessionOptions)) {
+                return "inputs " + describe(original.getInputInfo()) + " and outputs " + describe(original.getOutputInfo());
+            } catch (OrtException e) {
+                return "inputs " + describe(infos(loaded, true, "")) + " and outputs " + describe(infos(loaded, false, ""));
+            }
         }
 
         private void checkHeadOutputs(long[] scoreShape, long[] boxShape) throws ModelException {

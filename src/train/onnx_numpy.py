@@ -1,5 +1,6 @@
-"""A small float64 numpy interpreter for the ONNX ops our exported graphs use (tests only: onnx 1.12
-has no reference evaluator and onnxruntime's Python package is not installed)."""
+"""A small float64 numpy interpreter for the ONNX ops our exported graphs and NanoTrack's use (onnx 1.12
+has no reference evaluator and onnxruntime's Python package is not installed): the tests compare graphs
+with it and quantize.py calibrates with it."""
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
@@ -54,6 +55,29 @@ def batch_norm(x, scale, bias, mean, var, epsilon=1e-5, **_):
     return (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + epsilon) * scale.reshape(shape) + bias.reshape(shape)
 
 
+def gemm(a, b, c=None, alpha=1.0, beta=1.0, transA=0, transB=0):
+    a = a.T if transA else a
+    b = b.T if transB else b
+    return alpha * (a @ b) + (0 if c is None else beta * c)
+
+
+def quantize_linear(x, scale, zero_point, axis=1):
+    info = np.iinfo(zero_point.dtype)
+    shape = [1] * x.ndim
+    if scale.ndim:
+        shape[axis] = -1
+    q = np.rint(x / scale.reshape(shape)) + zero_point.reshape(shape)
+    return np.clip(q, info.min, info.max).astype(zero_point.dtype)
+
+
+def dequantize_linear(q, scale, zero_point=None, axis=1):
+    shape = [1] * q.ndim
+    if scale.ndim:
+        shape[axis] = -1
+    zp = 0 if zero_point is None else zero_point.astype(np.float64).reshape(shape)
+    return (q.astype(np.float64) - zp) * scale.reshape(shape)
+
+
 def hard_sigmoid(x, alpha=0.2, beta=0.5):
     return np.clip(alpha * x + beta, 0, 1)
 
@@ -66,6 +90,11 @@ OPS = {
     "Add": lambda a, x, y: x + y,
     "Mul": lambda a, x, y: x * y,
     "Exp": lambda a, x: np.exp(x),
+    "Sigmoid": lambda a, x: 1 / (1 + np.exp(-x)),
+    "Gemm": lambda a, *xs: gemm(*xs, **a),
+    "MatMul": lambda a, x, y: x @ y,
+    "QuantizeLinear": lambda a, *xs: quantize_linear(*xs, **a),
+    "DequantizeLinear": lambda a, *xs: dequantize_linear(*xs, **a),
     "Identity": lambda a, x: x,
     "HardSigmoid": lambda a, x: hard_sigmoid(x, **a),
     "HardSwish": lambda a, x: x * hard_sigmoid(x, 1 / 6, 0.5),
@@ -83,8 +112,9 @@ OPS = {
 }
 
 
-def run(model, feeds):
-    """Evaluate `model` (ModelProto) on {input name: array}; returns {output name: float64 array}."""
+def run(model, feeds, every_value=False):
+    """Evaluate `model` (ModelProto) on {input name: array}; returns {output name: float64 array}, or with
+    `every_value` every tensor the graph computes."""
     def wide(v):
         return v.astype(np.float64) if v.dtype.kind == "f" else v
 
@@ -96,4 +126,4 @@ def run(model, feeds):
             args.pop()
         result = OPS[node.op_type](_attrs(node), *args)
         values[node.output[0]] = wide(np.asarray(result))
-    return {o.name: values[o.name] for o in model.graph.output}
+    return values if every_value else {o.name: values[o.name] for o in model.graph.output}

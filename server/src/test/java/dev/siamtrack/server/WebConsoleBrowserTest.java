@@ -1,0 +1,113 @@
+package dev.siamtrack.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.siamtrack.geom.Box;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator page in a real headless Chromium (Debian's chromium and chromium-driver, driven by Selenium):
+ * it loads with the token from its URL, the preview picture changes, and dragging a box on it adds a target
+ * that then appears in the list with its state. Leaves a screenshot in server/target/serve-console.png.
+ */
+class WebConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String TOKEN = "browser-test-token-0123456789";
+
+    @TempDir
+    Path profile;
+
+    @Test
+    void dragOnThePreviewAddsATargetShownWithItsState() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "skipped: needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+        ServeOptions options = ServiceClient.options(List.of(new SourceConfig("demo", ServiceClient.DEMO.toString())),
+                TOKEN, 4, Duration.ofSeconds(2), true, null);
+        try (TrackingService service = TrackingService.start(options)) {
+            ServiceClient client = new ServiceClient(service.port(), TOKEN);
+            client.awaitUp("demo", 30);
+            ChromeDriverService driverService = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+            ChromeOptions chrome = new ChromeOptions();
+            chrome.setBinary(CHROMIUM.toFile());
+            chrome.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--user-data-dir=" + profile, "--window-size=1200,800");
+            ChromeDriver browser = new ChromeDriver(driverService, chrome);
+            try {
+                browser.get("http://127.0.0.1:" + service.port() + "/?token=" + TOKEN);
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                WebElement img = wait.until(d -> {
+                    List<WebElement> found = d.findElements(By.cssSelector(".tile[data-source=demo] img.preview"));
+                    return !found.isEmpty() && ((Number) browser.executeScript("return arguments[0].naturalWidth",
+                            found.get(0))).intValue() == 640 ? found.get(0) : null;
+                });
+                assertEquals("UP", browser.findElement(By.cssSelector(".tile[data-source=demo] .state")).getText());
+
+                byte[] first = img.getScreenshotAs(OutputType.BYTES);
+                byte[] later = wait.until(d -> {
+                    byte[] now = img.getScreenshotAs(OutputType.BYTES);
+                    return Arrays.equals(now, first) ? null : now;
+                });
+                assertFalse(Arrays.equals(first, later), "the preview picture changes");
+
+                dragTruthBox(browser, client, img);
+                String state = wait.until(d -> (String) browser.executeScript(
+                        "var b = document.querySelector('.tile[data-source=demo] tr.target[data-id=t1] .target-state');"
+                                + "return b && /^(TRACKING|UNCERTAIN|LOST)$/.test(b.textContent) ? b.textContent : null;"));
+                assertTrue(state.matches("TRACKING|UNCERTAIN|LOST"), state);
+                JsonNode target = client.getJson("/api/sources/demo/targets/t1");
+                assertEquals("t1", target.path("id").asText());
+                wait.until(d -> d.findElement(By.id("events")).getText().contains("target_added"));
+                // A second target, added through the API on the clip's ground truth, for the screenshot.
+                Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(100));
+                var disc = client.post("/api/sources/demo/targets", String.format(java.util.Locale.ROOT,
+                        "{\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f,\"id\":\"disc\"}", truth.x(), truth.y(), truth.w(), truth.h()));
+                assertEquals(201, disc.statusCode(), disc.body());
+                wait.until(d -> !d.findElements(By.cssSelector("tr.target[data-id=disc]")).isEmpty());
+                Thread.sleep(700);
+                Files.createDirectories(Path.of("server/target"));
+                Files.write(Path.of("server/target/serve-console.png"),
+                        ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Drags the demo clip's ground-truth box of the current frame, scaled to the picture on screen. */
+    private static void dragTruthBox(ChromeDriver browser, ServiceClient client, WebElement img) throws Exception {
+        Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(150) + 5);
+        double scale = img.getRect().getWidth() / 640.0;
+        int cx = img.getRect().getWidth() / 2;
+        int cy = img.getRect().getHeight() / 2;
+        int x0 = (int) Math.round(truth.x() * scale) - cx;
+        int y0 = (int) Math.round(truth.y() * scale) - cy;
+        int dx = (int) Math.round(truth.w() * scale);
+        int dy = (int) Math.round(truth.h() * scale);
+        new Actions(browser).moveToElement(img, x0, y0).clickAndHold().moveByOffset(dx / 2, dy / 2)
+                .moveByOffset(dx - dx / 2, dy - dy / 2).release().perform();
+    }
+}
