@@ -17,6 +17,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Numbered images in a folder ({@code 0001.jpg, 0002.jpg, ...}), or in its {@code img/} sub-folder (OTB
  * layout). Files are ordered by the number in their name; images that cannot be read are skipped and counted.
+ * All images must have the size of the first one: the first that differs ends the run with its name.
  */
 public final class ImageFolderSource implements FrameSource {
 
@@ -65,11 +66,16 @@ public final class ImageFolderSource implements FrameSource {
     }
 
     @Override
-    public Mat next() {
+    public Mat next() throws SourceException {
         while (next < files.size()) {
             Path file = files.get(next++);
             imread(file.toString(), current, IMREAD_COLOR);
             if (!current.empty()) {
+                if (current.cols() != width || current.rows() != height) {
+                    throw new SourceException(file + " is " + current.cols() + "x" + current.rows() + " but "
+                            + files.get(0).getFileName() + " is " + width + "x" + height
+                            + ": all images of a folder must have the same size");
+                }
                 return current;
             }
             skipped++;
