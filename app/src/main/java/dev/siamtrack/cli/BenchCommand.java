@@ -62,12 +62,12 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path clip = video != null ? video : DemoCommand.defaultClip();
-        Box initBox = init != null ? TrackCommand.parseBox(init) : truthInit(clip);
+        Box initBox = init != null ? Arguments.box("--init", init) : truthInit(clip);
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
         }
         if (opencvThreads > 0) {
-            opencv_core.setNumThreads(opencvThreads);
+            opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));
         }
         LatencyStats decode = new LatencyStats(frames);
         LatencyStats crop = new LatencyStats(frames);

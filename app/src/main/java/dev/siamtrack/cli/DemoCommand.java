@@ -19,8 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Track the shipped demo clip (videos/demo.mp4) with the default model,",
-            "write out/demo.mp4 and out/demo.csv, and print the mean IoU against the clip's ground truth."})
+        description = {"Track the shipped demo clip and print the mean IoU against its ground truth.",
+            "Uses videos/demo.mp4 and the default model; writes out/demo.mp4 and out/demo.csv."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--video", paramLabel = "FILE", description = "Clip to track (default: videos/demo.mp4); its ground truth is FILE with .txt.")
@@ -52,17 +52,18 @@ final class DemoCommand implements Callable<Integer> {
              Mp4Writer recorder = new Mp4Writer(mp4, frames.width(), frames.height(), frames.fps())) {
             double[] iouSum = new double[1];
             int[] visible = new int[1];
-            TrackRun.Stats stats = new TrackRun(frames, tracker, truth.get(0), writer, recorder, 0, System.err,
+            new TrackRun(frames, tracker, truth.get(0), writer, recorder, 0, System.err,
                     (index, result) -> {
                         if (index < truth.size() && !truth.get(index).isAbsent()) {
                             iouSum[0] += Math.max(0, result.box().iou(truth.get(index)));
                             visible[0]++;
                         }
-                    }).run();
-            System.err.println("siamtrack: " + stats.summary());
-            System.out.printf(Locale.ROOT, "mean IoU %.3f over %d frames with a visible target (model %s)%n",
-                    visible[0] > 0 ? iouSum[0] / visible[0] : 0, visible[0], tracker.model().card().name());
-            System.err.println("siamtrack: wrote " + csv + " and " + mp4);
+                    }).run(stats -> {
+                        System.err.println("siamtrack: " + stats.summary());
+                        System.out.printf(Locale.ROOT, "mean IoU %.3f over %d frames with a visible target (model %s)%n",
+                                visible[0] > 0 ? iouSum[0] / visible[0] : 0, visible[0], tracker.model().card().name());
+                        System.err.println("siamtrack: wrote " + csv + " and " + mp4);
+                    });
             return SiamTrackCli.EXIT_OK;
         }
     }

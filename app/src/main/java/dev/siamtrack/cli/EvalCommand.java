@@ -70,12 +70,10 @@ public final class EvalCommand implements Callable<Integer> {
         List<TrackerSpec> specs;
         List<Sequence> selected;
         Datasets.Scan scan;
+        Arguments.threads("--threads", threads);
         try {
             if (!Files.isDirectory(datasetDir)) {
                 return usage("dataset directory not found: " + datasetDir);
-            }
-            if (threads < 1) {
-                return usage("--threads must be at least 1, got " + threads);
             }
             specs = TrackerSpec.parseAll(trackers);
             for (TrackerSpec spec : specs) {

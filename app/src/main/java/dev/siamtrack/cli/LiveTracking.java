@@ -54,8 +54,9 @@ final class LiveTracking {
         if (live.screenshot != null && !live.view) {
             throw new UserException("--screenshot needs --view");
         }
-        if (maxFrames < 0) {
-            throw new UserException("--max-frames must be 0 (all) or positive");
+        Arguments.checkPngPath("--screenshot", live.screenshot);
+        if (live.screenshotFrame < 0) {
+            throw new UserException("--screenshot-frame must be 0 or positive");
         }
         String noViewer = live.view ? TrackViewer.unavailableReason() : null;
         if (noViewer != null) {
@@ -70,7 +71,7 @@ final class LiveTracking {
         List<FrameOutput> outputs = new ArrayList<>();
         try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
                      : FrameSources.open(source);
-             Tracker tracker = checkInitBoxThenLoadTracker(initBox, frames, modelOptions);
+             Tracker tracker = checkThenLoadTracker(initBox, frames, modelOptions, live);
              ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {
             if (live.view) {
                 outputs.add(openViewer(source, frames, control, live, log));
@@ -84,14 +85,15 @@ final class LiveTracking {
             TrackingPipeline pipeline = new TrackingPipeline(frames, tracker, control, outputs,
                     new TrackingPipeline.Settings(liveSource || live.realtime, live.realtime && !liveSource,
                             maxFrames, initBox), quiet ? line -> { } : log);
-            TrackingPipeline.Summary summary = StopOnSignal.run(control::quit, pipeline::run);
-            log.accept(summary.describe());
-            if (out != null) {
-                log.accept("results in " + out);
-            }
-            if (save != null) {
-                log.accept("video in " + save);
-            }
+            StopOnSignal.run(control::quit, pipeline::run, summary -> {
+                log.accept(summary.describe());
+                if (out != null) {
+                    log.accept("results in " + out);
+                }
+                if (save != null) {
+                    log.accept("video in " + save);
+                }
+            });
             return SiamTrackCli.EXIT_OK;
         }
     }
@@ -106,11 +108,15 @@ final class LiveTracking {
         }
     }
 
-    /** Checks the init box against the opened source, then loads the model (the slow part) last. */
-    private static SiameseTracker checkInitBoxThenLoadTracker(Box b, FrameSource frames, ModelOptions modelOptions)
-            throws ModelException {
+    /** Checks the init box and the screenshot frame against the opened source, then loads the model (the slow part). */
+    private static SiameseTracker checkThenLoadTracker(Box b, FrameSource frames, ModelOptions modelOptions,
+                                                       LiveOptions live) throws ModelException {
         if (b != null && frames.width() > 0 && frames.height() > 0) {
             TrackCommand.checkInitBox(b, frames.width(), frames.height());
+        }
+        if (live.screenshot != null && frames.frameCount() > 0 && live.screenshotFrame >= frames.frameCount()) {
+            throw new UserException("--screenshot-frame " + live.screenshotFrame + ": " + frames.description()
+                    + " has only " + frames.frameCount() + " frames (0 to " + (frames.frameCount() - 1) + ")");
         }
         return modelOptions.createTracker();
     }

@@ -9,9 +9,11 @@ import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.Mp4Writer;
+import dev.siamtrack.video.SourceDamage;
 import dev.siamtrack.video.SourceException;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -27,7 +29,7 @@ final class TrackRun {
     }
 
     /** What a run did. Times are in milliseconds per frame. */
-    record Stats(int frames, int lostFrames, int skippedFrames, double seconds, double trackMsMedian,
+    record Stats(int frames, int lostFrames, SourceDamage damage, double seconds, double trackMsMedian,
                  double trackMsP95, boolean interrupted) {
         double fps() {
             return seconds > 0 ? frames / seconds : 0;
@@ -35,8 +37,8 @@ final class TrackRun {
 
         String summary() {
             return String.format(Locale.ROOT,
-                    "%d frames in %.2f s: %.1f FPS end-to-end, tracker %.2f ms median / %.2f ms p95; %d frames LOST; %d frames skipped%s",
-                    frames, seconds, fps(), trackMsMedian, trackMsP95, lostFrames, skippedFrames,
+                    "%d frames in %.2f s: %.1f FPS end-to-end, tracker %.2f ms median / %.2f ms p95; %d frames LOST; %d frames skipped%s%s",
+                    frames, seconds, fps(), trackMsMedian, trackMsP95, lostFrames, damage.skippedFrames(), damage.summary(),
                     interrupted ? " (interrupted: outputs hold the frames above)" : "");
         }
     }
@@ -63,7 +65,8 @@ final class TrackRun {
         this.listener = listener;
     }
 
-    Stats run() throws SourceException {
+    /** Runs the loop, then {@code report} with its stats (also when a signal stopped it). */
+    Stats run(Consumer<Stats> report) throws SourceException {
         return StopOnSignal.run(() -> stopRequested = true, () -> {
             try {
                 return loop();
@@ -75,7 +78,7 @@ final class TrackRun {
                     video.close();
                 }
             }
-        });
+        }, report);
     }
 
     private Stats loop() throws SourceException {
@@ -129,7 +132,7 @@ final class TrackRun {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Stats(frames, lost, source.skippedFrames(), seconds, updates.medianMs(),
+        return new Stats(frames, lost, SourceDamage.of(source), seconds, updates.medianMs(),
                 updates.p95Ms(), stopRequested);
     }
 }

@@ -1,0 +1,105 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.geom.Box;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/**
+ * How every command reads and checks numbers, boxes, thread counts and output paths, so that the same text
+ * means the same everywhere ({@code NaN}, {@code Infinity}, hex and Java suffixes such as {@code 1d} are not
+ * numbers), and every check runs before any output file is created.
+ */
+final class Arguments {
+
+    /** Plain decimal notation: digits, an optional fraction and an optional exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private Arguments() {
+    }
+
+    /** Registers the strict number parser for every floating-point option and parameter of {@code cli}. */
+    static void register(CommandLine cli) {
+        CommandLine.ITypeConverter<Double> strict = text -> {
+            try {
+                return number(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        };
+        cli.registerConverter(Double.class, strict);
+        cli.registerConverter(double.class, strict);
+    }
+
+    /** A finite number in plain decimal notation. */
+    static double number(String text) {
+        String t = text.strip();
+        if (!DECIMAL.matcher(t).matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a number");
+        }
+        double v = Double.parseDouble(t);
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("'" + text + "' is too large");
+        }
+        return v;
+    }
+
+    /** {@code x,y,w,h} (commas or spaces) for {@code option}, each a finite number, width and height positive. */
+    static Box box(String option, String text) {
+        String[] parts = text.strip().split("[,\\s]+");
+        if (parts.length != 4) {
+            throw new UserException(option + " " + text + ": expected 4 numbers x,y,w,h");
+        }
+        double[] v = new double[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                v[i] = number(parts[i]);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(option + " " + text + ": " + e.getMessage());
+            }
+        }
+        if (!(v[2] > 0) || !(v[3] > 0)) {
+            throw new UserException(option + " " + text + ": width and height must be positive");
+        }
+        return new Box(v[0], v[1], v[2], v[3]);
+    }
+
+    /**
+     * A thread count from 1 to the processors this JVM may use: more threads than cores only slow inference
+     * down (16 on 2 cores: 12x slower) and 999 stall the machine.
+     */
+    static int threads(String option, int n) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (n < 1 || n > cores) {
+            throw new UserException(option + " " + n + ": must be from 1 to " + cores
+                    + " (the processors available on this machine)");
+        }
+        return n;
+    }
+
+    /** A video output path: MP4 is the only container written. */
+    static void checkVideoPath(String option, Path file) {
+        if (file != null && !hasExtension(file, ".mp4", ".m4v")) {
+            throw new UserException(option + " " + file + ": the video is written as MP4; name the file .mp4");
+        }
+    }
+
+    /** An image output path: PNG is the only format written. */
+    static void checkPngPath(String option, Path file) {
+        if (file != null && !hasExtension(file, ".png")) {
+            throw new UserException(option + " " + file + ": the image is written as PNG; name the file .png");
+        }
+    }
+
+    private static boolean hasExtension(Path file, String... extensions) {
+        Path name = file.getFileName();
+        String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        for (String e : extensions) {
+            if (n.endsWith(e) && n.length() > e.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
