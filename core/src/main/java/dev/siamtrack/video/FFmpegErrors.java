@@ -13,7 +13,8 @@ import org.bytedeco.ffmpeg.global.avutil;
 public final class FFmpegErrors {
 
     private static final Pattern CODE = Pattern.compile("error (-\\d+)");
-    private static final Pattern HINT = Pattern.compile("\\s*\\((Has setFormat|For more details|Please)[^)]*\\)\\.?");
+    private static final Pattern HINT = Pattern.compile(
+            "\\s*\\((Has setFormat\\(\\) been called\\?|For more details, make sure FFmpegLogCallback\\.set\\(\\) has been called\\.)\\)");
 
     /** The common codes: POSIX errors are negated errno values, FFmpeg's own are tags. */
     private static final Map<Integer, String> MEANINGS = Map.ofEntries(

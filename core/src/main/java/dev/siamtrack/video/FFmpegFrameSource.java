@@ -86,10 +86,11 @@ public final class FFmpegFrameSource implements FrameSource {
             closeQuietly();
             throw new SourceException(file + ": has no video stream");
         }
-        if ((long) grabber.getImageWidth() * grabber.getImageHeight() > MAX_PIXELS) {
+        int w = grabber.getImageWidth();
+        int h = grabber.getImageHeight();
+        if ((long) w * h > MAX_PIXELS) {
             closeQuietly();
-            throw new SourceException(file + ": frames of " + grabber.getImageWidth() + "x" + grabber.getImageHeight()
-                    + " are too large (at most 8192x8192 pixels)");
+            throw new SourceException(file + ": frames of " + w + "x" + h + " are too large (at most 8192x8192 pixels)");
         }
         this.fps = grabber.getFrameRate() > 0 && grabber.getFrameRate() < 1000 ? grabber.getFrameRate() : 0;
     }

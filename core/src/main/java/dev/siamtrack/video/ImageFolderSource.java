@@ -69,18 +69,29 @@ public final class ImageFolderSource implements FrameSource {
     public Mat next() throws SourceException {
         while (next < files.size()) {
             Path file = files.get(next++);
-            imread(file.toString(), current, IMREAD_COLOR);
+            try {
+                imread(file.toString(), current, IMREAD_COLOR);
+            } catch (RuntimeException e) {
+                // OpenCV refuses to decode into the reused Mat when the image has another size
+                throw sizeMismatch(file);
+            }
             if (!current.empty()) {
                 if (current.cols() != width || current.rows() != height) {
-                    throw new SourceException(file + " is " + current.cols() + "x" + current.rows() + " but "
-                            + files.get(0).getFileName() + " is " + width + "x" + height
-                            + ": all images of a folder must have the same size");
+                    throw sizeMismatch(file);
                 }
                 return current;
             }
             skipped++;
         }
         return null;
+    }
+
+    private SourceException sizeMismatch(Path file) {
+        try (Mat image = imread(file.toString(), IMREAD_COLOR)) {
+            return new SourceException(file + " is " + image.cols() + "x" + image.rows() + " but "
+                    + files.get(0).getFileName() + " is " + width + "x" + height
+                    + ": all images of a folder must have the same size");
+        }
     }
 
     @Override

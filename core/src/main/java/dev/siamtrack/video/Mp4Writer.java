@@ -43,6 +43,8 @@ public final class Mp4Writer implements AutoCloseable {
             r = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
             r.setFormat("mp4");
             r.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+            // each fragment reaches the file when it is complete, not when FFmpeg's write buffer fills
+            r.setOption("flush_packets", "1");
             r.setGopSize(GOP_FRAMES);
             r.setFrameRate(fps > 0 ? fps : 25);
             r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
