@@ -52,8 +52,8 @@ public final class SiamTrackCli {
         });
         cli.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("siamtrack: " + e.getMessage());
-            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println("siamtrack: " + oneLine(e) + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help')");
             err.flush();
             return EXIT_USAGE;
         });

@@ -1,6 +1,7 @@
 package dev.siamtrack.video;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.haveImageReader;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import java.io.IOException;
@@ -69,6 +70,11 @@ public final class ImageFolderSource implements FrameSource {
     public Mat next() throws SourceException {
         while (next < files.size()) {
             Path file = files.get(next++);
+            // imread into a reused Mat leaves the previous image there when the file is no image at all
+            if (!haveImageReader(file.toString())) {
+                skipped++;
+                continue;
+            }
             try {
                 imread(file.toString(), current, IMREAD_COLOR);
             } catch (RuntimeException e) {

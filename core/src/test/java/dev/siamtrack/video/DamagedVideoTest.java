@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.testing.DamagedFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
+
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -49,14 +47,7 @@ class DamagedVideoTest {
 
     @Test
     void flippedBytesAreCountedAsDecodeErrorsAndConcealedFrames() throws Exception {
-        byte[] bytes = Files.readAllBytes(DEMO);
-        for (double at : new double[] {0.3, 0.5, 0.7}) {
-            int start = (int) (bytes.length * at);
-            for (int i = start; i < start + 300; i++) {
-                bytes[i] ^= (byte) 0xFF;
-            }
-        }
-        Read r = readAll(Files.write(tmp.resolve("flipped.mp4"), bytes));
+        Read r = readAll(DamagedFiles.flipped(DEMO, tmp.resolve("flipped.mp4"), 300, 0.3, 0.5, 0.7));
         assertTrue(r.damage().decodeErrors() >= 2, "decode errors reported: " + r.damage());
         assertTrue(r.damage().concealedFrames() >= 2, "concealed frames reported: " + r.damage());
         assertTrue(r.damage().damaged());
@@ -65,24 +56,8 @@ class DamagedVideoTest {
 
     @Test
     void aTruncatedFileWithItsIndexFirstCountsTheFramesMissingAtTheEnd() throws Exception {
-        Path faststart = tmp.resolve("faststart.mp4");
-        try (FFmpegFrameGrabber in = new FFmpegFrameGrabber(DEMO.toFile())) {
-            in.start();
-            try (FFmpegFrameRecorder out = new FFmpegFrameRecorder(faststart.toFile(), in.getImageWidth(),
-                    in.getImageHeight(), 0)) {
-                out.setFormat("mp4");
-                out.setOption("movflags", "faststart");
-                out.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-                out.setFrameRate(25);
-                out.start();
-                for (int i = 0; i < 100; i++) {
-                    out.record(in.grabImage());
-                }
-            }
-        }
-        byte[] whole = Files.readAllBytes(faststart);
-        Path cut = Files.write(tmp.resolve("cut.mp4"), Arrays.copyOf(whole, whole.length / 2));
-        Read r = readAll(cut);
+        Path faststart = DamagedFiles.indexFirst(DEMO, tmp.resolve("faststart.mp4"), 100);
+        Read r = readAll(DamagedFiles.truncated(faststart, tmp.resolve("cut.mp4"), 0.5));
         assertTrue(r.frames() > 10 && r.frames() < 90, r.frames() + " frames read");
         assertTrue(r.damage().missingFrames() > 0, "missing frames reported: " + r.damage());
         assertEquals(100, r.lastIndex() + 1 + r.damage().missingFrames(), "read + missing = announced");
@@ -90,8 +65,7 @@ class DamagedVideoTest {
 
     @Test
     void anMp4CutBeforeItsIndexIsCalledTruncated() throws Exception {
-        byte[] whole = Files.readAllBytes(DEMO);
-        Path cut = Files.write(tmp.resolve("cut.mp4"), Arrays.copyOf(whole, whole.length * 6 / 10));
+        Path cut = DamagedFiles.truncated(DEMO, tmp.resolve("cut.mp4"), 0.6);
         SourceException e = assertThrows(SourceException.class, () -> new FFmpegFrameSource(cut));
         assertTrue(e.getMessage().contains("without its index (moov atom)"), e.getMessage());
     }
