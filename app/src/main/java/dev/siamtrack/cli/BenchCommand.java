@@ -27,8 +27,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure speed on a real video: per-stage latency (decode, crop/preprocess, backbone, head,",
-            "post-process) with median and p95, tracker-only and end-to-end FPS.",
+        description = {"Measure the tracker's speed on a video, stage by stage, optionally against OpenCV's TrackerNano.",
+            "Per-stage latency (decode, crop/preprocess, backbone, head, post-process) with median and p95,",
+            "tracker-only and end-to-end FPS.",
             "With --reference-model, OpenCV's TrackerNano runs on the SAME decoded frames in the same run",
             "(each frame: ours, then OpenCV's) and the ratio of their median tracker latencies is printed.",
             "End-to-end = decode + track, no display or output."})

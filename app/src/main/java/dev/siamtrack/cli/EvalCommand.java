@@ -23,9 +23,9 @@ import picocli.CommandLine.Parameters;
 /** {@code siamtrack eval}: benchmark accuracy and speed of SiamTrack and OpenCV's trackers on real sequences. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {
-            "Runs trackers on a benchmark (one-pass evaluation) and writes accuracy",
-            "(success AUC, precision, AO, SR), tracker-only speed, OTB-format results",
-            "and success/precision plots into the report folder.",
+            "Evaluate trackers on a dataset (one-pass) and write accuracy, speed and plots to a report folder.",
+            "Accuracy: success AUC, precision, AO, SR; tracker-only speed; OTB-format results;",
+            "success and precision plots.",
             "Layouts: OTB (img/ + groundtruth_rect.txt), GOT-10k, VOT (polygons), LaSOT,",
             "and video files with a ground truth of the same name (clip.mp4 + clip.txt)."},
         footer = {"", "Timings are tracker-only (decoding excluded) and trustworthy only",
