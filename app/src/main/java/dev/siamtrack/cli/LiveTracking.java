@@ -16,6 +16,7 @@ import dev.siamtrack.track.Tracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.LiveSource;
+import dev.siamtrack.video.SourceDamage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,6 +88,10 @@ final class LiveTracking {
                             maxFrames, initBox), quiet ? line -> { } : log);
             StopOnSignal.run(control::quit, pipeline::run, summary -> {
                 log.accept(summary.describe());
+                SourceDamage damage = SourceDamage.of(frames);
+                if (damage.damaged()) {
+                    log.accept("warning: " + frames.description() + " is damaged" + damage.summary());
+                }
                 if (out != null) {
                     log.accept("results in " + out);
                 }
