@@ -1,6 +1,7 @@
 package dev.siamtrack.cli;
 
 import dev.siamtrack.geom.Box;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -82,6 +83,31 @@ final class Arguments {
     static void checkVideoPath(String option, Path file) {
         if (file != null && !hasExtension(file, ".mp4", ".m4v")) {
             throw new UserException(option + " " + file + ": the video is written as MP4; name the file .mp4");
+        }
+        if (file != null) {
+            checkWritable(option, file);
+        }
+    }
+
+    /**
+     * An output file can be created: its nearest existing folder is a writable folder (missing folders below it
+     * are created when the file is written), and the file itself, if it exists, is a writable file.
+     */
+    static void checkWritable(String option, Path file) {
+        Path absolute = file.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new UserException(option + " " + file + ": is a folder, not a file");
+        }
+        if (Files.exists(absolute) && !Files.isWritable(absolute)) {
+            throw new UserException(option + " " + file + ": not writable (check its permissions)");
+        }
+        Path folder = absolute.getParent();
+        while (folder != null && !Files.exists(folder)) {
+            folder = folder.getParent();
+        }
+        if (folder != null && (!Files.isDirectory(folder) || !Files.isWritable(folder))) {
+            throw new UserException(option + " " + file + ": not writable (" + folder
+                    + (Files.isDirectory(folder) ? " is read-only)" : " is a file, not a folder)"));
         }
     }
 

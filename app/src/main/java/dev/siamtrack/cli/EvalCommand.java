@@ -70,7 +70,11 @@ public final class EvalCommand implements Callable<Integer> {
         List<TrackerSpec> specs;
         List<Sequence> selected;
         Datasets.Scan scan;
-        Arguments.threads("--threads", threads);
+        try {
+            Arguments.threads("--threads", threads);
+        } catch (UserException e) {
+            return usage(e.getMessage());
+        }
         try {
             if (!Files.isDirectory(datasetDir)) {
                 return usage("dataset directory not found: " + datasetDir);

@@ -101,6 +101,9 @@ final class TrackCommand implements Callable<Integer> {
     }
 
     static void checkInitBox(Box b, int width, int height) {
+        if (!(b.w() > 0) || !(b.h() > 0)) {
+            throw new UserException("--init " + b + ": width and height must be positive");
+        }
         if (b.x() < 0 || b.y() < 0 || b.x() + b.w() > width || b.y() + b.h() > height) {
             throw new UserException("--init " + b + " is not inside the " + width + "x" + height + " frame");
         }
@@ -113,6 +116,7 @@ final class TrackCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("--out " + e.getMessage());
         }
+        Arguments.checkWritable("--out", file);
     }
 
     static ResultWriter openWriter(Path file, boolean timestamps) {

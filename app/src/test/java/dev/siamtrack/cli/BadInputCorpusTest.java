@@ -66,6 +66,7 @@ class BadInputCorpusTest {
         Files.writeString(v.resolve("text.mp4"), "this is a shopping list, not a video\n".repeat(50));
         Files.write(v.resolve("sound.mp4"), wav());
         Files.writeString(v.resolve("huge.y4m"), "YUV4MPEG2 W30000 H30000 F25:1 Ip A1:1 C420jpeg\nFRAME\n" + "x".repeat(500));
+        Files.writeString(tmp.resolve("blocker"), "a file where a folder is expected");
         Files.writeString(v.resolve("big.y4m"), "YUV4MPEG2 W9000 H9000 F25:1 Ip A1:1 C420jpeg\nFRAME\n" + "x".repeat(500));
 
         Path folders = Files.createDirectories(tmp.resolve("folders"));
@@ -159,6 +160,13 @@ class BadInputCorpusTest {
         cases.add(option("--threads 0", List.of(demo, "--init", INIT, "--threads", "0"), "must be from 1 to "));
         cases.add(option("--save .mkv", List.of(demo, "--init", INIT, "--save", v.resolve("x.mkv").toString()), "name the file .mp4"));
         cases.add(option("--save .txt", List.of(demo, "--init", INIT, "--save", v.resolve("x.txt").toString()), "name the file .mp4"));
+        String blocker = tmp.resolve("blocker").toString();
+        cases.add(option("--out under a file", List.of(demo, "--init", INIT, "--out", blocker + "/r.csv", "--save", "{out}/r.mp4"),
+                "--out " + blocker + "/r.csv: not writable"));
+        cases.add(option("--save under a file", List.of(demo, "--init", INIT, "--out", "{out}/r.csv", "--save", blocker + "/r.mp4"),
+                "--save " + blocker + "/r.mp4: not writable"));
+        cases.add(option("--out is a folder", List.of(demo, "--init", INIT, "--out", tmp.resolve("videos") + "/", "--save", "{out}/r.mp4"),
+                "--out"));
         cases.add(option("--max-frames -1", List.of(demo, "--init", INIT, "--max-frames", "-1"), "--max-frames"));
         return cases.stream();
     }
@@ -176,7 +184,7 @@ class BadInputCorpusTest {
     void everyBadInputEndsCleanly(Case c) throws IOException {
         Path outDir = tmp.resolve("out").resolve(c.name().replaceAll("\\W+", "-"));
         List<String> args = new ArrayList<>(List.of("track"));
-        args.addAll(c.args());
+        c.args().forEach(a -> args.add(a.replace("{out}", outDir.toString())));
         args.add("--quiet");
         if (!c.args().contains("--save")) {
             args.addAll(List.of("--out", outDir.resolve("r.csv").toString(), "--save", outDir.resolve("r.mp4").toString()));
