@@ -6,6 +6,8 @@ import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -58,6 +60,8 @@ public final class FFmpegFrameSource implements FrameSource {
     private int decodeErrors;
     private int concealed;
     private int missing;
+    private int announcedFrames;
+    private int announcedSlack;
     private long firstTimestamp = Long.MIN_VALUE;
 
     public FFmpegFrameSource(Path file) throws SourceException {
@@ -93,6 +97,7 @@ public final class FFmpegFrameSource implements FrameSource {
             throw new SourceException(file + ": frames of " + w + "x" + h + " are too large (at most 8192x8192 pixels)");
         }
         this.fps = grabber.getFrameRate() > 0 && grabber.getFrameRate() < 1000 ? grabber.getFrameRate() : 0;
+        readAnnouncedFrames();
     }
 
     @Override
@@ -148,9 +153,31 @@ public final class FFmpegFrameSource implements FrameSource {
 
     /** Frames the container announces but the file did not deliver (counted once, at the end). */
     private void countMissingAtEnd() {
-        int announced = grabber.getLengthInVideoFrames();
-        if (missing == 0 && announced > 0 && frameIndex + 1 < announced) {
-            missing = announced - frameIndex - 1;
+        int delivered = frameIndex + 1;
+        if (missing == 0 && announcedFrames > delivered + announcedSlack) {
+            missing = announcedFrames - delivered;
+        }
+    }
+
+    /**
+     * The video stream's own frame count: exact from its index (nb_frames), else estimated from the stream's
+     * (not the container's, which may include a longer audio track) duration, so one frame of rounding is
+     * allowed; 0 when neither is known (live-style and fragmented files).
+     */
+    private void readAnnouncedFrames() {
+        AVFormatContext format = grabber.getFormatContext();
+        for (int i = 0; i < format.nb_streams(); i++) {
+            AVStream stream = format.streams(i);
+            if (stream.codecpar().codec_type() != avutil.AVMEDIA_TYPE_VIDEO) {
+                continue;
+            }
+            if (stream.nb_frames() > 0) {
+                announcedFrames = (int) Math.min(Integer.MAX_VALUE, stream.nb_frames());
+            } else if (stream.duration() > 0 && fps > 0) {
+                announcedFrames = (int) Math.round(stream.duration() * avutil.av_q2d(stream.time_base()) * fps);
+                announcedSlack = 1;
+            }
+            return;
         }
     }
 

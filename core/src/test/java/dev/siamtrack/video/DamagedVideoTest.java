@@ -8,6 +8,10 @@ import dev.siamtrack.testing.DamagedFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_core;
 
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -43,6 +47,28 @@ class DamagedVideoTest {
         assertEquals(300, r.frames());
         assertEquals(new SourceDamage(0, 0, 0, 0), r.damage());
         assertEquals("", r.damage().summary());
+    }
+
+    @Test
+    void wholeFilesInOtherContainersHaveNothingMissing() throws Exception {
+        for (String format : new String[] {"matroska", "avi", "mpegts"}) {
+            Path file = tmp.resolve("whole." + format);
+            try (Mat frame = new Mat(120, 160, opencv_core.CV_8UC3);
+                 OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+                 FFmpegFrameRecorder out = new FFmpegFrameRecorder(file.toFile(), 160, 120, 0)) {
+                out.setFormat(format);
+                out.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+                out.setFrameRate(25);
+                out.start();
+                for (int i = 0; i < 50; i++) {
+                    frame.put(new Scalar(i * 5, 100, 200 - i * 3, 0));
+                    out.record(converter.convert(frame));
+                }
+            }
+            Read r = readAll(file);
+            assertEquals(50, r.frames(), format);
+            assertEquals(new SourceDamage(0, 0, 0, 0), r.damage(), format);
+        }
     }
 
     @Test
@@ -101,7 +127,7 @@ class DamagedVideoTest {
     void aRecordingCutOffWhileStillOpenIsPlayable() throws Exception {
         Path file = tmp.resolve("recording.mp4");
         Path copy = tmp.resolve("killed.mp4");
-        try (Mat frame = new Mat(120, 160, org.bytedeco.opencv.global.opencv_core.CV_8UC3);
+        try (Mat frame = new Mat(120, 160, opencv_core.CV_8UC3);
              Mp4Writer writer = new Mp4Writer(file, 160, 120, 25)) {
             for (int i = 0; i < 80; i++) {
                 frame.put(new Scalar(i * 3, 255 - i * 3, 128, 0));
@@ -118,8 +144,8 @@ class DamagedVideoTest {
     @Test
     void anImageOfAnotherSizeInAFolderIsNamed() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("seq"));
-        try (Mat a = new Mat(60, 80, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(10, 20, 30, 0));
-             Mat b = new Mat(61, 80, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(10, 20, 30, 0))) {
+        try (Mat a = new Mat(60, 80, opencv_core.CV_8UC3, new Scalar(10, 20, 30, 0));
+             Mat b = new Mat(61, 80, opencv_core.CV_8UC3, new Scalar(10, 20, 30, 0))) {
             opencv_imgcodecs.imwrite(dir.resolve("0001.png").toString(), a);
             opencv_imgcodecs.imwrite(dir.resolve("0002.png").toString(), a);
             opencv_imgcodecs.imwrite(dir.resolve("0003.png").toString(), b);
