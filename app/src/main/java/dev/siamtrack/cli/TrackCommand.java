@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
             "Progress and a final summary (frames, FPS, frames LOST, damaged or missing frames) go to stderr;",
             "with --out, FILE.info.json next to the results records the same counts."},
         footer = {"", "Examples:",
-            "  ./siamtrack track videos/demo.mp4 --init 462,166,56,40 --out out/run.csv --save out/run.mp4",
+            "  ./siamtrack track videos/demo.mp4 --init 462,166,56,40 \\",
+            "      --out out/run.csv --save out/run.mp4",
             "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 \\",
             "      --model ../shared/models/reference/nanotrack-v2"})
 final class TrackCommand implements Callable<Integer> {

@@ -88,7 +88,7 @@ class CliHelpAndErrorsTest {
             for (String line : command.getValue().getUsageMessage().split("\\R")) {
                 inExamples |= line.strip().equals("Examples:");
                 if (inExamples && !line.isBlank() && !line.strip().equals("Examples:")) {
-                    assertTrue(line.startsWith("  ") && line.length() <= 100, command.getKey() + " example line: " + line);
+                    assertTrue(line.startsWith("  ") && line.length() <= 80, command.getKey() + " example line: " + line);
                 }
             }
         }
