@@ -20,7 +20,7 @@ final class StopOnSignal {
     }
 
     /** Runs {@code work}, then {@code report} with its result; a signal waits for both. */
-    static <T, E extends Exception> T run(Runnable requestStop, Work<T, E> work, Consumer<? super T> report) throws E {
+    static <T, E extends Exception> void run(Runnable requestStop, Work<T, E> work, Consumer<? super T> report) throws E {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             requestStop.run();
@@ -32,9 +32,7 @@ final class StopOnSignal {
         }, "siamtrack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            T result = work.call();
-            report.accept(result);
-            return result;
+            report.accept(work.call());
         } finally {
             finished.countDown();
             try {

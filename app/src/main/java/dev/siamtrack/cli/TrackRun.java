@@ -66,8 +66,8 @@ final class TrackRun {
     }
 
     /** Runs the loop, then {@code report} with its stats (also when a signal stopped it). */
-    Stats run(Consumer<Stats> report) throws SourceException {
-        return StopOnSignal.run(() -> stopRequested = true, () -> {
+    void run(Consumer<Stats> report) throws SourceException {
+        StopOnSignal.run(() -> stopRequested = true, () -> {
             try {
                 return loop();
             } finally {
