@@ -48,7 +48,8 @@ import picocli.CommandLine.Parameters;
             "Larger archives: the same job on Apache Spark (siamtrack-spark, README)."},
         footer = {"", "Examples:",
             "  ./siamtrack batch videos/demo-batch.csv --out out/batch",
-            "  ./siamtrack batch videos/demo-batch.csv --out out/batch-jsonl --workers 1 --format jsonl"})
+            "  ./siamtrack batch videos/demo-batch.csv --out out/batch-jsonl \\",
+            "      --workers 1 --format jsonl"})
 final class BatchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MANIFEST.csv", description = "Targets to track: video,id,frame,x,y,w,h.")
@@ -77,12 +78,7 @@ final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int cores = Runtime.getRuntime().availableProcessors();
-        int n = workers == null ? cores : workers;
-        if (n < 1 || n > cores) {
-            throw new UserException("--workers must be between 1 and the " + cores
-                    + " cores of this machine (more workers than cores only slow every video down)");
-        }
+        int n = Arguments.threads("--workers", workers == null ? Runtime.getRuntime().availableProcessors() : workers);
         ResultWriter.Format resultFormat = switch (format.toLowerCase(Locale.ROOT)) {
             case "csv" -> ResultWriter.Format.CSV;
             case "jsonl" -> ResultWriter.Format.JSONL;
@@ -116,23 +112,24 @@ final class BatchCommand implements Callable<Integer> {
         String runner = "batch, " + n + (n == 1 ? " worker" : " workers");
         Run run = new Run(manifest.videos(), job, n, quiet ? null : new Progress(System.err, "batch", 1));
         long start = System.nanoTime();
-        // the report is written inside the stoppable part: Ctrl-C waits for it
+        // the report is written and printed inside the stoppable part: Ctrl-C waits for it
         BatchReport report = StopOnSignal.run(run::stop, () -> {
             List<VideoReport> videos = run.all();
             BatchReport r = BatchReport.of(manifest, modelDir, runner, (System.nanoTime() - start) / 1e9, videos);
             VideoJob.cleanPartial(out);
             r.write(out);
             return r;
+        }, r -> {
+            System.err.println("siamtrack: " + r.headline());
+            r.manifestProblems().forEach(p -> System.err.println("siamtrack: " + p.describe()));
+            for (VideoReport v : r.videos()) {
+                v.failures().forEach(f -> System.err.println("siamtrack: " + v.video() + ": " + f));
+            }
+            if (run.stopped()) {
+                System.err.println("siamtrack: stopped; run the same command again to finish the remaining videos");
+            }
+            System.err.println("siamtrack: results and " + BatchReport.SUMMARY_FILE + " in " + out);
         });
-        System.err.println("siamtrack: " + report.headline());
-        report.manifestProblems().forEach(p -> System.err.println("siamtrack: " + p.describe()));
-        for (VideoReport v : report.videos()) {
-            v.failures().forEach(f -> System.err.println("siamtrack: " + v.video() + ": " + f));
-        }
-        if (run.stopped()) {
-            System.err.println("siamtrack: stopped; run the same command again to finish the remaining videos");
-        }
-        System.err.println("siamtrack: results and " + BatchReport.SUMMARY_FILE + " in " + out);
         return report.succeeded() && !run.stopped() ? SiamTrackCli.EXIT_OK : SiamTrackCli.EXIT_FAILURE;
     }
 

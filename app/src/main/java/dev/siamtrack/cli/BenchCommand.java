@@ -34,18 +34,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure speed on a real video: per-stage latency (decode, crop/preprocess, backbone, head,",
-            "post-process) with median and p95, tracker-only and end-to-end FPS.",
+        description = {"Measure the tracker's speed on a video, stage by stage, optionally against OpenCV's TrackerNano.",
+            "Per-stage latency (decode, crop/preprocess, backbone, head, post-process) with median and p95,",
+            "tracker-only and end-to-end FPS.",
             "With --reference-model, OpenCV's TrackerNano runs on the SAME decoded frames in the same run",
             "(each frame: ours, then OpenCV's) and the ratio of their median tracker latencies is printed.",
             "End-to-end = decode + track, no display or output.",
             "With --targets 1,2,4,8 it measures several targets instead: for each count N, the batched engine",
             "(all N targets in one backbone and one head call) and N independent single-target trackers on the",
-            "same frames, and the ratio of their median per-frame latencies.",
-            "",
-            "Examples:",
+            "same frames, and the ratio of their median per-frame latencies."},
+        footer = {"", "Examples:",
             "  ./siamtrack bench",
-            "  ./siamtrack bench --model ../shared/models/reference/nanotrack-v2 --reference-model ../shared/models/reference/nanotrack-v2",
+            "  ./siamtrack bench --model ../shared/models/reference/nanotrack-v2 \\",
+            "      --reference-model ../shared/models/reference/nanotrack-v2",
             "  ./siamtrack bench --targets 1,2,4,8,16 --frames 150"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -82,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path clip = video != null ? video : DemoCommand.defaultClip();
-        Box initBox = init != null ? TrackCommand.parseBox(init) : truthInit(clip);
+        Box initBox = init != null ? Arguments.box("--init " + init, init) : truthInit(clip);
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
         }
@@ -90,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
         }
         if (opencvThreads > 0) {
-            opencv_core.setNumThreads(opencvThreads);
+            opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));
         }
         LatencyStats decode = new LatencyStats(frames);
         LatencyStats crop = new LatencyStats(frames);

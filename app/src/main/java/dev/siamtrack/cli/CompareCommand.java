@@ -43,18 +43,19 @@ import picocli.CommandLine.Spec;
 /** {@code siamtrack compare}: one-shot verification of two target crops, or ROC / EER over many pairs. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Compares two target crops with the model's Siamese embedding (pooled backbone",
-            "features of the template crop, cosine similarity) and says same or different",
-            "with the threshold calibrated in the model card. A crop is IMAGE:x,y,w,h, or",
-            "IMAGE alone for the whole image.",
+            "Compare two target crops with the model's Siamese embedding and say same or different.",
+            "The embedding is the pooled backbone features of the template crop; the cosine similarity",
+            "of two is held against the threshold calibrated in the model card. A crop is",
+            "IMAGE:x,y,w,h, or IMAGE alone for the whole image.",
             "With --pairs: scores every pair of a pairs CSV (see make-pairs) and writes an",
             "ROC curve (roc.png), ROC AUC, the equal-error rate and its threshold to",
             "--report (summary.json, summary.md)."},
-        footer = {"", "Examples:",
-            "  ./siamtrack compare ../shared/datasets/dev/Couple/img/0001.jpg:51,47,25,62 ../shared/datasets/dev/Couple/img/0120.jpg:123,42,28,91",
+        footer = {"", "Exit codes: 0 done (for two crops: whatever the decision), 1 failure while running, 2 bad input.",
+            "", "Examples:",
+            "  ./siamtrack compare ../shared/datasets/dev/Couple/img/0001.jpg:51,47,25,62 \\",
+            "      ../shared/datasets/dev/Couple/img/0120.jpg:123,42,28,91",
             "  ./siamtrack make-pairs ../shared/datasets/dev --out out/dev-pairs.csv",
-            "  ./siamtrack compare --pairs out/dev-pairs.csv --report out/compare-mnv3",
-            "", "Exit codes: 0 done (for two crops: whatever the decision), 1 failure while running, 2 bad input."})
+            "  ./siamtrack compare --pairs out/dev-pairs.csv --report out/compare-mnv3"})
 public final class CompareCommand implements Callable<Integer> {
 
     private static final Pattern CROP = Pattern.compile("(.+):([-+0-9.eE]+(?:,[-+0-9.eE]+){3})");
@@ -101,7 +102,7 @@ public final class CompareCommand implements Callable<Integer> {
     static Crop parseCrop(String text) {
         Matcher m = CROP.matcher(text);
         Path image = Path.of(m.matches() ? m.group(1) : text);
-        Box box = m.matches() ? Box.parse(m.group(2)) : null;
+        Box box = m.matches() ? Arguments.box(text, m.group(2)) : null;
         if (!Files.isRegularFile(image)) {
             throw new UserException("image not found: " + image);
         }

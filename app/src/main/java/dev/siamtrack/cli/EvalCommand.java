@@ -22,9 +22,9 @@ import picocli.CommandLine.Parameters;
 /** {@code siamtrack eval}: benchmark accuracy and speed of SiamTrack and OpenCV's trackers on real sequences. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {
-            "Runs trackers on a benchmark (one-pass evaluation) and writes accuracy",
-            "(success AUC, precision, AO, SR), tracker-only speed, OTB-format results",
-            "and success/precision plots into the report folder.",
+            "Evaluate trackers on a dataset (one-pass) and write accuracy, speed and plots to a report folder.",
+            "Accuracy: success AUC, precision, AO, SR; tracker-only speed; OTB-format results;",
+            "success and precision plots.",
             "Layouts: OTB (img/ + groundtruth_rect.txt), GOT-10k, VOT (polygons), LaSOT,",
             "and video files with a ground truth of the same name (clip.mp4 + clip.txt)."},
         footer = {"", "Timings are tracker-only (decoding excluded) and trustworthy only",
@@ -70,11 +70,13 @@ public final class EvalCommand implements Callable<Integer> {
         List<Sequence> selected;
         Datasets.Scan scan;
         try {
+            Arguments.threads("--threads", threads);
+        } catch (UserException e) {
+            return usage(e.getMessage());
+        }
+        try {
             if (!Files.isDirectory(datasetDir)) {
                 return usage("dataset directory not found: " + datasetDir);
-            }
-            if (threads < 1) {
-                return usage("--threads must be at least 1, got " + threads);
             }
             specs = TrackerSpec.parseAll(trackers);
             for (TrackerSpec spec : specs) {

@@ -14,6 +14,7 @@ import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.LiveSource;
+import dev.siamtrack.video.SourceDamage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +53,9 @@ final class LiveTracking {
         if (live.screenshot != null && !live.view) {
             throw new UserException("--screenshot needs --view");
         }
-        if (maxFrames < 0) {
-            throw new UserException("--max-frames must be 0 (all) or positive");
+        Arguments.checkPngPath("--screenshot", live.screenshot);
+        if (live.screenshotFrame < 0) {
+            throw new UserException("--screenshot-frame must be 0 or positive");
         }
         String noViewer = live.view ? TrackViewer.unavailableReason() : null;
         if (noViewer != null) {
@@ -68,7 +70,7 @@ final class LiveTracking {
         List<FrameOutput> outputs = new ArrayList<>();
         try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
                      : FrameSources.open(source);
-             TargetEngine engine = checkBoxesThenCreateEngine(plan, frames, modelOptions);
+             TargetEngine engine = checkThenCreateEngine(plan, frames, modelOptions, live);
              ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {
             if (live.view) {
                 outputs.add(openViewer(source, frames, control, live, log));
@@ -82,18 +84,22 @@ final class LiveTracking {
             TrackingPipeline pipeline = new TrackingPipeline(frames, engine, control, outputs,
                     new TrackingPipeline.Settings(liveSource || live.realtime, live.realtime && !liveSource,
                             maxFrames, plan.targets()), quiet ? line -> { } : log);
-            TrackingPipeline.Summary summary;
             try {
-                summary = StopOnSignal.run(control::quit, pipeline::run);
+                StopOnSignal.run(control::quit, pipeline::run, summary -> {
+                    log.accept(summary.describe());
+                    SourceDamage damage = SourceDamage.of(frames);
+                    if (damage.damaged()) {
+                        log.accept("warning: " + frames.description() + " is damaged" + damage.summary());
+                    }
+                    if (out != null) {
+                        log.accept("results in " + out);
+                    }
+                    if (save != null) {
+                        log.accept("video in " + save);
+                    }
+                });
             } catch (IllegalArgumentException e) {
                 throw new UserException(e.getMessage());
-            }
-            log.accept(summary.describe());
-            if (out != null) {
-                log.accept("results in " + out);
-            }
-            if (save != null) {
-                log.accept("video in " + save);
             }
             return SiamTrackCli.EXIT_OK;
         }
@@ -110,13 +116,17 @@ final class LiveTracking {
     }
 
     /**
-     * Checks the boxes against the opened source when its frame size is known (a live source's boxes are checked
-     * by the engine as they start), then creates the engine (the slow part) last.
+     * Checks the boxes (a live source's boxes are checked by the engine as they start) and the screenshot frame
+     * against the opened source when it knows them, then creates the engine (the slow part) last.
      */
-    private static TargetEngine checkBoxesThenCreateEngine(TargetPlan plan, FrameSource frames,
-                                                           ModelOptions modelOptions) throws ModelException {
+    private static TargetEngine checkThenCreateEngine(TargetPlan plan, FrameSource frames, ModelOptions modelOptions,
+                                                      LiveOptions live) throws ModelException {
         if (frames.width() > 0 && frames.height() > 0) {
             plan.checkInside(frames.width(), frames.height());
+        }
+        if (live.screenshot != null && frames.frameCount() > 0 && live.screenshotFrame >= frames.frameCount()) {
+            throw new UserException("--screenshot-frame " + live.screenshotFrame + ": " + frames.description()
+                    + " has only " + frames.frameCount() + " frames (0 to " + (frames.frameCount() - 1) + ")");
         }
         return modelOptions.createMultiTargetTracker();
     }

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 /** Renders a synthetic clip with exact ground truth: scale change, look-alike, occlusion, optional exit. */
 @Command(name = "make-clip", mixinStandardHelpOptions = true,
         description = {
-            "Renders a synthetic tracking clip (MP4) with its ground truth (OTB x,y,w,h per frame, NaN while the",
-            "target is out of view) and an events sidecar (occlusion / out-of-view frame ranges).",
+            "Render a synthetic tracking clip (MP4) with its exact ground truth.",
+            "Ground truth: OTB x,y,w,h per frame, NaN while the target is out of view; an events sidecar",
+            "lists the occlusion and out-of-view frame ranges.",
             "The same options and seed always give the same clip."})
 public final class MakeClipCommand implements Callable<Integer> {
 

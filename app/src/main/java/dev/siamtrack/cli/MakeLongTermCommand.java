@@ -17,10 +17,10 @@ import picocli.CommandLine.Spec;
 /** {@code siamtrack make-longterm}: a long-term benchmark (target absent for stretches) from OTB sequences. */
 @Command(name = "make-longterm", mixinStandardHelpOptions = true,
         description = {
-            "Turns OTB-layout sequences (NAME/img/ + NAME/groundtruth_rect.txt) into",
-            "long-term ones: at a few cut points, GAP frames are replaced by frames of",
-            "ANOTHER sequence resized to the same size (ground truth NaN: the target is",
-            "away), and the original resumes GAP frames later, so the target has moved on.",
+            "Turn OTB-layout sequences (NAME/img/ + NAME/groundtruth_rect.txt) into long-term ones.",
+            "At a few cut points, GAP frames are replaced by frames of ANOTHER sequence resized to",
+            "the same size (ground truth NaN: the target is away), and the original resumes GAP",
+            "frames later, so the target has moved on.",
             "Writes OUT/NAME/ in OTB layout and OUT/longterm.json (where each cut is and",
             "which sequence filled it). Same sources, options and seed: same set."},
         footer = {"", "Example:",

@@ -17,10 +17,10 @@ import picocli.CommandLine.Spec;
 /** {@code siamtrack make-pairs}: same/different target pairs from OTB sequences, for {@code compare --pairs}. */
 @Command(name = "make-pairs", mixinStandardHelpOptions = true,
         description = {
-            "Writes a pairs CSV (a,ax,ay,aw,ah,b,bx,by,bw,bh,same,kind) for compare --pairs from",
-            "OTB-layout sequences: the target early in a sequence against the same target in its",
-            "last third (same), another sequence's target (other-target) and a crop of the",
-            "target's size elsewhere in the same scene (background). Deterministic per seed."},
+            "Write a pairs CSV for compare --pairs from OTB-layout sequences.",
+            "Each row a,ax,ay,aw,ah,b,bx,by,bw,bh,same,kind pairs the target early in a sequence with",
+            "the same target in its last third (same), another sequence's target (other-target) or a",
+            "crop of the target's size elsewhere in the same scene (background). Deterministic per seed."},
         footer = {"", "Example:",
             "  ./siamtrack make-pairs ../shared/datasets/dev --out out/dev-pairs.csv",
             "", "Exit codes: 0 done, 1 failure while writing, 2 bad input."})

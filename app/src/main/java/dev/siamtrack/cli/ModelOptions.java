@@ -27,7 +27,7 @@ final class ModelOptions {
     boolean strict;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+            description = "ONNX Runtime intra-op threads, at most the number of processors (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--lost-threshold", paramLabel = "P",
@@ -51,15 +51,12 @@ final class ModelOptions {
     boolean verbose;
 
     SiameseModel.Options modelOptions() {
-        if (threads < 1) {
-            throw new UserException("--threads must be at least 1");
-        }
-        return new SiameseModel.Options(Device.parse(device), strict, threads);
+        return new SiameseModel.Options(Device.parse(device), strict, Arguments.threads("--threads", threads));
     }
 
     TrackerParams params() {
         if (lostThreshold != null && (lostThreshold < 0 || lostThreshold > 1)) {
-            throw new UserException("--lost-threshold must be between 0 and 1");
+            throw new UserException("--lost-threshold " + lostThreshold + ": must be from 0 to 1");
         }
         if (lostFrames < 1) {
             throw new UserException("--lost-frames must be at least 1");

@@ -1,5 +1,7 @@
 package dev.siamtrack.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
@@ -20,7 +22,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", arity = "0..*", description = "Extra folders to look in.")
     List<Path> dirs = new ArrayList<>();
 
-    @Option(names = "--full", description = "Print each card's whole provenance (training data, losses, metrics).")
+    @Option(names = "--full", description = "Print each card's whole provenance (training data, losses, metrics), indented.")
     boolean full;
 
     private static final int PROVENANCE_CHARS = 160;
@@ -47,8 +49,10 @@ final class ModelsCommand implements Callable<Integer> {
                 System.out.println("    " + m.card().summary());
                 System.out.println("    features " + m.featureChannels() + " channels");
                 String provenance = m.card().provenance();
-                if (!provenance.isEmpty()) {
-                    boolean cut = !full && provenance.length() > PROVENANCE_CHARS;
+                if (!provenance.isEmpty() && full) {
+                    System.out.println("    provenance " + readable(provenance).replace("\n", "\n    "));
+                } else if (!provenance.isEmpty()) {
+                    boolean cut = provenance.length() > PROVENANCE_CHARS;
                     System.out.println("    provenance " + (cut ? provenance.substring(0, PROVENANCE_CHARS) + "... (--full)" : provenance));
                 }
             } catch (ModelException e) {
@@ -57,5 +61,15 @@ final class ModelsCommand implements Callable<Integer> {
             }
         }
         return bad == 0 ? SiamTrackCli.EXIT_OK : SiamTrackCli.EXIT_USAGE;
+    }
+
+    /** The card's provenance JSON, indented over several lines. */
+    private static String readable(String json) {
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(json));
+        } catch (JsonProcessingException e) {
+            return json;
+        }
     }
 }

@@ -17,11 +17,11 @@ import picocli.CommandLine.Parameters;
             "It lands in the user's models folder ($XDG_DATA_HOME/siamtrack/models, else ~/.local/share/siamtrack/models),",
             "which 'models' lists and where '--model NAME' finds it. Nothing is left behind when a download fails.",
             "",
-            "Models: nanotrack-v1 (fastest), nanotrack-v2 (best speed/accuracy on our dev set), nanotrack-v3 (96 channels, slower).",
-            "",
-            "Examples:",
+            "Models: nanotrack-v1 (fastest), nanotrack-v2 (best speed/accuracy on our dev set), nanotrack-v3 (96 channels, slower)."},
+        footer = {"", "Examples:",
             "  ./siamtrack models pull nanotrack-v2",
-            "  ./siamtrack track videos/demo.mp4 --init 462,166,56,40 --model nanotrack-v2 --out out/v2.csv"})
+            "  ./siamtrack track videos/demo.mp4 --init 462,166,56,40 \\",
+            "      --model nanotrack-v2 --out out/v2.csv"})
 final class ModelsPullCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "NAME", description = "nanotrack-v1, nanotrack-v2 or nanotrack-v3.")

@@ -2,10 +2,12 @@ package dev.siamtrack.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs a tracking loop so that Ctrl-C / SIGTERM first asks it to stop, then waits (5 s at most) for it to
- * return and close its outputs: result files and videos keep every frame tracked so far.
+ * return, close its outputs and report: result files and videos keep every frame tracked so far, and the
+ * summary is printed before the JVM exits.
  */
 final class StopOnSignal {
 
@@ -17,7 +19,8 @@ final class StopOnSignal {
         T call() throws E;
     }
 
-    static <T, E extends Exception> T run(Runnable requestStop, Work<T, E> work) throws E {
+    /** Runs {@code work}, then {@code report} with its result, and returns it; a signal waits for both. */
+    static <T, E extends Exception> T run(Runnable requestStop, Work<T, E> work, Consumer<? super T> report) throws E {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             requestStop.run();
@@ -29,7 +32,9 @@ final class StopOnSignal {
         }, "siamtrack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return work.call();
+            T result = work.call();
+            report.accept(result);
+            return result;
         } finally {
             finished.countDown();
             try {

@@ -47,12 +47,7 @@ final class TargetPlan {
             int eq = text.indexOf('=');
             String id = eq < 0 ? String.valueOf(i + 1) : text.substring(0, eq).trim();
             checkId(origin, id);
-            Box box;
-            try {
-                box = Box.parse(eq < 0 ? text : text.substring(eq + 1));
-            } catch (IllegalArgumentException e) {
-                throw new UserException(origin + ": " + e.getMessage());
-            }
+            Box box = Arguments.box(origin, eq < 0 ? text : text.substring(eq + 1));
             entries.add(checked(origin, new PlannedTarget(id, 0, box)));
         }
         if (targetsFile != null) {
@@ -98,15 +93,9 @@ final class TargetPlan {
             if (frame < 0) {
                 throw new UserException(origin + ": frame " + frame + " is negative");
             }
-            double[] v = new double[4];
-            for (int k = 0; k < 4; k++) {
-                try {
-                    v[k] = Double.parseDouble(f[k + 2]);
-                } catch (NumberFormatException e) {
-                    throw new UserException(origin + ": '" + f[k + 2] + "' is not a number");
-                }
-            }
-            entries.add(checked(origin, new PlannedTarget(f[0], frame, new Box(v[0], v[1], v[2], v[3]))));
+            Box box = new Box(Arguments.number(origin, f[2]), Arguments.number(origin, f[3]),
+                    Arguments.number(origin, f[4]), Arguments.number(origin, f[5]));
+            entries.add(checked(origin, new PlannedTarget(f[0], frame, box)));
         }
         if (entries.size() == before) {
             throw new UserException("--targets " + file + ": no targets (rows " + TARGETS_HEADER + ")");

@@ -1,6 +1,5 @@
 package dev.siamtrack.cli;
 
-import dev.siamtrack.geom.Box;
 import dev.siamtrack.io.ResultWriter;
 import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.video.FrameSource;
@@ -17,19 +16,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "track", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Track one or more objects through a video file or an image folder, headless.",
+        description = {"Track one or more objects through a video file, an image folder, a camera or a stream; "
+                + "headless, or in a window with --view.",
             "Results are written and flushed frame by frame; Ctrl-C keeps everything tracked so far.",
-            "Progress and a final summary (frames, FPS, frames LOST) go to stderr."},
+            "Progress and a final summary (frames, FPS, frames LOST, damaged or missing frames) go to stderr;",
+            "with --out, FILE.info.json next to the results records the same counts."},
         footer = {"", "Targets: each --init starts on frame 0; the N-th gets id N unless written ID=X,Y,W,H.",
             "A --targets file has rows id,frame,x,y,w,h (an optional header row, # comments): a target starts",
             "on its frame (the first frame at or after it for live sources); the same id on a later frame starts it",
             "over from the new box. Every box must lie inside the frame; a box that does not, a bad number, a zero",
             "size or an id given twice for one frame is an error (exit 2) before anything is written.",
             "", "Examples:",
-            "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 --out out/run.csv --save out/run.mp4",
-            "  ./siamtrack track videos/demo.mp4 --init ball=462.72,166.63,56.32,40.32 --init decoy=20,174,72,52 --out out/two.jsonl --save out/two.mp4",
-            "  ./siamtrack track videos/demo.mp4 --targets videos/demo-targets.csv --out out/targets.csv",
-            "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 --model ../shared/models/reference/nanotrack-v2"})
+            "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 \\",
+            "      --out out/run.csv --save out/run.mp4",
+            "  ./siamtrack track videos/demo.mp4 --init ball=462.72,166.63,56.32,40.32 \\",
+            "      --init decoy=20,174,72,52 --out out/two.jsonl --save out/two.mp4",
+            "  ./siamtrack track videos/demo.mp4 --targets videos/demo-targets.csv \\",
+            "      --out out/targets.csv",
+            "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 \\",
+            "      --model ../shared/models/reference/nanotrack-v2"})
 final class TrackCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "Video file (anything FFmpeg decodes), image folder (OTB layout or numbered images), camera (0, /dev/video0) or stream URL (rtsp://, http(s)://, udp://, tcp://).")
@@ -49,7 +54,9 @@ final class TrackCommand implements Callable<Integer> {
                     + "or one JSON object per line with the same fields.")
     Path out;
 
-    @Option(names = "--save", paramLabel = "FILE.mp4", description = "Write the video with each target's box in its own colour and its id, state and score drawn.")
+    @Option(names = "--save", paramLabel = "FILE.mp4",
+            description = "Write the video with each target's box in its own colour and its id, state and score drawn "
+                    + "(fragmented MP4: playable even if the run is killed).")
     Path save;
 
     @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0", description = "Stop after N frames (0: all).")
@@ -67,18 +74,25 @@ final class TrackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TargetPlan plan = TargetPlan.parse(init, targets);
+        Arguments.checkVideoPath("--save", save);
+        if (out != null) {
+            checkResultPath(out);
+        }
+        if (maxFrames < 0) {
+            throw new UserException("--max-frames must be 0 (all) or positive");
+        }
         if (LiveTracking.wanted(source, live)) {
             return LiveTracking.run(source, plan, out, save, maxFrames, quiet, modelOptions, live);
         }
         if (plan.isEmpty()) {
             throw new UserException("--init or --targets is required (or use --view and select targets with the mouse)");
         }
-        // cheap checks first: a wrong path or box is reported before the model is loaded
+        // every check and the model come before the outputs: a mistake leaves no file behind
         try (FrameSource frames = FrameSources.open(source)) {
             plan.checkInside(frames.width(), frames.height());
-            try (ResultWriter writer = openWriter(out, false);
+            try (TargetEngine engine = modelOptions.createMultiTargetTracker();
                  Mp4Writer video = save == null ? null : new Mp4Writer(save, frames.width(), frames.height(), frames.fps());
-                 TargetEngine engine = modelOptions.createMultiTargetTracker()) {
+                 ResultWriter writer = openWriter(out, false)) {
                 return run(frames, engine, plan, writer, video);
             }
         }
@@ -86,29 +100,38 @@ final class TrackCommand implements Callable<Integer> {
 
     private int run(FrameSource frames, TargetEngine engine, TargetPlan plan, ResultWriter writer, Mp4Writer video)
             throws Exception {
-        TrackRun.Stats stats;
         try {
-            stats = new TrackRun(frames, engine, plan.targets(), writer, video, maxFrames,
-                    quiet ? null : System.err, null).run();
+            new TrackRun(frames, engine, plan.targets(), writer, video, maxFrames, quiet ? null : System.err, null)
+                    .run(stats -> report(frames, video, stats));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
-        }
-        System.err.println("siamtrack: " + stats.summary());
-        if (out != null) {
-            System.err.println("siamtrack: results in " + out);
-        }
-        if (save != null) {
-            System.err.println("siamtrack: video in " + save + " (" + video.codec() + ")");
         }
         return SiamTrackCli.EXIT_OK;
     }
 
-    static Box parseBox(String text) {
-        try {
-            return Box.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--init: " + e.getMessage());
+    private void report(FrameSource frames, Mp4Writer video, TrackRun.Stats stats) {
+        System.err.println("siamtrack: " + stats.summary());
+        if (stats.damage().damaged()) {
+            System.err.println("siamtrack: warning: " + frames.description()
+                    + " is damaged; boxes on and after the damaged frames may be wrong");
         }
+        if (out != null) {
+            RunInfo.write(out, frames.description(), stats);
+            System.err.println("siamtrack: results in " + out + " (run info in " + RunInfo.fileFor(out) + ")");
+        }
+        if (save != null) {
+            System.err.println("siamtrack: video in " + save + " (" + video.codec() + ")");
+        }
+    }
+
+    /** The results file's format and folder, checked before anything is written. */
+    static void checkResultPath(Path file) {
+        try {
+            ResultWriter.formatOf(file);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--out " + e.getMessage());
+        }
+        Arguments.checkWritable("--out", file);
     }
 
     static ResultWriter openWriter(Path file, boolean timestamps) {

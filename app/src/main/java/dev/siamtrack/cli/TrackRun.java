@@ -8,19 +8,21 @@ import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.Mp4Writer;
+import dev.siamtrack.video.SourceDamage;
 import dev.siamtrack.video.SourceException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The outputs of a headless run ({@code track}, {@code demo}) around the {@link SequenceRunner}: results
  * written and flushed per frame, the annotated video, progress lines and the summary. On Ctrl-C or SIGTERM a
- * shutdown hook stops the runner and waits for it to close the outputs, so the CSV/JSONL and a playable MP4
- * hold every frame tracked so far.
+ * shutdown hook stops the runner and waits for it to close the outputs and report, so the CSV/JSONL and a
+ * playable MP4 hold every frame tracked so far and the summary is still printed.
  */
 final class TrackRun {
 
@@ -30,7 +32,7 @@ final class TrackRun {
     }
 
     /** What a run did. Times are in milliseconds per frame. */
-    record Stats(SequenceRunner.Stats run, int skippedFrames) {
+    record Stats(SequenceRunner.Stats run, SourceDamage damage) {
         double fps() {
             return run.seconds() > 0 ? run.frames() / run.seconds() : 0;
         }
@@ -40,9 +42,9 @@ final class TrackRun {
             String byTarget = lost.size() < 2 ? "" : lost.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", ", " (by target: ", ")"));
             return String.format(Locale.ROOT,
-                    "%d frames in %.2f s: %.1f FPS end-to-end, tracker %.2f ms median / %.2f ms p95; %d frames LOST%s; %d frames skipped%s",
+                    "%d frames in %.2f s: %.1f FPS end-to-end, tracker %.2f ms median / %.2f ms p95; %d frames LOST%s; %d frames skipped%s%s",
                     run.frames(), run.seconds(), fps(), run.updates().medianMs(), run.updates().p95Ms(),
-                    run.lostFrames(), byTarget, skippedFrames,
+                    run.lostFrames(), byTarget, damage.skippedFrames(), damage.summary(),
                     run.stopped() ? " (interrupted: outputs hold the frames above)" : "");
         }
     }
@@ -69,15 +71,19 @@ final class TrackRun {
     }
 
     /**
+     * Runs the frames through the {@link SequenceRunner}, closes the outputs, then {@code report} with the stats
+     * (also when a signal stopped the run).
+     *
      * @throws IllegalArgumentException when a planned target cannot start on its frame
      */
-    Stats run() throws Exception {
+    void run(Consumer<Stats> report) throws Exception {
         int limit = maxFrames > 0 ? maxFrames : Integer.MAX_VALUE;
         int total = source.frameCount() > 0 ? Math.min(source.frameCount(), limit) : -1;
         SequenceRunner runner = new SequenceRunner(engine, plan, total > 0 ? total : 1 << 16);
-        SequenceRunner.Stats stats = StopOnSignal.run(runner::stop, () -> {
+        StopOnSignal.run(runner::stop, () -> {
+            SequenceRunner.Stats stats;
             try (FrameAnnotator annotator = video != null ? new FrameAnnotator() : null) {
-                return runner.run(SequenceRunner.Frames.of(source), maxFrames,
+                stats = runner.run(SequenceRunner.Frames.of(source), maxFrames,
                         new Outputs(annotator, total, System.nanoTime()));
             } finally {
                 if (writer != null) {
@@ -87,11 +93,11 @@ final class TrackRun {
                     video.close();
                 }
             }
-        });
-        if (stats.frames() == 0 && !stats.stopped()) {
-            throw new SourceException(source.description() + ": no frames could be read");
-        }
-        return new Stats(stats, source.skippedFrames());
+            if (stats.frames() == 0 && !stats.stopped()) {
+                throw new SourceException(source.description() + ": no frames could be read");
+            }
+            return new Stats(stats, SourceDamage.of(source));
+        }, report);
     }
 
     /** Writes, draws, records and reports each frame. */

@@ -614,6 +614,10 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     /** Closes the window (on the output thread, after the last frame). */
     @Override
     public void close() {
+        if (screenshotFile != null && !screenshotTaken) {
+            log.accept("warning: no screenshot written: the run ended before frame " + screenshotFrame
+                    + " (--screenshot-frame)");
+        }
         window.destroy();
     }
 }

@@ -117,7 +117,7 @@ class EvalCommandTest {
                 "--report", report.toString(), "--sequences", "Walk,Run");
         assertUsage("no readable sequence", STILL, Files.createDirectories(tmp.resolve("empty")).toString(),
                 "--trackers", "kcf", "--report", report.toString());
-        assertUsage("--threads must be at least 1", STILL, data.toString(), "--trackers", "kcf",
+        assertUsage("--threads 0: must be from 1 to", STILL, data.toString(), "--trackers", "kcf",
                 "--report", report.toString(), "--threads", "0");
         assertEquals(2, run(STILL, data.toString(), "--report", report.toString()), "missing --trackers");
         assertFalse(Files.exists(report.resolve("summary.json")), "nothing evaluated on bad input");

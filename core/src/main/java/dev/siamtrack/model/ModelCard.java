@@ -62,7 +62,10 @@ public record ModelCard(
                 "NanoTrack v" + version + " (third-party weights, recognised from the I/O shapes)");
     }
 
-    /** Reads a {@code model.json} card; missing fields take NanoTrack-like defaults. */
+    /**
+     * Reads a {@code model.json} card; missing fields take NanoTrack-like defaults. Every field is checked
+     * against its range, and a bad one is named with the file.
+     */
     public static ModelCard read(Path file) throws ModelException {
         JsonNode root;
         try {
@@ -73,63 +76,107 @@ public record ModelCard(
         if (root == null || !root.isObject()) {
             throw new ModelException(file + ": expected a JSON object");
         }
-        int scoreSize = root.path("score_size").asInt(16);
-        int stride = root.path("stride").asInt(16);
-        JsonNode norm = root.path("normalize");
-        JsonNode hyper = root.path("hyper");
-        String order = root.path("channel_order").asText("BGR").toUpperCase(Locale.ROOT);
+        Fields f = new Fields(file, root);
+        int exemplarSize = f.integer("exemplar_size", 127, 16, 1024);
+        int instanceSize = f.integer("instance_size", 255, exemplarSize + 1, 2048);
+        int stride = f.integer("stride", 16, 1, 64);
+        int scoreSize = f.integer("score_size", 16, 1, 512);
+        int gridOrigin = f.integer("grid_origin", -(scoreSize / 2) * stride, -instanceSize, instanceSize);
+        String order = f.text("channel_order", "BGR").toUpperCase(Locale.ROOT);
         if (!order.equals("BGR") && !order.equals("RGB")) {
             throw new ModelException(file + ": channel_order must be BGR or RGB, found " + order);
         }
-        String activation = root.path("score_activation").asText("softmax2");
+        String activation = f.text("score_activation", "softmax2");
         if (!activation.equals("softmax2") && !activation.equals("sigmoid")) {
             throw new ModelException(file + ": score_activation must be softmax2 or sigmoid, found " + activation);
         }
+        double scale = f.number("normalize.scale", 1.0, 1e-6, 1e6);
+        double[] mean = f.triple("normalize.mean", 0, -1e6, 1e6);
+        double[] std = f.triple("normalize.std", 1, 1e-6, 1e6);
+        double windowInfluence = f.number("hyper.window_influence", 0.49, 0, 1);
+        double penaltyK = f.number("hyper.penalty_k", 0.15, 0, 10);
+        double lr = f.number("hyper.lr", 0.385, 0, 1);
+        double lostThreshold = f.number("hyper.lost_threshold", NANOTRACK_LOST_THRESHOLD, 0, 1);
+        double uncertainThreshold = f.number("hyper.uncertain_threshold",
+                Math.max(lostThreshold, NANOTRACK_UNCERTAIN_THRESHOLD), lostThreshold, 1);
+        double verifyThreshold = f.number("hyper.verify_threshold", DEFAULT_VERIFY_THRESHOLD, -1, 1);
         String fallbackName = file.getParent() == null ? "model" : file.getParent().getFileName().toString();
         JsonNode provenance = root.path("provenance");
-        return new ModelCard(
-                root.path("name").asText(fallbackName),
-                root.path("family").asText("siamtrack"),
-                root.path("exemplar_size").asInt(127),
-                root.path("instance_size").asInt(255),
-                stride,
-                scoreSize,
-                root.path("grid_origin").asInt(-(scoreSize / 2) * stride),
-                order.equals("RGB"),
-                norm.path("scale").asDouble(1.0),
-                triple(norm.path("mean"), 0, file),
-                triple(norm.path("std"), 1, file),
-                activation.equals("sigmoid"),
-                hyper.path("window_influence").asDouble(0.49),
-                hyper.path("penalty_k").asDouble(0.15),
-                hyper.path("lr").asDouble(0.385),
-                hyper.path("lost_threshold").asDouble(NANOTRACK_LOST_THRESHOLD),
-                hyper.path("uncertain_threshold").asDouble(NANOTRACK_UNCERTAIN_THRESHOLD),
-                verifyThreshold(hyper, file),
+        return new ModelCard(f.text("name", fallbackName), f.text("family", "siamtrack"), exemplarSize, instanceSize,
+                stride, scoreSize, gridOrigin, order.equals("RGB"), scale, mean, std, activation.equals("sigmoid"),
+                windowInfluence, penaltyK, lr, lostThreshold, uncertainThreshold, verifyThreshold,
                 provenance.isMissingNode() ? "" : provenance.toString());
     }
 
-    private static double verifyThreshold(JsonNode hyper, Path file) throws ModelException {
-        JsonNode node = hyper.path("verify_threshold");
-        if (node.isMissingNode()) {
-            return DEFAULT_VERIFY_THRESHOLD;
-        }
-        double v = node.asDouble(Double.NaN);
-        if (!node.isNumber() || v < -1 || v > 1) {
-            throw new ModelException(file + ": hyper.verify_threshold must be a cosine similarity in [-1, 1], found "
-                    + node);
-        }
-        return v;
-    }
+    /** Typed, range-checked access to a card's fields by dotted path; errors name the file and the field. */
+    private record Fields(Path file, JsonNode root) {
 
-    private static double[] triple(JsonNode node, double fallback, Path file) throws ModelException {
-        if (node.isMissingNode() || node.isNull()) {
-            return new double[] {fallback, fallback, fallback};
+        private JsonNode node(String path) {
+            JsonNode n = root;
+            for (String part : path.split("\\.")) {
+                n = n.path(part);
+            }
+            return n.isNull() ? n.path("absent") : n;
         }
-        if (!node.isArray() || node.size() != 3) {
-            throw new ModelException(file + ": normalize mean/std must be arrays of 3 numbers");
+
+        int integer(String path, int fallback, int min, int max) throws ModelException {
+            JsonNode n = node(path);
+            if (n.isMissingNode()) {
+                return fallback;
+            }
+            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
+                throw new ModelException(file + ": " + path + " must be an integer from " + min + " to " + max
+                        + ", found " + n);
+            }
+            return n.intValue();
         }
-        return new double[] {node.get(0).asDouble(), node.get(1).asDouble(), node.get(2).asDouble()};
+
+        double number(String path, double fallback, double min, double max) throws ModelException {
+            JsonNode n = node(path);
+            if (n.isMissingNode()) {
+                return fallback;
+            }
+            if (!n.isNumber() || !(n.doubleValue() >= min && n.doubleValue() <= max)) {
+                throw new ModelException(file + ": " + path + " must be a number from " + plain(min) + " to "
+                        + plain(max) + ", found " + n);
+            }
+            return n.doubleValue();
+        }
+
+        double[] triple(String path, double fallback, double min, double max) throws ModelException {
+            JsonNode n = node(path);
+            if (n.isMissingNode()) {
+                return new double[] {fallback, fallback, fallback};
+            }
+            if (!n.isArray() || n.size() != 3) {
+                throw new ModelException(file + ": " + path + " must be an array of 3 numbers, found " + n);
+            }
+            double[] v = new double[3];
+            for (int i = 0; i < 3; i++) {
+                JsonNode e = n.get(i);
+                if (!e.isNumber() || !(e.doubleValue() >= min && e.doubleValue() <= max)) {
+                    throw new ModelException(file + ": " + path + " must hold 3 numbers from " + plain(min) + " to "
+                            + plain(max) + ", found " + n);
+                }
+                v[i] = e.doubleValue();
+            }
+            return v;
+        }
+
+        String text(String path, String fallback) throws ModelException {
+            JsonNode n = node(path);
+            if (n.isMissingNode()) {
+                return fallback;
+            }
+            if (!n.isTextual() || n.asText().isBlank()) {
+                throw new ModelException(file + ": " + path + " must be a non-empty string, found " + n);
+            }
+            return n.asText();
+        }
+
+        private static String plain(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        }
     }
 
     /** One line for listings. */

@@ -523,8 +523,10 @@ public final class SiameseModel implements AutoCloseable {
                 int scoreSize = (int) scores[2];
                 card = declared != null ? declared : recogniseNanoTrack(scoreSize);
                 if (card.scoreSize() != scoreSize) {
-                    throw new ModelException(directory.resolve(HEAD_FILE) + ": model.json says score_size "
-                            + card.scoreSize() + " but the head outputs " + scoreSize + "x" + scoreSize);
+                    throw new ModelException(directory.resolve(HEAD_FILE) + (declared != null
+                            ? ": model.json says score_size " + card.scoreSize()
+                            : ": no model.json, and NanoTrack's score map is " + card.scoreSize() + "x" + card.scoreSize())
+                            + " but the head outputs " + scoreSize + "x" + scoreSize);
                 }
                 if (card.sigmoidScore() != (scoreChannels == 1)) {
                     throw new ModelException(directory.resolve(HEAD_FILE) + ": classification output has "

@@ -30,6 +30,21 @@ public interface FrameSource extends AutoCloseable {
     /** Frames that could not be decoded and were skipped. */
     int skippedFrames();
 
+    /** Frames the decoder reported as damaged (corrupt bitstream, missing reference, failed decode). */
+    default int decodeErrors() {
+        return 0;
+    }
+
+    /** Frames delivered with damage patched over by the decoder's error concealment (frozen or garbled areas). */
+    default int concealedFrames() {
+        return 0;
+    }
+
+    /** Frames the container announced but that never came (a truncated file); known once the end is reached. */
+    default int missingFrames() {
+        return 0;
+    }
+
     /** A human-readable description (path or URL). */
     String description();
 

@@ -1,6 +1,7 @@
 package dev.siamtrack.video;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.haveImageReader;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * layout), or a given list of image files. {@link #listImages} is the one frame order used everywhere
  * ({@code track DIR} and {@code eval}): by the last number in the file name, then by name. Images that cannot
  * be read are skipped and counted; {@link #frameIndex()} still counts them, so frame N is always the N-th file.
+ * All images must have the size of the first one: the first that differs ends the run with its name.
  */
 public final class ImageFolderSource implements FrameSource {
 
@@ -79,16 +81,37 @@ public final class ImageFolderSource implements FrameSource {
     }
 
     @Override
-    public Mat next() {
+    public Mat next() throws SourceException {
         while (next < files.size()) {
             Path file = files.get(next++);
-            imread(file.toString(), current, IMREAD_COLOR);
+            // imread into a reused Mat leaves the previous image there when the file is no image at all
+            if (!haveImageReader(file.toString())) {
+                skipped++;
+                continue;
+            }
+            try {
+                imread(file.toString(), current, IMREAD_COLOR);
+            } catch (RuntimeException e) {
+                // OpenCV refuses to decode into the reused Mat when the image has another size
+                throw sizeMismatch(file);
+            }
             if (!current.empty()) {
+                if (current.cols() != width || current.rows() != height) {
+                    throw sizeMismatch(file);
+                }
                 return current;
             }
             skipped++;
         }
         return null;
+    }
+
+    private SourceException sizeMismatch(Path file) {
+        try (Mat image = imread(file.toString(), IMREAD_COLOR)) {
+            return new SourceException(file + " is " + image.cols() + "x" + image.rows() + " but "
+                    + files.get(0).getFileName() + " is " + width + "x" + height
+                    + ": all images of a folder must have the same size");
+        }
     }
 
     @Override

@@ -91,11 +91,9 @@ public final class LiveSource implements FrameSource {
         }
     }
 
-    /** JavaCV's exception text without its generic hints. */
+    /** What went wrong, in the user's terms (see {@link FFmpegErrors}). */
     static String brief(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        int hint = m.indexOf(" (Has setFormat");
-        return hint > 0 ? m.substring(0, hint) : m;
+        return FFmpegErrors.describe(e);
     }
 
     private static String noCameraMessage(String tried) {

@@ -10,11 +10,15 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Writes BGR frames to a video file: H.264 through OpenH264 (this FFmpeg build has no libx264), falling back
- * to MPEG-4 part 2 where OpenH264 is missing. {@link #close()} finalises the file (the MP4 index is written
- * then), so callers close it on signals too.
+ * Writes BGR frames to an MP4 file: H.264 through OpenH264 (this FFmpeg build has no libx264), falling back
+ * to MPEG-4 part 2 where OpenH264 is missing. The MP4 is fragmented (a small index before every key frame),
+ * so a process killed outright still leaves a playable file holding all but the last fragment;
+ * {@link #close()} finishes it, and callers close it on signals too.
  */
 public final class Mp4Writer implements AutoCloseable {
+
+    /** A key frame, and so a fragment, every second at 25 FPS: what a killed run can lose at most. */
+    private static final int GOP_FRAMES = 25;
 
     private final Path file;
     private final FFmpegFrameRecorder recorder;
@@ -38,6 +42,10 @@ public final class Mp4Writer implements AutoCloseable {
         for (String name : new String[] {"libopenh264", "mpeg4"}) {
             r = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
             r.setFormat("mp4");
+            r.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+            // each fragment reaches the file when it is complete, not when FFmpeg's write buffer fills
+            r.setOption("flush_packets", "1");
+            r.setGopSize(GOP_FRAMES);
             r.setFrameRate(fps > 0 ? fps : 25);
             r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             r.setVideoBitrate(Math.max(1_000_000, width * height * 4));

@@ -92,7 +92,7 @@ class SparkBatchTest {
         assertEquals(4, report.videos().size());
         VideoReport broken = report.videos().get(3);
         assertEquals(VideoReport.Status.FAILED, broken.status());
-        assertTrue(broken.failures().get(0).contains("cannot decode"), broken.failures().toString());
+        assertTrue(broken.failures().get(0).contains("broken.mp4: an MP4 without its index"), broken.failures().toString());
         assertEquals(3, report.count(VideoReport.Status.DONE));
         assertTrue(report.runner().startsWith("spark local[2]"), report.runner());
         assertTrue(Files.readString(viaSpark.resolve("report.md")).contains("| broken.mp4 | FAILED |"));

@@ -1,0 +1,134 @@
+package dev.siamtrack.cli;
+
+import dev.siamtrack.geom.Box;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/**
+ * How every command reads and checks numbers, boxes, thread counts and output paths, so that the same text
+ * means the same everywhere ({@code NaN}, {@code Infinity}, hex and Java suffixes such as {@code 1d} are not
+ * numbers), and every check runs before any output file is created.
+ */
+final class Arguments {
+
+    /** Plain decimal notation: digits, an optional fraction and an optional exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private Arguments() {
+    }
+
+    /** Registers the strict number parser for every floating-point option and parameter of {@code cli}. */
+    static void register(CommandLine cli) {
+        CommandLine.ITypeConverter<Double> strict = text -> {
+            try {
+                return number(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        };
+        cli.registerConverter(Double.class, strict);
+        cli.registerConverter(double.class, strict);
+    }
+
+    /** A finite number in plain decimal notation. */
+    static double number(String text) {
+        String t = text.strip();
+        if (!DECIMAL.matcher(t).matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a number");
+        }
+        double v = Double.parseDouble(t);
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("'" + text + "' is too large");
+        }
+        return v;
+    }
+
+    /**
+     * {@code x,y,w,h} (commas or spaces), each a finite number; errors start with {@code origin} (the option and
+     * its text, or {@code file:line}). Whether the box fits is {@link Box#checkInside}'s rule, applied where the
+     * frame size is known.
+     */
+    static Box box(String origin, String text) {
+        String[] parts = text.strip().split("[,\\s]+");
+        if (parts.length != 4) {
+            throw new UserException(origin + ": expected 4 numbers x,y,w,h but got '" + text.strip() + "'");
+        }
+        return new Box(number(origin, parts[0]), number(origin, parts[1]), number(origin, parts[2]),
+                number(origin, parts[3]));
+    }
+
+    /** {@link #number(String)} with its error as a one-line user mistake starting with {@code origin}. */
+    static double number(String origin, String text) {
+        try {
+            return number(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(origin + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A thread count from 1 to the processors this JVM may use: more threads than cores only slow inference
+     * down (16 on 2 cores: 12x slower) and 999 stall the machine.
+     */
+    static int threads(String option, int n) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (n < 1 || n > cores) {
+            throw new UserException(option + " " + n + ": must be from 1 to " + cores
+                    + " (the processors available on this machine)");
+        }
+        return n;
+    }
+
+    /** A video output path: MP4 is the only container written. */
+    static void checkVideoPath(String option, Path file) {
+        if (file != null && !hasExtension(file, ".mp4", ".m4v")) {
+            throw new UserException(option + " " + file + ": the video is written as MP4; name the file .mp4");
+        }
+        if (file != null) {
+            checkWritable(option, file);
+        }
+    }
+
+    /**
+     * An output file can be created: its nearest existing folder is a writable folder (missing folders below it
+     * are created when the file is written), and the file itself, if it exists, is a writable file.
+     */
+    static void checkWritable(String option, Path file) {
+        Path absolute = file.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new UserException(option + " " + file + ": is a folder, not a file");
+        }
+        if (Files.exists(absolute) && !Files.isWritable(absolute)) {
+            throw new UserException(option + " " + file + ": not writable (check its permissions)");
+        }
+        Path folder = absolute.getParent();
+        while (folder != null && !Files.exists(folder)) {
+            folder = folder.getParent();
+        }
+        if (folder != null && (!Files.isDirectory(folder) || !Files.isWritable(folder))) {
+            throw new UserException(option + " " + file + ": not writable (" + folder
+                    + (Files.isDirectory(folder) ? " is read-only)" : " is a file, not a folder)"));
+        }
+    }
+
+    /** An image output path: PNG is the only format written. */
+    static void checkPngPath(String option, Path file) {
+        if (file != null && !hasExtension(file, ".png")) {
+            throw new UserException(option + " " + file + ": the image is written as PNG; name the file .png");
+        }
+    }
+
+    private static boolean hasExtension(Path file, String... extensions) {
+        Path name = file.getFileName();
+        String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        for (String e : extensions) {
+            if (n.endsWith(e) && n.length() > e.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
