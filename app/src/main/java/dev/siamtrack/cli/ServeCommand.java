@@ -21,11 +21,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a headless tracking service: several targets per camera, stream or",
-            "looped file; a web page to watch and pick targets; an HTTP API; live events",
-            "(SSE, daily JSONL log, webhook); Prometheus metrics. Runs until SIGTERM or",
-            "Ctrl-C, then stops cleanly and exits 0. Binding anything but loopback needs",
-            "--token-file: every request must then carry the token (header",
+        description = {"Run a headless tracking service for cameras, streams and looped files.",
+            "Several targets per source; a web page to watch and pick targets; an HTTP API;",
+            "live events (SSE, daily JSONL log, webhook); Prometheus metrics. Runs until",
+            "SIGTERM or Ctrl-C, then stops cleanly and exits 0. Binding anything but",
+            "loopback needs --token-file: every request must then carry the token (header",
             "'Authorization: Bearer TOKEN', or ?token=TOKEN in the page's URL)."},
         footer = {"", "Examples:",
             "  ./siamtrack serve --source demo=videos/demo.mp4",
