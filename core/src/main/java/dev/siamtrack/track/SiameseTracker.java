@@ -16,9 +16,9 @@ public final class SiameseTracker implements Tracker, DebugInfoProvider {
 
     private final MultiTargetTracker engine;
 
-    /** A tracker over {@code model} and {@code preprocessor}, which it owns and closes. */
-    public SiameseTracker(SiameseModel model, CropPreprocessor preprocessor, TrackerParams params) {
-        this.engine = new MultiTargetTracker(model, preprocessor, params);
+    /** A tracker over {@code engine}, which it owns and closes; see {@link SiameseTrackers#create}. */
+    SiameseTracker(MultiTargetTracker engine) {
+        this.engine = engine;
     }
 
     @Override

@@ -26,13 +26,7 @@ public final class SiameseTrackers {
 
     public static SiameseTracker create(Path modelDir, SiameseModel.Options options, TrackerParams params,
                                         CropPreprocessors.Preference crop) throws ModelException {
-        SiameseModel model = SiameseModel.load(modelDir, options);
-        try {
-            return new SiameseTracker(model, CropPreprocessors.create(pixelSpec(model.card()), crop), params);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return new SiameseTracker(MultiTargetTracker.create(modelDir, options, params, crop));
     }
 
     public static PixelSpec pixelSpec(ModelCard card) {
