@@ -1,0 +1,404 @@
+"""Distil a lighter student from a trained model directory (the teacher).
+
+usage:
+  /usr/bin/python3 src/train/distill.py --teacher models/siamtrack-mnv3 --out models/siamtrack-mnv3-lite \
+      --drop 2,5,9,11 --narrow 1=32 --minutes 60
+
+The student is the teacher's own exported backbone graph made cheaper, so it starts from the
+teacher's weights instead of from scratch:
+- `--drop B,...` removes residual trunk blocks (their output becomes their input: the block adds
+  nothing, the rest of the trunk still fits);
+- `--narrow B=W` keeps the W expansion channels of block B that carry most weight (|expand| x
+  |project|), shrinking the costly high-resolution 1x1 convolutions.
+Both graphs run in PyTorch through `GraphModule` (an interpreter of the exported ops whose
+initializers are parameters), and training writes the trained tensors back into the same ONNX
+graphs, so the exported student is exactly what was trained, with no second export.
+
+Losses per pair (crops made exactly as the engine makes them, data.PairSampler): the teacher's
+backbone features (template and search, MSE relative to their mean square), its score map (BCE
+on its target probability) and boxes (L1 on log ltrb where it sees the target), and the usual
+ground-truth losses (focal score, GIoU box). The head stays the teacher's: the student learns to
+produce features the trained head already reads.
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+import signal
+import sys
+import time
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from losses import box_loss, make_targets, score_loss  # noqa: E402
+from model import STRIDE, cell_points  # noqa: E402
+
+DEFAULTS = {"batch": 16, "lr": 3e-4, "weight_decay": 1e-5, "iters": 3000,
+            "weights": {"feature": 1.0, "kd_score": 1.0, "kd_box": 0.5, "score": 1.0, "box": 0.5}}
+
+
+# ---------------------------------------------------------------- graph surgery
+
+def _block_nodes(graph, block):
+    prefix = f"/trunk/blocks.{block}/"
+    return [n for n in graph.node if n.name.startswith(prefix)]
+
+
+def _prune_initializers(graph):
+    used = {name for n in graph.node for name in n.input}
+    kept = [i for i in graph.initializer if i.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+
+
+def drop_blocks(model, blocks):
+    """Remove residual trunk blocks from an exported backbone graph (in place)."""
+    graph = model.graph
+    for block in blocks:
+        nodes = _block_nodes(graph, block)
+        adds = [n for n in nodes if n.op_type == "Add" and n.name == f"/trunk/blocks.{block}/Add"]
+        if not adds:
+            raise ValueError(f"trunk block {block} is not a residual block of this graph (only those can be dropped)")
+        skip_from, skip_to = adds[0].output[0], adds[0].input[0]
+        names = {n.name for n in nodes}
+        kept = [n for n in graph.node if n.name not in names]
+        for n in kept:
+            for k, name in enumerate(n.input):
+                if name == skip_from:
+                    n.input[k] = skip_to
+        del graph.node[:]
+        graph.node.extend(kept)
+    _prune_initializers(graph)
+    return model
+
+
+def narrow_block(model, block, width):
+    """Keep the `width` most weighted expansion channels of trunk block `block` (in place)."""
+    graph = model.graph
+    nodes = _block_nodes(graph, block)
+    if any("/se/" in n.name for n in nodes):
+        raise ValueError(f"trunk block {block} has squeeze-excite; only plain blocks can be narrowed")
+    expand = [n for n in nodes if n.op_type == "Conv" and "/expand/" in n.name]
+    depthwise = [n for n in nodes if n.op_type == "Conv" and "/depthwise/" in n.name]
+    project = [n for n in nodes if n.op_type == "Conv" and n.name.endswith("/project/Conv")]
+    if not (expand and depthwise and project):
+        raise ValueError(f"trunk block {block} has no expansion to narrow")
+    inits = {i.name: i for i in graph.initializer}
+
+    def get(name):
+        return numpy_helper.to_array(inits[name])
+
+    def put(name, array):
+        inits[name].CopyFrom(numpy_helper.from_array(np.ascontiguousarray(array, dtype=np.float32), name))
+
+    ex, dw, pr = expand[0], depthwise[0], project[0]
+    channels = get(ex.input[1]).shape[0]
+    if not 0 < width < channels:
+        raise ValueError(f"block {block}: width {width} must be between 1 and {channels - 1}")
+    weight = np.abs(get(pr.input[1])).sum(axis=(0, 2, 3)) * np.abs(get(ex.input[1])).sum(axis=(1, 2, 3))
+    keep = np.sort(np.argsort(-weight)[:width])
+    for node in (ex, dw):
+        put(node.input[1], get(node.input[1])[keep])
+        put(node.input[2], get(node.input[2])[keep])
+    put(pr.input[1], get(pr.input[1])[:, keep])
+    for attr in dw.attribute:
+        if attr.name == "group":
+            attr.i = width
+    return model
+
+
+def conv_macs(model, size):
+    """Multiply-adds of the backbone's convolutions on one size x size crop."""
+    inferred = onnx.shape_inference.infer_shapes(_with_input_size(model, size))
+    shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
+              for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
+    inits = {i.name: i.dims for i in model.graph.initializer}
+    total = 0
+    for n in inferred.graph.node:
+        if n.op_type == "Conv" and n.input[1] in inits:
+            out = shapes[n.output[0]]
+            total += out[2] * out[3] * math.prod(inits[n.input[1]])
+    return total
+
+
+def _with_input_size(model, size):
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    for dim, value in zip(copy.graph.input[0].type.tensor_type.shape.dim, (1, 3, size, size)):
+        dim.Clear()
+        dim.dim_value = value
+    return copy
+
+
+# ---------------------------------------------------------------- graphs in PyTorch
+
+class GraphModule(nn.Module):
+    """Runs one of our exported graphs (backbone or head) in PyTorch, batched, with its float
+    initializers as parameters. The head's correlation (a Conv whose weights are the template)
+    runs per sample, as the engine's batched graph does."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.graph = model.graph
+        self.params = nn.ParameterDict()
+        self.constants = {}
+        self.names = {}
+        for init in model.graph.initializer:
+            array = numpy_helper.to_array(init)
+            if array.dtype == np.float32 and array.ndim >= 1 and not init.name.startswith("/"):
+                key = f"p{len(self.params)}"
+                self.names[init.name] = key
+                self.params[key] = nn.Parameter(torch.from_numpy(array.copy()))
+            else:
+                self.constants[init.name] = torch.from_numpy(array.copy())
+        for node in model.graph.node:  # Constant nodes (shapes, clip bounds)
+            if node.op_type == "Constant":
+                self.constants[node.output[0]] = torch.from_numpy(
+                    numpy_helper.to_array(node.attribute[0].t).copy())
+        self.inputs = [i.name for i in model.graph.input if i.name not in self.constants
+                       and i.name not in self.names]
+        self.outputs = [o.name for o in model.graph.output]
+
+    def value(self, values, name):
+        if name in values:
+            return values[name]
+        if name in self.names:
+            return self.params[self.names[name]]
+        return self.constants[name]
+
+    def forward(self, *inputs):
+        values = dict(zip(self.inputs, inputs))
+        reshaped_from = {}
+        for node in self.graph.node:
+            if node.op_type == "Constant":
+                continue
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            args = [self.value(values, name) if name else None for name in node.input]
+            op = node.op_type
+            if op == "Conv":
+                out = self._conv(node, args, attrs, values, reshaped_from)
+            elif op == "Relu":
+                out = F.relu(args[0])
+            elif op == "HardSwish":
+                out = F.hardswish(args[0])
+            elif op == "HardSigmoid":
+                out = torch.clamp(attrs.get("alpha", 0.2) * args[0] + attrs.get("beta", 0.5), 0.0, 1.0)
+            elif op == "Mul":
+                out = args[0] * args[1]
+            elif op == "Add":
+                out = args[0] + args[1]
+            elif op == "ReduceMean":
+                out = args[0].mean(dim=tuple(attrs["axes"]), keepdim=bool(attrs.get("keepdims", 1)))
+            elif op == "Reshape":
+                reshaped_from[node.output[0]] = node.input[0]
+                out = None  # only the correlation reads it, from its source (see _conv)
+            elif op == "Clip":
+                out = torch.clamp(args[0], float(args[1]), float(args[2]))
+            elif op == "Exp":
+                out = torch.exp(args[0])
+            else:
+                raise ValueError(f"op {op} ({node.name}) is not supported by GraphModule")
+            values[node.output[0]] = out
+        return [values[name] for name in self.outputs]
+
+    def _conv(self, node, args, attrs, values, reshaped_from):
+        x, w = args[0], args[1]
+        pads = attrs.get("pads", [0, 0, 0, 0])
+        if pads[0] != pads[2] or pads[1] != pads[3]:
+            x = F.pad(x, (pads[1], pads[3], pads[0], pads[2]))
+            padding = (0, 0)
+        else:
+            padding = (pads[0], pads[1])
+        if node.input[1] in reshaped_from:  # depthwise correlation with each sample's template
+            template = values[reshaped_from[node.input[1]]]
+            b, c, h, width = x.shape
+            out = F.conv2d(x.reshape(1, b * c, h, width), template.reshape(b * c, 1, *template.shape[2:]),
+                           padding=padding, groups=b * c)
+            return out.reshape(b, c, out.shape[2], out.shape[3])
+        return F.conv2d(x, w, args[2] if len(args) > 2 else None, tuple(attrs.get("strides", [1, 1])),
+                        padding, tuple(attrs.get("dilations", [1, 1])), attrs.get("group", 1))
+
+
+# ---------------------------------------------------------------- training
+
+def distill_losses(teacher_bb, head, student_bb, batch, weights):
+    with torch.no_grad():
+        zt, = teacher_bb(batch["exemplar"])
+        xt, = teacher_bb(batch["instance"])
+        cls_t, ltrb_t = head(zt, xt)
+        p_t = torch.softmax(cls_t, dim=1)[:, 1]
+    zs, = student_bb(batch["exemplar"])
+    xs, = student_bb(batch["instance"])
+    cls_s, ltrb_s = head(zs, xs)
+    margin_s = cls_s[:, 1] - cls_s[:, 0]
+    seen = p_t.detach()
+    losses = {
+        "feature": F.mse_loss(zs, zt) / zt.pow(2).mean() + F.mse_loss(xs, xt) / xt.pow(2).mean(),
+        "kd_score": F.binary_cross_entropy_with_logits(margin_s, p_t),
+        "kd_box": ((torch.log(ltrb_s) - torch.log(ltrb_t)).abs().mean(dim=1) * seen).sum() / seen.sum().clamp(min=1.0),
+    }
+    labels, ltrb_gt = make_targets(batch["target"], cell_points(batch["instance"].shape[-1]), STRIDE)
+    positive = labels == 1
+    losses["score"] = score_loss(cls_s, labels, "focal")
+    losses["box"] = box_loss(ltrb_s.permute(0, 2, 3, 1)[positive], ltrb_gt[positive], "giou")
+    total = sum(weights.get(k, 0.0) * v for k, v in losses.items())
+    return total, losses
+
+
+def write_student(student_bb, student_model, teacher_dir, out_dir, card):
+    """Trained tensors back into the student's ONNX graph; the teacher's head is copied."""
+    names = {key: name for name, key in student_bb.names.items()}
+    trained = {names[key]: p.detach().numpy() for key, p in student_bb.params.items()}
+    for init in student_model.graph.initializer:
+        if init.name in trained:
+            init.CopyFrom(numpy_helper.from_array(np.ascontiguousarray(trained[init.name], dtype=np.float32), init.name))
+    onnx.checker.check_model(student_model)
+    os.makedirs(out_dir, exist_ok=True)
+    partial = os.path.join(out_dir, "backbone.onnx.partial")
+    onnx.save(student_model, partial)
+    os.replace(partial, os.path.join(out_dir, "backbone.onnx"))
+    shutil.copyfile(os.path.join(teacher_dir, "head.onnx"), os.path.join(out_dir, "head.onnx"))
+    with open(os.path.join(out_dir, "model.json"), "w") as f:
+        json.dump(card, f, indent=2)
+        f.write("\n")
+
+
+def parse_narrow(text):
+    out = []
+    for item in filter(None, (text or "").split(",")):
+        block, _, width = item.partition("=")
+        if not (block.strip().isdigit() and width.strip().isdigit()):
+            raise argparse.ArgumentTypeError(f"--narrow wants BLOCK=WIDTH[,...], got {item!r}")
+        out.append((int(block), int(width)))
+    return out
+
+
+def parse_blocks(text):
+    try:
+        return [int(b) for b in filter(None, (text or "").split(","))]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--drop wants block numbers like 2,5,9, got {text!r}")
+
+
+def build_student(teacher_dir, drop, narrow):
+    model = onnx.load(os.path.join(teacher_dir, "backbone.onnx"))
+    drop_blocks(model, drop)
+    for block, width in narrow:
+        narrow_block(model, block, width)
+    return model
+
+
+def main():
+    from data import PairSampler, check_not_dev, discover_sequences, read_static
+    from evaluate import held_out
+    from train import DEFAULT_DATA, PairStream, collate
+
+    ap = argparse.ArgumentParser(description="Distil a lighter student from a trained SiamTrack model directory")
+    ap.add_argument("--teacher", required=True, help="trained model directory (backbone.onnx, head.onnx, model.json)")
+    ap.add_argument("--out", required=True, help="student model directory to write")
+    ap.add_argument("--name", help="model name in the card (default: the --out folder's name)")
+    ap.add_argument("--drop", type=parse_blocks, default=[], help="residual trunk blocks to remove, e.g. 2,5,9,11")
+    ap.add_argument("--narrow", type=parse_narrow, default=[], help="BLOCK=WIDTH expansion widths, e.g. 1=32")
+    ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget")
+    ap.add_argument("--iters", type=int, default=DEFAULTS["iters"], help="length of the cosine schedule")
+    ap.add_argument("--batch", type=int, default=DEFAULTS["batch"])
+    ap.add_argument("--lr", type=float, default=DEFAULTS["lr"])
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+
+    for f in ("backbone.onnx", "head.onnx", "model.json"):
+        if not os.path.isfile(os.path.join(args.teacher, f)):
+            sys.exit(f"teacher: {os.path.join(args.teacher, f)} not found")
+    check_not_dev(args.data)
+    try:
+        student_model = build_student(args.teacher, args.drop, args.narrow)
+    except (ValueError, IndexError) as e:
+        sys.exit(f"student: {e}")
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+
+    teacher_model = onnx.load(os.path.join(args.teacher, "backbone.onnx"))
+    teacher_bb = GraphModule(teacher_model).eval()
+    head = GraphModule(onnx.load(os.path.join(args.teacher, "head.onnx"))).eval()
+    for p in list(teacher_bb.parameters()) + list(head.parameters()):
+        p.requires_grad = False
+    student_bb = GraphModule(student_model)
+    with open(os.path.join(args.teacher, "model.json")) as f:
+        teacher_card = json.load(f)
+    instance = teacher_card.get("instance_size", 255)
+
+    sequences = discover_sequences(args.data)
+    train_seqs, val_seqs = held_out(sequences, 8)
+    static_dir = os.path.join(args.data, "static")
+    static = read_static(static_dir) if os.path.isdir(static_dir) else {}
+    cfg = {"max_gap": 20, "static_share": 0.4, "negative_share": 0.15}
+    loader = torch.utils.data.DataLoader(PairStream(train_seqs, static, cfg, args.seed), batch_size=args.batch,
+                                         collate_fn=collate, num_workers=args.workers)
+    opt = torch.optim.AdamW(student_bb.parameters(), lr=args.lr, weight_decay=DEFAULTS["weight_decay"])
+    weights = DEFAULTS["weights"]
+
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+    start, it, history = time.time(), 0, []
+    running = {}
+    print(f"teacher {args.teacher}: {conv_macs(teacher_model, instance) / 1e6:.1f} M multiply-adds per {instance} "
+          f"crop; student (drop {args.drop}, narrow {args.narrow}): {conv_macs(student_model, instance) / 1e6:.1f} M; "
+          f"{len(train_seqs)} sequences, {len(static)} still images", file=sys.stderr)
+    for batch in loader:
+        lr = args.lr * 0.5 * (1 + math.cos(math.pi * min(it / args.iters, 1.0)))
+        for group in opt.param_groups:
+            group["lr"] = lr
+        total, losses = distill_losses(teacher_bb, head, student_bb, batch, weights)
+        opt.zero_grad()
+        total.backward()
+        opt.step()
+        it += 1
+        for k, v in losses.items():
+            running[k] = 0.95 * running.get(k, float(v)) + 0.05 * float(v)
+        minutes = (time.time() - start) / 60
+        if it % 50 == 0 or it == 1:
+            line = {"iteration": it, "minutes": round(minutes, 2), **{k: round(v, 4) for k, v in running.items()}}
+            history.append(line)
+            print(json.dumps(line), file=sys.stderr, flush=True)
+        if stop["now"] or minutes >= args.minutes or it >= args.iters:
+            break
+
+    card = dict(teacher_card)
+    card["name"] = args.name or os.path.basename(os.path.normpath(args.out))
+    provenance = dict(teacher_card.get("provenance", {}))
+    provenance.pop("metrics", None)  # the teacher's figures; the student's are measured after export
+    provenance["distillation"] = {
+        "teacher": teacher_card.get("name", args.teacher),
+        "student": {"dropped_trunk_blocks": args.drop, "narrowed_blocks": dict(args.narrow),
+                    "macs_per_crop": {"teacher": conv_macs(teacher_model, instance),
+                                      "student": conv_macs(student_model, instance), "crop": instance}},
+        "losses": {"feature": "MSE to the teacher's template and search features / their mean square",
+                   "kd_score": "BCE of the student's target logit margin on the teacher's target probability",
+                   "kd_box": "L1 of log ltrb, weighted by the teacher's target probability",
+                   "score": "focal on ground truth", "box": "GIoU on ground truth", "weights": weights},
+        "data": f"data.PairSampler pairs of {len(train_seqs)} training sequences and {len(static)} still images "
+                f"(held out: {', '.join(s.name for s in val_seqs)})",
+        "iterations": it, "batch": args.batch, "lr": args.lr, "schedule_iters": args.iters,
+        "minutes": round((time.time() - start) / 60, 1), "threads": args.threads,
+        "loss_first": history[0] if history else None, "loss_last": history[-1] if history else None,
+        "head": "the teacher's, unchanged",
+    }
+    card["provenance"] = provenance
+    write_student(student_bb, student_model, args.teacher, args.out, card)
+    print(f"stopped at iteration {it}; wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Student surgery and distillation: the PyTorch graph runner is exact, dropped and narrowed blocks do
+what they say, training moves the student toward the teacher, and the written student loads."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+onnx = pytest.importorskip("onnx")
+from onnx import numpy_helper  # noqa: E402
+
+import onnx_numpy  # noqa: E402
+from distill import (GraphModule, build_student, conv_macs, distill_losses, drop_blocks,  # noqa: E402
+                     narrow_block, write_student)
+
+TRAIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXPORT = os.path.join(TRAIN, "export.py")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tiny")
+    subprocess.run([sys.executable, EXPORT, "--tiny", "--out", str(out)], check=True, capture_output=True,
+                   timeout=120)
+    return out
+
+
+def crops(rng, n, size):
+    coarse = rng.uniform(0, 255, (n, 3, size // 8 + 2, size // 8 + 2))
+    return np.repeat(np.repeat(coarse, 8, axis=2), 8, axis=3)[:, :, :size, :size].astype(np.float32)
+
+
+def load(model_dir, name):
+    return onnx.load(os.path.join(model_dir, name))
+
+
+def test_graph_module_runs_backbone_and_head_like_the_reference_runner(tiny):
+    rng = np.random.default_rng(0)
+    z, x = crops(rng, 2, 127), crops(rng, 2, 223)
+    backbone, head = GraphModule(load(tiny, "backbone.onnx")), GraphModule(load(tiny, "head.onnx"))
+    with torch.no_grad():
+        zf, = backbone(torch.from_numpy(z))
+        xf, = backbone(torch.from_numpy(x))
+        cls, ltrb = head(zf, xf)
+    for n in range(2):  # the reference runs batch 1, the module the whole batch at once
+        ref_z = onnx_numpy.run(load(tiny, "backbone.onnx"), {"input": z[n:n + 1]})["output"]
+        ref_x = onnx_numpy.run(load(tiny, "backbone.onnx"), {"input": x[n:n + 1]})["output"]
+        ref = onnx_numpy.run(load(tiny, "head.onnx"), {"input1": ref_z, "input2": ref_x})
+        np.testing.assert_allclose(zf[n:n + 1].numpy(), ref_z, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(cls[n:n + 1].numpy(), ref["output1"], rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(ltrb[n:n + 1].numpy(), ref["output2"], rtol=1e-4, atol=1e-3)
+
+
+def test_dropping_a_residual_block_removes_exactly_its_work(tiny):
+    teacher = load(tiny, "backbone.onnx")
+    residual = [n.name for n in teacher.graph.node if n.op_type == "Add" and n.name.startswith("/trunk/blocks.")]
+    assert residual == ["/trunk/blocks.3/Add"]
+    block_macs = conv_macs(teacher, 223) - conv_macs(drop_blocks(load(tiny, "backbone.onnx"), [3]), 223)
+    student = drop_blocks(load(tiny, "backbone.onnx"), [3])
+    onnx.checker.check_model(student)
+    assert not [n for n in student.graph.node if n.name.startswith("/trunk/blocks.3/")]
+    assert block_macs > 0
+    out = onnx_numpy.run(student, {"input": crops(np.random.default_rng(1), 1, 127)})["output"]
+    assert out.shape == (1, 16, 8, 8)
+    with pytest.raises(ValueError, match="not a residual block"):
+        drop_blocks(load(tiny, "backbone.onnx"), [0])
+
+
+def test_narrowing_keeps_the_channels_that_carry_weight(tiny):
+    model = load(tiny, "backbone.onnx")
+    inits = {i.name: i for i in model.graph.initializer}
+    project = [n for n in model.graph.node if n.name == "/trunk/blocks.0/project/Conv"][0]
+    weight = numpy_helper.to_array(inits[project.input[1]]).copy()
+    silent = np.arange(0, weight.shape[1], 2)  # half the expansion channels feed nothing onward
+    weight[:, silent] = 0
+    inits[project.input[1]].CopyFrom(numpy_helper.from_array(weight, project.input[1]))
+    crop = crops(np.random.default_rng(2), 1, 127)
+    before = onnx_numpy.run(model, {"input": crop})["output"]
+    narrow_block(model, 0, weight.shape[1] // 2)
+    onnx.checker.check_model(model)
+    np.testing.assert_allclose(onnx_numpy.run(model, {"input": crop})["output"], before, rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="squeeze-excite"):
+        narrow_block(load(tiny, "backbone.onnx"), 1, 8)
+
+
+def test_training_steps_bring_the_student_toward_the_teacher_and_it_is_written_back(tiny, tmp_path):
+    torch.manual_seed(0)
+    rng = np.random.default_rng(3)
+    teacher = GraphModule(load(tiny, "backbone.onnx")).eval()
+    head = GraphModule(load(tiny, "head.onnx")).eval()
+    student_model = build_student(str(tiny), [3], [(0, 8)])
+    student = GraphModule(student_model)
+    batch = {"exemplar": torch.from_numpy(crops(rng, 4, 127)), "instance": torch.from_numpy(crops(rng, 4, 127)),
+             "target": [np.array([-20, -10, 30, 25], dtype=np.float32), None,
+                        np.array([0, 0, 40, 40], dtype=np.float32), None]}
+    weights = {"feature": 1.0, "kd_score": 1.0, "kd_box": 0.5}
+    opt = torch.optim.Adam(student.parameters(), lr=1e-3)
+    first = None
+    for _ in range(20):
+        total, losses = distill_losses(teacher, head, student, batch, weights)
+        first = first if first is not None else float(losses["feature"])
+        opt.zero_grad()
+        total.backward()
+        opt.step()
+    _, losses = distill_losses(teacher, head, student, batch, weights)
+    assert float(losses["feature"]) < 0.7 * first
+
+    card = {"name": "tiny-student", "instance_size": 223}
+    write_student(student, student_model, str(tiny), str(tmp_path / "student"), card)
+    assert sorted(os.listdir(tmp_path / "student")) == ["backbone.onnx", "head.onnx", "model.json"]
+    assert json.loads((tmp_path / "student" / "model.json").read_text())["name"] == "tiny-student"
+    written = onnx.load(str(tmp_path / "student" / "backbone.onnx"))
+    with torch.no_grad():
+        expected, = student(batch["exemplar"][:1])
+    got = onnx_numpy.run(written, {"input": batch["exemplar"][:1].numpy()})["output"]
+    np.testing.assert_allclose(got, expected.numpy(), rtol=1e-4, atol=1e-4)
