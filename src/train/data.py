@@ -147,6 +147,44 @@ def to_crop_coords(box, cx, cy, side, out, side_y=None):
     return np.array([(x - cx) * kx, (y - cy) * ky, (x + w - cx) * kx, (y + h - cy) * ky], dtype=np.float32)
 
 
+def cutout(img, box):
+    """The object in `box` as an RGBA cut-out. We have boxes, not masks, so the matte is the box's
+    inscribed ellipse with a soft edge: objects fill the middle of their boxes, and the corners,
+    mostly background, fade out instead of pasting a rectangle of the old scene."""
+    x, y, w, h = box[:4]
+    region = img.crop((int(round(x)), int(round(y)), int(round(x + w)), int(round(y + h)))).convert("RGBA")
+    width, height = region.size
+    yy, xx = np.mgrid[0:height, 0:width]
+    r = np.sqrt(((xx + 0.5 - width / 2) / (width / 2)) ** 2 + ((yy + 0.5 - height / 2) / (height / 2)) ** 2)
+    alpha = np.clip((1.1 - r) / 0.25, 0.0, 1.0)
+    region.putalpha(Image.fromarray((alpha * 255).astype(np.uint8)))
+    return region
+
+
+def paste(background, piece, cx, cy, w, h):
+    """`piece` resized to w x h and alpha-blended onto `background` (in place), centred on (cx, cy);
+    returns the pasted box (x, y, w, h)."""
+    w, h = max(int(round(w)), 2), max(int(round(h)), 2)
+    x, y = int(round(cx - w / 2)), int(round(cy - h / 2))
+    resized = piece.resize((w, h), Image.BILINEAR)
+    background.paste(resized, (x, y), resized)
+    return (float(x), float(y), float(w), float(h))
+
+
+def motion_blur(img, length, angle):
+    """Blur along one direction (a moving camera or object): the mean of `length` copies shifted
+    along the angle, edges repeated."""
+    a = np.asarray(img, dtype=np.float32)
+    pad = length
+    padded = np.pad(a, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
+    acc = np.zeros_like(a)
+    for k in range(length):
+        t = k - (length - 1) / 2
+        dx, dy = int(round(t * math.cos(angle))), int(round(t * math.sin(angle)))
+        acc += padded[pad + dy:pad + dy + a.shape[0], pad + dx:pad + dx + a.shape[1]]
+    return Image.fromarray((acc / length).clip(0, 255).astype(np.uint8))
+
+
 # ---------------------------------------------------------------- pair sampling
 
 class Augment:
@@ -156,12 +194,13 @@ class Augment:
     the exemplar's shape."""
 
     def __init__(self, rng, shift=64.0, scale=0.18, template_shift=4.0, template_scale=0.05,
-                 colour=0.5, grey=0.05, blur=0.15, flip=0.5, anisotropic=True):
+                 colour=0.5, grey=0.05, blur=0.15, flip=0.5, anisotropic=True, motion=0.0):
         self.rng = rng
         self.shift, self.scale = shift, scale
         self.template_shift, self.template_scale = template_shift, template_scale
         self.colour, self.grey, self.blur, self.flip = colour, grey, blur, flip
         self.anisotropic = anisotropic
+        self.motion = motion
 
     def scale_factors(self, amount):
         """exp(U(-amount, amount)) for x and y (the same draw for both unless anisotropic)."""
@@ -186,12 +225,13 @@ class PairSampler:
     """
 
     def __init__(self, sequences, static_images, seed=0, max_gap=20, static_share=0.4,
-                 negative_share=0.15, augment=None):
+                 negative_share=0.15, augment=None, cutout_share=0.0, cutout_distractors=2):
         self.rng = random.Random(seed)
         self.aug = augment or Augment(self.rng)
         self.max_gap = max_gap
         self.static_share = static_share if static_images else 0.0
         self.negative_share = negative_share
+        self.cutout_share, self.cutout_distractors = cutout_share, cutout_distractors
         self.size_cache = {}
         self.tracks = []  # (kind, payload): ("seq", (seq, [valid frame idx])) / ("img", (path, box idx))
         for seq in sequences:
@@ -233,6 +273,38 @@ class PairSampler:
         others = [b for n, b in enumerate(boxes) if n != k]
         return (path, boxes[k], others), (path, boxes[k], others)
 
+    def other_track(self, track_id):
+        other = self.rng.randrange(len(self.tracks))
+        while len(self.tracks) > 1 and other == track_id:
+            other = self.rng.randrange(len(self.tracks))
+        return other
+
+    def composite(self, x_img, x_box, track_id):
+        """The target cut out of its frame and pasted, moved and resized (aspect too), onto another
+        track's frame, with cut-outs of other objects of about its size as look-alike distractors.
+        Returns the new image, the target's box in it and the distractors' boxes."""
+        rng = self.rng
+        piece = cutout(x_img, x_box)
+        (bg_path, _, _), _ = self.frame_pair(self.other_track(track_id))
+        background = self.load(bg_path)
+        bw, bh = background.size
+        fx, fy = self.aug.scale_factors(0.3)
+        w, h = x_box[2] * fx, x_box[3] * fy
+        fit = min(1.0, 0.5 * bw / w, 0.5 * bh / h)
+        w, h = w * fit, h * fit
+        cx, cy = rng.uniform(w / 2, bw - w / 2), rng.uniform(h / 2, bh - h / 2)
+        distractors = []
+        for _ in range(rng.randint(0, self.cutout_distractors)):
+            (d_path, d_box, _), _ = self.frame_pair(self.other_track(track_id))
+            d_img = self.load(d_path)
+            size = math.sqrt(w * h / (d_box[2] * d_box[3])) * math.exp(rng.uniform(-0.3, 0.3))
+            dw, dh = min(d_box[2] * size, bw / 2), min(d_box[3] * size, bh / 2)
+            dcx, dcy = rng.uniform(dw / 2, bw - dw / 2), rng.uniform(dh / 2, bh - dh / 2)
+            if abs(dcx - cx) < (w + dw) / 2 and abs(dcy - cy) < (h + dh) / 2:
+                continue  # would cover the target
+            distractors.append(paste(background, cutout(d_img, d_box), dcx, dcy, dw, dh))
+        return background, paste(background, piece, cx, cy, w, h), distractors
+
     @staticmethod
     def load(path):
         return Image.open(path).convert("RGB")
@@ -244,16 +316,16 @@ class PairSampler:
         z_img = self.load(z_path)
         x_img = z_img if x_path == z_path else self.load(x_path)
         target_visible = True
+        composited = self.cutout_share and rng.random() < self.cutout_share
+        if composited:
+            x_img, x_box, others = self.composite(x_img, x_box, track_id)
         centre_box = x_box
-        if rng.random() < self.negative_share:
+        if not composited and rng.random() < self.negative_share:
             same_image_options = [b for b in others if usable_box(b, *x_img.size)]
             if same_image_options and rng.random() < 0.5:
                 centre_box = rng.choice(same_image_options)  # distractor in the same image
             else:
-                other = rng.randrange(len(self.tracks))
-                while len(self.tracks) > 1 and other == track_id:
-                    other = rng.randrange(len(self.tracks))
-                (_, _, _), (x_path, centre_box, others) = self.frame_pair(other)
+                (_, _, _), (x_path, centre_box, others) = self.frame_pair(self.other_track(track_id))
                 x_img = self.load(x_path)
                 target_visible = False
 
@@ -288,6 +360,8 @@ class PairSampler:
             instance = instance.convert("L").convert("RGB")
         if rng.random() < aug.blur:
             instance = instance.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.5)))
+        if rng.random() < aug.motion:
+            instance = motion_blur(instance, rng.randint(3, 11), rng.uniform(0.0, math.pi))
         if rng.random() < aug.flip:
             exemplar = exemplar.transpose(Image.FLIP_LEFT_RIGHT)
             instance = instance.transpose(Image.FLIP_LEFT_RIGHT)

@@ -315,6 +315,10 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cutout-share", type=float, default=0.0,
+                    help="share of pairs whose instance is the target cut out and pasted onto another frame, "
+                    "with other cut-outs as look-alikes (data.PairSampler.composite)")
+    ap.add_argument("--motion-blur", type=float, default=0.0, help="share of instance crops with motion blur")
     args = ap.parse_args()
 
     for f in ("backbone.onnx", "head.onnx", "model.json"):
@@ -342,7 +346,8 @@ def main():
     train_seqs, val_seqs = held_out(sequences, 8)
     static_dir = os.path.join(args.data, "static")
     static = read_static(static_dir) if os.path.isdir(static_dir) else {}
-    cfg = {"max_gap": 20, "static_share": 0.4, "negative_share": 0.15}
+    cfg = {"max_gap": 20, "static_share": 0.4, "negative_share": 0.15, "cutout_share": args.cutout_share,
+           "motion_blur": args.motion_blur}
     loader = torch.utils.data.DataLoader(PairStream(train_seqs, static, cfg, args.seed), batch_size=args.batch,
                                          collate_fn=collate, num_workers=args.workers)
     opt = torch.optim.AdamW(student_bb.parameters(), lr=args.lr, weight_decay=DEFAULTS["weight_decay"])
@@ -390,6 +395,7 @@ def main():
                    "score": "focal on ground truth", "box": "GIoU on ground truth", "weights": weights},
         "data": f"data.PairSampler pairs of {len(train_seqs)} training sequences and {len(static)} still images "
                 f"(held out: {', '.join(s.name for s in val_seqs)})",
+        "augmentation": {**cfg, "pysot crop jitter, colour, grey, gaussian blur, flip": "data.Augment defaults"},
         "iterations": it, "batch": args.batch, "lr": args.lr, "schedule_iters": args.iters,
         "minutes": round((time.time() - start) / 60, 1), "threads": args.threads,
         "loss_first": history[0] if history else None, "loss_last": history[-1] if history else None,

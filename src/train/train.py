@@ -51,6 +51,8 @@ DEFAULTS = {
     "max_gap": 20,
     "static_share": 0.4,
     "negative_share": 0.15,
+    "cutout_share": 0.0,      # pairs whose instance is the target pasted onto another frame (data.composite)
+    "motion_blur": 0.0,       # share of instance crops blurred along a random direction
     "max_distractors": 4,
     "val_every": 8,           # every 8th training sequence (by name) is held out for validation
     "val_interval": 400,
@@ -92,7 +94,9 @@ class PairStream(torch.utils.data.IterableDataset):
         info = torch.utils.data.get_worker_info()
         seed = self.seed * 1000 + (info.id if info else 0)
         sampler = PairSampler(self.sequences, self.static, seed=seed, max_gap=self.cfg["max_gap"],
-                              static_share=self.cfg["static_share"], negative_share=self.cfg["negative_share"])
+                              static_share=self.cfg["static_share"], negative_share=self.cfg["negative_share"],
+                              cutout_share=self.cfg.get("cutout_share", 0.0))
+        sampler.aug.motion = self.cfg.get("motion_blur", 0.0)
         while True:
             yield sampler.sample()
 

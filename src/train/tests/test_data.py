@@ -7,8 +7,8 @@ import pytest
 np = pytest.importorskip("numpy")
 Image = pytest.importorskip("PIL.Image")
 
-from data import (PairSampler, check_not_dev, context_side, crop, discover_sequences, mean_colour,  # noqa: E402
-                  parse_box_lines, read_got10k, read_otb, read_static, to_crop_coords, usable_box)
+from data import (PairSampler, check_not_dev, context_side, crop, cutout, discover_sequences, mean_colour,  # noqa: E402
+                  motion_blur, parse_box_lines, paste, read_got10k, read_otb, read_static, to_crop_coords, usable_box)
 
 
 def write_image(path, size=(160, 120), colour=(40, 80, 120), box=None, box_colour=(250, 250, 250)):
@@ -186,3 +186,47 @@ def test_anisotropic_jitter_changes_the_aspect_and_the_label_follows_the_pixels(
     stretched = aspects(True)
     assert stretched.max() / stretched.min() > 1.1
     assert np.all(np.abs(np.log(stretched / 0.75)) <= 2 * 0.18 + 1e-6)
+
+
+def test_cutout_fades_the_corners_and_keeps_the_middle():
+    img = Image.new("RGB", (100, 80), (0, 0, 0))
+    img.paste((250, 10, 10), (20, 20, 60, 60))
+    piece = cutout(img, (20, 20, 40, 40))
+    alpha = np.asarray(piece)[:, :, 3]
+    assert piece.size == (40, 40)
+    assert alpha[20, 20] == 255 and alpha[0, 0] == 0
+    assert np.asarray(piece)[20, 20, :3].tolist() == [250, 10, 10]
+
+
+def test_paste_puts_the_piece_where_the_box_says():
+    background = Image.new("RGB", (200, 100), (0, 0, 0))
+    piece = Image.new("RGBA", (10, 10), (0, 200, 0, 255))
+    x, y, w, h = paste(background, piece, 150, 40, 20, 30)
+    assert (x, y, w, h) == (140.0, 25.0, 20.0, 30.0)
+    a = np.asarray(background)
+    assert a[40, 150].tolist() == [0, 200, 0] and a[40, 130].tolist() == [0, 0, 0]
+    assert a[25, 140].tolist() == [0, 200, 0] and a[55, 140].tolist() == [0, 0, 0]
+
+
+def test_motion_blur_smears_along_its_direction_only():
+    img = Image.new("RGB", (41, 41), (0, 0, 0))
+    img.putpixel((20, 20), (255, 255, 255))
+    a = np.asarray(motion_blur(img, 5, 0.0))[:, :, 0]
+    assert a[20, 18] > 0 and a[20, 22] > 0 and a[20, 20] < 255
+    assert a[18, 20] == 0 and a[22, 20] == 0
+
+
+def test_composite_pairs_label_the_pasted_target(otb_seq, static_dir):
+    sampler = PairSampler([read_otb(str(otb_seq))], read_static(str(static_dir)), seed=5, negative_share=0.0,
+                          cutout_share=1.0)
+    sampler.aug.colour = sampler.aug.grey = sampler.aug.blur = sampler.aug.flip = 0.0
+    seen = 0
+    for _ in range(12):
+        s = sampler.sample()
+        assert s["target"] is not None
+        x1, y1, x2, y2 = s["target"]
+        cx, cy = int(round(127.5 + (x1 + x2) / 2)), int(round(127.5 + (y1 + y2) / 2))
+        if 0 <= cx < 255 and 0 <= cy < 255 and sampler.tracks[s["track"]][0] == "seq":
+            seen += 1
+            assert s["instance"][cy, cx].min() > 200  # the white target square, pasted elsewhere
+    assert seen > 0
