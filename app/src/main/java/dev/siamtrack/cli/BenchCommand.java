@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
             "tracker-only and end-to-end FPS.",
             "With --reference-model, OpenCV's TrackerNano runs on the SAME decoded frames in the same run",
             "(each frame: ours, then OpenCV's) and the ratio of their median tracker latencies is printed.",
+            "With --compare-model, a second model runs in our engine on the same frames too (after --model),",
+            "with its own ratio: two models compared in one run, under the same load.",
             "End-to-end = decode + track, no display or output.",
             "With --targets 1,2,4,8 it measures several targets instead: for each count N, the batched engine",
             "(all N targets in one backbone and one head call) and N independent single-target trackers on the",
@@ -46,6 +48,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  ./siamtrack bench",
             "  ./siamtrack bench --model ../shared/models/reference/nanotrack-v2 \\",
+            "      --reference-model ../shared/models/reference/nanotrack-v2",
+            "  ./siamtrack bench --compare-model ../shared/models/reference/nanotrack-v2 \\",
             "      --reference-model ../shared/models/reference/nanotrack-v2",
             "  ./siamtrack bench --targets 1,2,4,8,16 --frames 150"})
 final class BenchCommand implements Callable<Integer> {
@@ -61,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reference-model", paramLabel = "DIR",
             description = "NanoTrack v1/v2 directory to run with OpenCV's TrackerNano for comparison.")
     Path referenceModel;
+
+    @Option(names = "--compare-model", paramLabel = "DIR|NAME",
+            description = "A second model (directory or name) to run in our engine on the same frames, with the same options.")
+    Path compareModel;
 
     @Option(names = "--opencv-threads", paramLabel = "N", defaultValue = "0",
             description = "OpenCV's thread count for TrackerNano (0: OpenCV's default, all cores).")
@@ -90,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
         if (targets != null) {
             return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
         }
+        Path compareDir = compareModel == null ? null : Home.findModel(compareModel);
         if (opencvThreads > 0) {
             opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));
         }
@@ -103,13 +112,17 @@ final class BenchCommand implements Callable<Integer> {
         LatencyStats trackFound = new LatencyStats(frames);
         LatencyStats endToEnd = new LatencyStats(frames);
         LatencyStats nano = new LatencyStats(frames);
+        LatencyStats compared = new LatencyStats(frames);
         String nanoName = null;
+        String comparedName = null;
+        String ourName;
         String cropUsed;
         double[][] cropTimes = new double[2][];
         int width;
         int height;
         try (FrameSource source = FrameSources.open(clip.toString());
              SiameseTracker tracker = modelOptions.createTracker();
+             SiameseTracker other = compareDir == null ? null : modelOptions.createTracker(compareDir);
              OpenCvTracker reference = referenceModel == null ? null : OpenCvTracker.nano(referenceModel)) {
             width = source.width();
             height = source.height();
@@ -120,6 +133,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             cropUsed = tracker.cropName();
             nanoName = reference == null ? null : reference.name();
+            comparedName = other == null ? null : "siamtrack@" + other.model().card().name();
+            ourName = "siamtrack@" + tracker.model().card().name();
             System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), %s crop%s%n", clip, width,
                     height, tracker.model().card().name(), modelOptions.threads, cropUsed,
                     reference == null ? "" : ", vs " + reference.name() + " with " + opencv_core.getNumThreads() + " OpenCV thread(s)");
@@ -146,6 +161,15 @@ final class BenchCommand implements Callable<Integer> {
                             endToEnd.add(timed.lastNanos + trackNanos);
                         }
                         lost[0] = results.get(0).state() == TrackState.LOST;
+                        if (other != null) {
+                            long c0 = System.nanoTime();
+                            if (first) {
+                                other.init(frame, initBox);
+                            } else {
+                                other.update(frame);
+                                compared.add(System.nanoTime() - c0);
+                            }
+                        }
                         if (reference != null) {
                             long r0 = System.nanoTime();
                             if (first) {
@@ -224,6 +248,16 @@ final class BenchCommand implements Callable<Integer> {
         if (cropTimes[1] != null) {
             crops.putObject("native").put("ms_median", LatencyStats.quantile(cropTimes[1], 0.5))
                     .put("ms_p95", LatencyStats.quantile(cropTimes[1], 0.95));
+        }
+        if (comparedName != null) {
+            row(comparedName, compared);
+            double ratio = track.medianMs() / compared.medianMs();
+            System.out.printf(Locale.ROOT, "ratio %s / %s tracker median latency: %.3f%n", ourName, comparedName, ratio);
+            ObjectNode cmp = root.putObject("compare_model");
+            cmp.put("model", compareDir.toString());
+            cmp.put("track_ms_median", compared.medianMs());
+            cmp.put("track_ms_p95", compared.p95Ms());
+            root.put("ratio_compare_track_ms", ratio);
         }
         if (nanoName != null) {
             row(nanoName, nano);

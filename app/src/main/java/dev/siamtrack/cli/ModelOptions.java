@@ -74,7 +74,12 @@ final class ModelOptions {
 
     /** Loads the tracker, telling the user once if the device fell back to the CPU. */
     SiameseTracker createTracker() throws ModelException {
-        SiameseTracker tracker = SiameseTrackers.create(modelDir(), modelOptions(), params(),
+        return createTracker(modelDir());
+    }
+
+    /** The same, with another model directory (the other options as given). */
+    SiameseTracker createTracker(Path dir) throws ModelException {
+        SiameseTracker tracker = SiameseTrackers.create(dir, modelOptions(), params(),
                 CropPreprocessors.Preference.parse(crop));
         noteDevice(tracker.model());
         return tracker;

@@ -38,6 +38,27 @@ class BenchTargetsTest {
     }
 
     @Test
+    void comparesASecondModelOnTheSameFrames() throws Exception {
+        Path json = tmp.resolve("compare.json");
+        CliRunner.Result r = CliRunner.run("bench", "--frames", "6", "--compare-model", "models/siamtrack-mnv3",
+                "--json", json.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("ratio siamtrack@siamtrack-mnv3 / siamtrack@siamtrack-mnv3 tracker median latency"), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        double compared = root.get("compare_model").get("track_ms_median").asDouble();
+        assertTrue(compared > 0, root.toString());
+        assertEquals(root.get("siamtrack").get("track_ms_median").asDouble() / compared,
+                root.get("ratio_compare_track_ms").asDouble(), 1e-9);
+    }
+
+    @Test
+    void aMissingCompareModelIsAUserError() {
+        CliRunner.Result r = CliRunner.run("bench", "--frames", "6", "--compare-model", "no/such/model");
+        assertEquals(2, r.exitCode(), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
     void badCountsAreRefusedBeforeAnythingRuns() {
         for (String[] bad : List.of(new String[] {"0", "counts go from 1 to 64"}, new String[] {"2,x", "'x' is not a whole number"},
                 new String[] {"2,2", "2 is listed twice"})) {
