@@ -42,7 +42,7 @@ from losses import box_loss, make_targets, score_loss  # noqa: E402
 from model import STRIDE, cell_points  # noqa: E402
 
 DEFAULTS = {"batch": 16, "lr": 3e-4, "weight_decay": 1e-5, "iters": 3000,
-            "weights": {"feature": 1.0, "kd_score": 1.0, "kd_box": 0.5, "score": 1.0, "box": 0.5}}
+            "weights": {"feature": 1.0, "hint": 1.0, "kd_score": 1.0, "kd_box": 0.5, "score": 1.0, "box": 0.5}}
 
 
 # ---------------------------------------------------------------- graph surgery
@@ -174,7 +174,8 @@ class GraphModule(nn.Module):
             return self.params[self.names[name]]
         return self.constants[name]
 
-    def forward(self, *inputs):
+    def forward(self, *inputs, taps=()):
+        """The graph's outputs, then the intermediate tensors named in `taps`."""
         values = dict(zip(self.inputs, inputs))
         reshaped_from = {}
         for node in self.graph.node:
@@ -207,7 +208,7 @@ class GraphModule(nn.Module):
             else:
                 raise ValueError(f"op {op} ({node.name}) is not supported by GraphModule")
             values[node.output[0]] = out
-        return [values[name] for name in self.outputs]
+        return [values[name] for name in self.outputs] + [values[name] for name in taps]
 
     def _conv(self, node, args, attrs, values, reshaped_from):
         x, w = args[0], args[1]
@@ -229,19 +230,37 @@ class GraphModule(nn.Module):
 
 # ---------------------------------------------------------------- training
 
-def distill_losses(teacher_bb, head, student_bb, batch, weights):
+def hint_points(teacher_model, student_model):
+    """Where the student's trunk is also taught from inside: the outputs of the blocks that change
+    width (no residual), which both graphs compute under the same names. Matching them gives the
+    early blocks, which lost a neighbour or channels, a direct signal instead of one through the
+    whole trunk."""
+    def width_changing_outputs(model):
+        outputs = {o for n in model.graph.node for o in n.output if n.name.endswith("/project/Conv")}
+        added = {n.input[1] for n in model.graph.node if n.op_type == "Add" and n.name.startswith("/trunk/")}
+        return outputs - added
+
+    return sorted(width_changing_outputs(teacher_model) & width_changing_outputs(student_model))
+
+
+def relative_mse(student, teacher):
+    return F.mse_loss(student, teacher) / teacher.pow(2).mean().clamp(min=1e-6)
+
+
+def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=()):
     with torch.no_grad():
         zt, = teacher_bb(batch["exemplar"])
-        xt, = teacher_bb(batch["instance"])
+        xt, *hint_t = teacher_bb(batch["instance"], taps=hints)
         cls_t, ltrb_t = head(zt, xt)
         p_t = torch.softmax(cls_t, dim=1)[:, 1]
     zs, = student_bb(batch["exemplar"])
-    xs, = student_bb(batch["instance"])
+    xs, *hint_s = student_bb(batch["instance"], taps=hints)
     cls_s, ltrb_s = head(zs, xs)
     margin_s = cls_s[:, 1] - cls_s[:, 0]
     seen = p_t.detach()
     losses = {
-        "feature": F.mse_loss(zs, zt) / zt.pow(2).mean() + F.mse_loss(xs, xt) / xt.pow(2).mean(),
+        "feature": relative_mse(zs, zt) + relative_mse(xs, xt),
+        "hint": sum((relative_mse(a, b) for a, b in zip(hint_s, hint_t)), torch.zeros(())) / max(len(hints), 1),
         "kd_score": F.binary_cross_entropy_with_logits(margin_s, p_t),
         "kd_box": ((torch.log(ltrb_s) - torch.log(ltrb_t)).abs().mean(dim=1) * seen).sum() / seen.sum().clamp(min=1.0),
     }
@@ -352,6 +371,7 @@ def main():
                                          collate_fn=collate, num_workers=args.workers)
     opt = torch.optim.AdamW(student_bb.parameters(), lr=args.lr, weight_decay=DEFAULTS["weight_decay"])
     weights = DEFAULTS["weights"]
+    hints = hint_points(teacher_model, student_model)
 
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
@@ -365,7 +385,7 @@ def main():
         lr = args.lr * 0.5 * (1 + math.cos(math.pi * min(it / args.iters, 1.0)))
         for group in opt.param_groups:
             group["lr"] = lr
-        total, losses = distill_losses(teacher_bb, head, student_bb, batch, weights)
+        total, losses = distill_losses(teacher_bb, head, student_bb, batch, weights, hints)
         opt.zero_grad()
         total.backward()
         opt.step()
@@ -390,6 +410,7 @@ def main():
                     "macs_per_crop": {"teacher": conv_macs(teacher_model, instance),
                                       "student": conv_macs(student_model, instance), "crop": instance}},
         "losses": {"feature": "MSE to the teacher's template and search features / their mean square",
+                   "hint": "the same, averaged over the outputs of the blocks that change width: " + ", ".join(hints),
                    "kd_score": "BCE of the student's target logit margin on the teacher's target probability",
                    "kd_box": "L1 of log ltrb, weighted by the teacher's target probability",
                    "score": "focal on ground truth", "box": "GIoU on ground truth", "weights": weights},

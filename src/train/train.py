@@ -92,6 +92,9 @@ class PairStream(torch.utils.data.IterableDataset):
     def __iter__(self):
         torch.set_num_threads(1)
         info = torch.utils.data.get_worker_info()
+        if info is not None:  # Ctrl-C / SIGTERM reach the whole process group: the main process saves and stops us
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         seed = self.seed * 1000 + (info.id if info else 0)
         sampler = PairSampler(self.sequences, self.static, seed=seed, max_gap=self.cfg["max_gap"],
                               static_share=self.cfg["static_share"], negative_share=self.cfg["negative_share"],

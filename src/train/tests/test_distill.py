@@ -14,7 +14,7 @@ from onnx import numpy_helper  # noqa: E402
 
 import onnx_numpy  # noqa: E402
 from distill import (GraphModule, build_student, conv_macs, distill_losses, drop_blocks,  # noqa: E402
-                     narrow_block, write_student)
+                     hint_points, narrow_block, write_student)
 
 TRAIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPORT = os.path.join(TRAIN, "export.py")
@@ -96,17 +96,22 @@ def test_training_steps_bring_the_student_toward_the_teacher_and_it_is_written_b
     batch = {"exemplar": torch.from_numpy(crops(rng, 4, 127)), "instance": torch.from_numpy(crops(rng, 4, 127)),
              "target": [np.array([-20, -10, 30, 25], dtype=np.float32), None,
                         np.array([0, 0, 40, 40], dtype=np.float32), None]}
-    weights = {"feature": 1.0, "kd_score": 1.0, "kd_box": 0.5}
+    weights = {"feature": 1.0, "hint": 1.0, "kd_score": 1.0, "kd_box": 0.5}
+    hints = hint_points(load(tiny, "backbone.onnx"), student_model)
+    # the tiny trunk's blocks without a residual (0, narrowed, 1 and 2); 3, residual, is dropped
+    assert hints == [f"/trunk/blocks.{b}/project/Conv_output_0" for b in (0, 1, 2)]
     opt = torch.optim.Adam(student.parameters(), lr=1e-3)
-    first = None
+    first = first_hint = None
     for _ in range(20):
-        total, losses = distill_losses(teacher, head, student, batch, weights)
+        total, losses = distill_losses(teacher, head, student, batch, weights, hints)
         first = first if first is not None else float(losses["feature"])
+        first_hint = first_hint if first_hint is not None else float(losses["hint"])
         opt.zero_grad()
         total.backward()
         opt.step()
-    _, losses = distill_losses(teacher, head, student, batch, weights)
+    _, losses = distill_losses(teacher, head, student, batch, weights, hints)
     assert float(losses["feature"]) < 0.7 * first
+    assert float(losses["hint"]) < 0.7 * first_hint
 
     card = {"name": "tiny-student", "instance_size": 223}
     write_student(student, student_model, str(tiny), str(tmp_path / "student"), card)
