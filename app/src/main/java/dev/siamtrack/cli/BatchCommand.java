@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
             "(several per video allowed), its box on frame FRAME, video paths relative",
             "to the manifest. Each video is decoded once for all of its targets.",
             "OUT/VIDEO.csv (or .jsonl) gets one line per frame per target,",
-            "frame,id,x,y,w,h,score,state: what track --targets writes for them.",
+            "frame,id,x,y,w,h,score,state,reacquired: what track --targets writes for them.",
             "OUT/report.json and OUT/report.md: frames, FPS, LOST share per target and",
             "failures. A video's results are moved into place only when it is complete:",
             "a rerun skips finished videos, a killed run loses only the videos in",

@@ -38,9 +38,10 @@ final class ModelOptions {
             description = "Consecutive low-probability frames before the state is LOST (default: ${DEFAULT-VALUE}).")
     int lostFrames;
 
-    @Option(names = "--redetect", negatable = true, defaultValue = "false", fallbackValue = "true",
+    @Option(names = "--redetect", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "While LOST, search the whole frame (a few windows per frame) and re-acquire only a"
-                    + " candidate the target's embedding verifies (default: ${DEFAULT-VALUE}).")
+                    + " candidate the target's embedding verifies; --no-redetect searches only around the last"
+                    + " position (default: ${DEFAULT-VALUE}).")
     boolean redetect;
 
     @Option(names = "--crop", paramLabel = "auto|native|opencv", defaultValue = "auto",

@@ -50,7 +50,7 @@ final class TrackCommand implements Callable<Integer> {
     Path targets;
 
     @Option(names = "--out", paramLabel = "FILE.csv|FILE.jsonl",
-            description = "Per-frame results, one row per target: CSV header frame,id,x,y,w,h,score,state (a target's first row is its start box), "
+            description = "Per-frame results, one row per target: CSV header frame,id,x,y,w,h,score,state,reacquired (a target's first row is its start box), "
                     + "or one JSON object per line with the same fields.")
     Path out;
 

@@ -33,7 +33,7 @@ class TrackCommandTest {
                 "--out", tmp.resolve("r.csv").toString(), "--save", tmp.resolve("r.mp4").toString());
         assertEquals(0, csv.exitCode(), csv.err());
         List<String> lines = Files.readAllLines(tmp.resolve("r.csv"));
-        assertEquals("frame,id,x,y,w,h,score,state", lines.get(0));
+        assertEquals("frame,id,x,y,w,h,score,state,reacquired", lines.get(0));
         assertEquals(31, lines.size());
         assertTrue(lines.get(1).startsWith("0,1,"), lines.get(1));
         assertTrue(csv.err().contains("30 frames"), csv.err());
@@ -50,7 +50,7 @@ class TrackCommandTest {
         List<String> objects = Files.readAllLines(tmp.resolve("r.jsonl"));
         assertEquals(10, objects.size());
         assertTrue(objects.get(9).matches("\\{\"frame\":9,\"id\":\"1\",\"x\":[-0-9.]+,\"y\":[-0-9.]+,\"w\":[0-9.]+,\"h\":[0-9.]+,"
-                + "\"score\":[0-9.]+,\"state\":\"(TRACKING|UNCERTAIN|LOST)\"}"), objects.get(9));
+                + "\"score\":[0-9.]+,\"state\":\"(TRACKING|UNCERTAIN|LOST)\",\"reacquired\":(true|false)}"), objects.get(9));
     }
 
     @Test
@@ -98,7 +98,7 @@ class TrackCommandTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "process ends after SIGTERM");
         List<String> lines = Files.readAllLines(csv);
         assertTrue(lines.size() >= seen && lines.size() < 1501, lines.size() + " lines");
-        assertTrue(lines.get(lines.size() - 1).matches("\\d+,.*,(TRACKING|UNCERTAIN|LOST)"), "last line complete");
+        assertTrue(lines.get(lines.size() - 1).matches("\\d+,.*,(TRACKING|UNCERTAIN|LOST),(true|false)"), "last line complete");
         try (FFmpegFrameSource saved = new FFmpegFrameSource(mp4)) {
             int n = 0;
             while (saved.next() != null) {

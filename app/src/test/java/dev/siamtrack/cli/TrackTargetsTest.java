@@ -48,7 +48,7 @@ class TrackTargetsTest {
                 "--model", MODEL, "--max-frames", "20", "--out", csv.toString(), "--save", mp4.toString());
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("frame,id,x,y,w,h,score,state", lines.get(0));
+        assertEquals("frame,id,x,y,w,h,score,state,reacquired", lines.get(0));
         assertEquals(1 + 2 * 20, lines.size());
         for (int frame = 0; frame < 20; frame++) {
             String[] first = fields(lines.get(1 + 2 * frame));
@@ -58,7 +58,7 @@ class TrackTargetsTest {
             assertEquals(String.valueOf(frame), second[0]);
             assertEquals("corner", second[1]);
         }
-        assertEquals("0,corner,10.00,10.00,40.00,30.00,1.0000,TRACKING", lines.get(2), "frame 0 is the start box");
+        assertEquals("0,corner,10.00,10.00,40.00,30.00,1.0000,TRACKING,false", lines.get(2), "frame 0 is the start box");
         assertTrue(r.err().contains("20 frames"), r.err());
         try (FFmpegFrameSource saved = new FFmpegFrameSource(mp4)) {
             int n = 0;
@@ -80,7 +80,8 @@ class TrackTargetsTest {
         assertEquals(10, objects.size());
         assertTrue(objects.get(0).startsWith("{\"frame\":0,\"id\":\"1\",\"x\":"), objects.get(0));
         assertTrue(objects.get(9).matches("\\{\"frame\":4,\"id\":\"2\",\"x\":[-0-9.]+,\"y\":[-0-9.]+,\"w\":[0-9.]+,"
-                + "\"h\":[0-9.]+,\"score\":[0-9.]+,\"state\":\"(TRACKING|UNCERTAIN|LOST)\"}"), objects.get(9));
+                + "\"h\":[0-9.]+,\"score\":[0-9.]+,\"state\":\"(TRACKING|UNCERTAIN|LOST)\",\"reacquired\":(true|false)}"),
+                objects.get(9));
     }
 
     @Test
@@ -95,7 +96,7 @@ class TrackTargetsTest {
         assertEquals(70, Files.readAllLines(csv).size() - 1, "60 rows for target 1, 10 for late (frames 50..59)");
         List<String> late = rows.stream().filter(row -> fields(row)[1].equals("late")).toList();
         assertEquals(10, late.size());
-        assertEquals("50,late,10.00,10.00,40.00,30.00,1.0000,TRACKING", late.get(0));
+        assertEquals("50,late,10.00,10.00,40.00,30.00,1.0000,TRACKING,false", late.get(0));
         assertEquals("59", fields(late.get(9))[0]);
         assertTrue(rows.stream().filter(row -> Integer.parseInt(fields(row)[0]) < 50)
                 .allMatch(row -> fields(row)[1].equals("1")), "only target 1 before frame 50");

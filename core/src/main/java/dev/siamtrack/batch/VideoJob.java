@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tracks every target of one video with one decode: each target is added on its start frame and all are
  * updated together on every later frame. Results go to {@code OUT/NAME.csv} (or .jsonl) with one line per
- * frame per target ({@code frame,id,x,y,w,h,score,state}); the file and the video's report are written under
+ * frame per target ({@code frame,id,x,y,w,h,score,state,reacquired}); the file and the video's report are written under
  * {@code OUT/.partial/} and moved into place only when complete, so a killed run leaves no partial results
  * and a rerun can skip finished videos. Used by {@code siamtrack batch} and by the Spark job alike.
  */

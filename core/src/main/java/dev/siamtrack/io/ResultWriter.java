@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Per-frame tracking results as CSV ({@code frame,id,x,y,w,h,score,state}, one row per target and frame) or
- * JSON lines with the same fields, chosen by the file extension. Every line is flushed as it is written so an interrupted run loses nothing already tracked.
+ * Per-frame tracking results as CSV ({@code frame,id,x,y,w,h,score,state,reacquired}, one row per target and
+ * frame; {@code reacquired} is true on the frame re-detection found a LOST target again) or JSON lines with the
+ * same fields, chosen by the file extension. Every line is flushed as it is written so an interrupted run loses nothing already tracked.
  * With wall-clock timestamps (live sources) a {@code time_ms} column / field is added.
  */
 public final class ResultWriter implements AutoCloseable {
@@ -41,7 +42,7 @@ public final class ResultWriter implements AutoCloseable {
         BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         ResultWriter w = new ResultWriter(file, format, timestamps, out);
         if (format == Format.CSV) {
-            w.line("frame,id,x,y,w,h,score,state" + (timestamps ? ",time_ms" : ""));
+            w.line("frame,id,x,y,w,h,score,state,reacquired" + (timestamps ? ",time_ms" : ""));
         }
         return w;
     }
@@ -67,13 +68,15 @@ public final class ResultWriter implements AutoCloseable {
         Box box = result.box();
         String text;
         if (format == Format.CSV) {
-            text = String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%s", frame, csvField(result.id()),
-                    box.x(), box.y(), box.w(), box.h(), result.score(), result.state())
+            text = String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%s,%b", frame, csvField(result.id()),
+                    box.x(), box.y(), box.w(), box.h(), result.score(), result.state(), result.reacquired())
                     + (timestamps ? "," + timeMillis : "");
         } else {
             text = String.format(Locale.ROOT,
-                    "{\"frame\":%d,\"id\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"score\":%.4f,\"state\":\"%s\"",
-                    frame, jsonText(result.id()), box.x(), box.y(), box.w(), box.h(), result.score(), result.state())
+                    "{\"frame\":%d,\"id\":\"%s\",\"x\":%.2f,\"y\":%.2f,\"w\":%.2f,\"h\":%.2f,\"score\":%.4f,\"state\":\"%s\","
+                            + "\"reacquired\":%b",
+                    frame, jsonText(result.id()), box.x(), box.y(), box.w(), box.h(), result.score(), result.state(),
+                    result.reacquired())
                     + (timestamps ? ",\"time_ms\":" + timeMillis : "") + "}";
         }
         line(text);

@@ -198,6 +198,19 @@ public final class SiameseModel implements AutoCloseable {
         return slots.searchInputViews[slot];
     }
 
+    /**
+     * The backbone's features of the search crop of {@code slot}, channels x F x F planar (F = {@link
+     * #searchFeatureSide()}), valid after {@link #embedSearch(int)}; do not modify.
+     */
+    public FloatBuffer searchFeatures(int slot) {
+        return slots.searchFeatureViews[slot];
+    }
+
+    /** Side of the search crop's feature map. */
+    public int searchFeatureSide() {
+        return (int) searchFeatureShape[searchFeatureShape.length - 1];
+    }
+
     /** Embeds the search crops of slots {@code 0 .. count-1} in one backbone call. */
     public void embedSearch(int count) throws ModelException {
         Batch b = slots.batch(count);
@@ -277,6 +290,7 @@ public final class SiameseModel implements AutoCloseable {
         final FloatBuffer scores;
         final FloatBuffer boxes;
         final FloatBuffer[] searchInputViews;
+        final FloatBuffer[] searchFeatureViews;
         final FloatBuffer[] scoreViews;
         final FloatBuffer[] boxViews;
         final Batch[] batches;
@@ -289,6 +303,7 @@ public final class SiameseModel implements AutoCloseable {
             scores = directFloats(capacity * product(scoreShape));
             boxes = directFloats(capacity * product(boxShape));
             searchInputViews = views(searchInputs, searchInputShape, capacity);
+            searchFeatureViews = views(searchFeatures, searchFeatureShape, capacity);
             scoreViews = views(scores, scoreShape, capacity);
             boxViews = views(boxes, boxShape, capacity);
             batches = new Batch[capacity + 1];

@@ -38,12 +38,16 @@ public final class MultiTargetTracker implements TargetEngine {
     /** In the order they were added, which is also their slot order in the model. */
     private final List<TrackedTarget> targets = new ArrayList<>();
     private final StageTimes times = new StageTimes();
+    /** Verification from search features, shared by the targets; null without re-detection. */
+    private final SearchEmbedding searchEmbedding;
 
     /** A tracker over {@code model} and {@code preprocessor}, which it owns and closes. */
     MultiTargetTracker(SiameseModel model, CropPreprocessor preprocessor, TrackerParams params) {
         this.model = model;
         this.preprocessor = preprocessor;
         this.scoring = new Scoring(model.card(), params, model.scoreChannels());
+        this.searchEmbedding = params.redetect() ? new SearchEmbedding(model.featureChannels(),
+                model.searchFeatureSide(), templateFeatureSide(), model.card().instanceSize()) : null;
     }
 
     /** A tracker for the model in {@code modelDir} with default settings (CPU, one thread, the card's tuning). */
@@ -93,17 +97,16 @@ public final class MultiTargetTracker implements TargetEngine {
         }
         int slot = targets.size();
         model.reserve(slot + 1);
-        TrackedTarget target = new TrackedTarget(id, scoring, frame, box, model.featureChannels());
+        TrackedTarget target = new TrackedTarget(id, scoring, frame, box, searchEmbedding, model.featureChannels());
         target.cropExemplar(preprocessor, frame, model.templateInput());
         try {
             model.embedTemplate(slot);
         } catch (ModelException e) {
             throw new TrackingException(e.getMessage(), e);
         }
-        if (scoring.params.redetect()) {
-            TargetEmbedder.pool(model.exemplarFeatures(), model.featureChannels(), featureSide(),
-                    target.embeddingBuffer());
-            target.rememberTarget();
+        if (searchEmbedding != null) {
+            TargetEmbedder.pool(model.exemplarFeatures(), model.featureChannels(), templateFeatureSide(),
+                    target.targetEmbedding());
         }
         targets.add(target);
         return new TargetResult(id, box, 1.0, TrackState.TRACKING);
@@ -142,14 +145,13 @@ public final class MultiTargetTracker implements TargetEngine {
         }
         long t0 = System.nanoTime();
         // LOST targets that re-detect add scan windows after the targets' own slots, with copies of their
-        // template, to the same backbone and head calls; one more slot takes the embeddings for verification.
+        // template, to the same backbone and head calls.
         int windows = scoring.params.scanWindows();
         int total = n;
         for (TrackedTarget t : targets) {
             total += t.redetecting() ? windows : 0;
         }
-        int scratch = total;
-        model.reserve(total + (scoring.params.redetect() ? 1 : 0));
+        model.reserve(total);
         for (int slot = 0; slot < n; slot++) {
             targets.get(slot).cropSearch(preprocessor, frame, model.searchInput(slot));
         }
@@ -178,12 +180,15 @@ public final class MultiTargetTracker implements TargetEngine {
         for (int slot = 0; slot < n; slot++) {
             TrackedTarget t = targets.get(slot);
             boolean redetecting = t.redetecting();
-            TargetResult r = t.locate(model.scores(slot), model.boxes(slot));
+            TargetResult r = t.locate(model.scores(slot), model.boxes(slot), model.searchFeatures(slot));
             if (redetecting) {
                 for (int k = 0; k < windows; k++, next++) {
-                    t.scanCandidate(k, model.scores(next), model.boxes(next));
+                    t.scanCandidate(k, model.scores(next), model.boxes(next), model.searchFeatures(next));
                 }
-                r = verifyCandidates(t, frame, scratch, r);
+                TargetResult reacquired = t.takeCandidate();
+                if (reacquired != null) {
+                    r = reacquired;
+                }
             }
             results.add(r);
         }
@@ -195,39 +200,8 @@ public final class MultiTargetTracker implements TargetEngine {
         return results;
     }
 
-    /** Candidates verified per LOST frame at most (each costs one exemplar embedding). */
-    static final int VERIFIED_CANDIDATES = 1;
-
-    /** Re-acquires the target at the best candidates that its embedding verifies; else keeps the LOST result. */
-    private TargetResult verifyCandidates(TrackedTarget t, Mat frame, int scratch, TargetResult lost) {
-        int tried = -1;
-        for (int i = 0; i < VERIFIED_CANDIDATES; i++) {
-            int c = t.bestCandidate(tried);
-            if (c < 0) {
-                break;
-            }
-            embed(t, frame, t.candidateX(c), t.candidateY(c), scratch);
-            if (t.verified()) {
-                return t.reacquire(c);
-            }
-            tried = c;
-        }
-        return lost;
-    }
-
-    /** Embeds a box of the target's size centred at (x, y) into the target's embedding buffer. */
-    private void embed(TrackedTarget t, Mat frame, double x, double y, int scratch) {
-        t.cropExemplarAt(preprocessor, frame, x, y, model.templateInput());
-        try {
-            model.embedTemplate(scratch);
-        } catch (ModelException e) {
-            throw new TrackingException(e.getMessage(), e);
-        }
-        TargetEmbedder.pool(model.exemplarFeatures(), model.featureChannels(), featureSide(), t.embeddingBuffer());
-    }
-
     /** Side of the template's feature map. */
-    private int featureSide() {
+    private int templateFeatureSide() {
         return (int) Math.round(Math.sqrt(model.exemplarFeatures().capacity() / (double) model.featureChannels()));
     }
 

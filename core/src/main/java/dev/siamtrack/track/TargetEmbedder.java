@@ -102,17 +102,24 @@ public final class TargetEmbedder implements AutoCloseable {
      */
     static void pool(FloatBuffer features, int channels, int side, float[] out) {
         int lo = side / 4;
-        int hi = side - lo;
+        pool(features, channels, side, lo, lo, side - 2 * lo, out);
+    }
+
+    /**
+     * Averages the {@code width} x {@code width} cells from column {@code x0}, row {@code y0} of a channels x side x
+     * side map per channel and scales the result to unit length.
+     */
+    static void pool(FloatBuffer features, int channels, int side, int x0, int y0, int width, float[] out) {
         double norm = 0;
         for (int c = 0; c < channels; c++) {
             double sum = 0;
             int base = c * side * side;
-            for (int y = lo; y < hi; y++) {
-                for (int x = lo; x < hi; x++) {
+            for (int y = y0; y < y0 + width; y++) {
+                for (int x = x0; x < x0 + width; x++) {
                     sum += features.get(base + y * side + x);
                 }
             }
-            out[c] = (float) (sum / ((hi - lo) * (hi - lo)));
+            out[c] = (float) (sum / (width * width));
             norm += (double) out[c] * out[c];
         }
         double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;

@@ -18,6 +18,17 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  */
 final class TrackedTarget {
 
+    /** Weight of a new frame in the running mean of the tracked box's similarity. */
+    static final double SIMILARITY_RATE = 0.1;
+    /**
+     * How far below its confident level a candidate's similarity may be, as a share of the distance from the
+     * model's verification threshold to 1 (models differ in how their similarities spread: NanoTrack v2's
+     * threshold is 0.84, ours 0.557).
+     */
+    static final double VERIFY_MARGIN = 0.5;
+    /** A fall of the tracked box's similarity by this share of that distance or more: it is not the target. */
+    static final double SIMILARITY_DROP = 1.0;
+
     final String id;
     private final Scoring scoring;
     private final float[] probability;
@@ -38,33 +49,35 @@ final class TrackedTarget {
     private double searchCx;
     private double searchCy;
 
-    // Re-detection (TrackerParams.redetect): the target's embedding (from its template), where a LOST target
-    // is searched for, and this frame's candidates (centre and score) from the normal and the scan windows.
+    // Re-detection (TrackerParams.redetect): the target's embedding (from its template), how similar the
+    // tracked box was to it on confident frames, where a LOST target is searched for, and this frame's best
+    // verified candidate (centre, score, and whether a scan window found it).
+    private final SearchEmbedding searchEmbedding;
     private final float[] targetEmbedding;
-    private final float[] embedding;
+    /** Running mean of the tracked box's similarity on TRACKING frames inside the frame; NaN before the first. */
+    private double confidentSimilarity = Double.NaN;
     /** Size of the box on the last TRACKING frame: a LOST target is searched for at this size. */
     private double confidentW;
     private double confidentH;
     private ScanSchedule schedule;
     private final double[] scanCx;
     private final double[] scanCy;
-    private final double[] candidateCx;
-    private final double[] candidateCy;
-    private final double[] candidateScore;
-    private int candidates;
+    private double candidateCx;
+    private double candidateCy;
+    /** Score of this frame's best verified candidate; negative when there is none. */
+    private double candidateScore;
+    private boolean candidateFromScan;
 
-    TrackedTarget(String id, Scoring scoring, Mat frame, Box box, int embeddingSize) {
+    /** {@code searchEmbedding} is null when the target is not re-detected (no verification). */
+    TrackedTarget(String id, Scoring scoring, Mat frame, Box box, SearchEmbedding searchEmbedding, int embeddingSize) {
         this.id = id;
         this.scoring = scoring;
         this.probability = new float[scoring.cells];
         TrackerParams.Resolved p = scoring.params;
+        this.searchEmbedding = searchEmbedding;
         this.targetEmbedding = new float[embeddingSize];
-        this.embedding = new float[embeddingSize];
         this.scanCx = new double[p.scanWindows()];
         this.scanCy = new double[p.scanWindows()];
-        this.candidateCx = new double[p.scanWindows() + 1];
-        this.candidateCy = new double[p.scanWindows() + 1];
-        this.candidateScore = new double[p.scanWindows() + 1];
         frameWidth = frame.cols();
         frameHeight = frame.rows();
         cx = box.cx();
@@ -82,12 +95,12 @@ final class TrackedTarget {
 
     /** Writes the exemplar crop (the template) around the current box into {@code dst}. */
     void cropExemplar(CropPreprocessor preprocessor, Mat frame, FloatBuffer dst) {
-        cropExemplarAt(preprocessor, frame, cx, cy, dst);
+        preprocessor.crop(frame, cx, cy, Math.round(exemplarSide()), scoring.card.exemplarSize(), padBgr, dst);
     }
 
-    /** The exemplar crop of a box of the target's size centred at (x, y): what candidates are embedded from. */
-    void cropExemplarAt(CropPreprocessor preprocessor, Mat frame, double x, double y, FloatBuffer dst) {
-        preprocessor.crop(frame, x, y, Math.round(exemplarSide()), scoring.card.exemplarSize(), padBgr, dst);
+    /** Where the target's embedding (pooled from its template at {@code add}) is written. */
+    float[] targetEmbedding() {
+        return targetEmbedding;
     }
 
     /** Writes the search crop around the last position into {@code dst}, for the next {@link #locate}. */
@@ -99,7 +112,7 @@ final class TrackedTarget {
         searchSide = sz * scoring.card.instanceSize() / scoring.card.exemplarSize();
         searchCx = cx;
         searchCy = cy;
-        candidates = 0;
+        candidateScore = -1;
         preprocessor.crop(frame, cx, cy, searchSide, scoring.card.instanceSize(), padBgr, dst);
     }
 
@@ -134,8 +147,11 @@ final class TrackedTarget {
         return cx - w / 2 < 0 || cy - h / 2 < 0 || cx + w / 2 > frameWidth || cy + h / 2 > frameHeight;
     }
 
-    /** Picks this frame's box from the head's answers for this target's search crop. */
-    TargetResult locate(FloatBuffer scores, FloatBuffer boxes) {
+    /**
+     * Picks this frame's box from the head's answers for this target's search crop; {@code features} are the
+     * crop's backbone features (for verification; ignored without re-detection).
+     */
+    TargetResult locate(FloatBuffer scores, FloatBuffer boxes, FloatBuffer features) {
         TrackerParams.Resolved p = scoring.params;
         int cells = scoring.cells;
         double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
@@ -173,16 +189,15 @@ final class TrackedTarget {
         double predW = (left + right) / scale;
         double predH = (top + bottom) / scale;
 
-        boolean wasRedetecting = redetecting();
+        double similarity = searchEmbedding == null ? Double.NaN
+                : similarityAt(features, predCx, predCy);
         TrackState state;
-        if (wasRedetecting) {
+        if (redetecting()) {
             // Only a verified candidate ends LOST (see MultiTargetTracker); the normal window's best is one.
-            if (score >= p.lostThreshold()) {
-                addCandidate(cx + predCx, cy + predCy, score);
-            }
+            offerCandidate(cx + predCx, cy + predCy, score, similarity, false);
             state = TrackState.LOST;
         } else {
-            state = updateState(score);
+            state = updateState(score, similarity);
             if (state == TrackState.LOST && p.redetect()) {
                 // Re-detection widens the search from the next frame on, at the size the target had when it
                 // was last tracked with confidence (the box may have shrunk onto background since).
@@ -206,12 +221,24 @@ final class TrackedTarget {
         if (state == TrackState.TRACKING) {
             confidentW = w;
             confidentH = h;
+            // A box reaching past the border is embedded with padding: its similarity says less.
+            if (!Double.isNaN(similarity) && !atBorder()) {
+                confidentSimilarity = Double.isNaN(confidentSimilarity) ? similarity
+                        : confidentSimilarity + SIMILARITY_RATE * (similarity - confidentSimilarity);
+            }
         }
         return new TargetResult(id, Box.ofCenter(cx, cy, w, h), score, state);
     }
 
-    private TrackState updateState(double score) {
+    /**
+     * The state after a frame with this score and verification similarity (NaN without re-detection). A frame
+     * counts towards LOST when its score is low or the tracked box no longer looks like the target (its
+     * similarity fell far below the confident level); both at once, an abrupt change (the target vanished or
+     * the scene cut), make it LOST at once.
+     */
+    private TrackState updateState(double score, double similarity) {
         TrackerParams.Resolved p = scoring.params;
+        boolean unlike = similarity < confidentSimilarity - SIMILARITY_DROP * (1 - p.verifyThreshold());
         if (!lost) {
             lostAtBorder = atBorder();
         }
@@ -223,9 +250,9 @@ final class TrackedTarget {
                 return TrackState.LOST;
             }
         }
-        if (score < p.lostThreshold()) {
+        if (score < p.lostThreshold() || unlike) {
             lowScoreRun++;
-            if (lowScoreRun >= p.lostFrames()) {
+            if (lowScoreRun >= p.lostFrames() || (unlike && score < p.lostThreshold())) {
                 lost = true;
                 return TrackState.LOST;
             }
@@ -236,10 +263,10 @@ final class TrackedTarget {
     }
 
     /**
-     * Takes scan window {@code k}'s best cell (probability times the size-change penalty, no cosine window: the
-     * target may be anywhere in it) as a candidate when its probability reaches the LOST threshold.
+     * Offers scan window {@code k}'s best cell (probability times the size-change penalty, no cosine window: the
+     * target may be anywhere in it) as a candidate; {@code features} are the window's backbone features.
      */
-    void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes) {
+    void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes, FloatBuffer features) {
         TrackerParams.Resolved p = scoring.params;
         int cells = scoring.cells;
         double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
@@ -262,59 +289,60 @@ final class TrackedTarget {
         if (bestProb >= p.lostThreshold()) {
             double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scale;
             double dy = (scoring.pointY[best] + (boxes.get(3 * cells + best) - boxes.get(cells + best)) / 2) / scale;
-            addCandidate(scanCx[k] + dx, scanCy[k] + dy, bestProb);
+            offerCandidate(scanCx[k] + dx, scanCy[k] + dy, bestProb, similarityAt(features, dx, dy), true);
         }
     }
 
-    private void addCandidate(double x, double y, double score) {
-        candidateCx[candidates] = clamp(x, 0, frameWidth);
-        candidateCy[candidates] = clamp(y, 0, frameHeight);
-        candidateScore[candidates] = score;
-        candidates++;
+    /** Similarity with the target of the box at offset (dx, dy) frame pixels from the centre of a search window. */
+    private double similarityAt(FloatBuffer features, double dx, double dy) {
+        double half = scoring.card.instanceSize() / 2.0;
+        return searchEmbedding.similarity(features, half + dx * scale, half + dy * scale, targetEmbedding);
     }
 
-    /** This frame's best candidate other than {@code excluded} (-1 for none), or -1 when there is none. */
-    int bestCandidate(int excluded) {
-        int best = -1;
-        for (int c = 0; c < candidates; c++) {
-            if (c != excluded && (best < 0 || candidateScore[c] > candidateScore[best])) {
-                best = c;
-            }
+    /**
+     * Keeps (x, y) as this frame's candidate when its score reaches the LOST threshold, it passes verification,
+     * and it beats the candidate kept so far; a verified candidate of the normal window (offered first) beats
+     * every scan window's.
+     */
+    private void offerCandidate(double x, double y, double score, double similarity, boolean fromScan) {
+        boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
+        if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
+                && similarity >= acceptedSimilarity()) {
+            candidateCx = clamp(x, 0, frameWidth);
+            candidateCy = clamp(y, 0, frameHeight);
+            candidateScore = score;
+            candidateFromScan = fromScan;
         }
-        return best;
     }
 
-    double candidateX(int c) {
-        return candidateCx[c];
+    /**
+     * The similarity a candidate needs: close to what the target itself scored while tracked with confidence
+     * (a stranger scores much lower), within {@link #VERIFY_MARGIN}; the model's threshold before the target
+     * was ever tracked with confidence.
+     */
+    private double acceptedSimilarity() {
+        double threshold = scoring.params.verifyThreshold();
+        return Double.isNaN(confidentSimilarity) ? threshold : confidentSimilarity - VERIFY_MARGIN * (1 - threshold);
     }
 
-    double candidateY(int c) {
-        return candidateCy[c];
-    }
-
-    /** The buffer an embedding of this target's crops is written into (reused). */
-    float[] embeddingBuffer() {
-        return embedding;
-    }
-
-    /** Stores {@link #embeddingBuffer()} as the target's embedding (from the template, at {@code add}). */
-    void rememberTarget() {
-        System.arraycopy(embedding, 0, targetEmbedding, 0, embedding.length);
-    }
-
-    /** Whether the crop in {@link #embeddingBuffer()} shows the target: its similarity reaches the threshold. */
-    boolean verified() {
-        return TargetEmbedder.similarity(targetEmbedding, embedding) >= scoring.params.verifyThreshold();
-    }
-
-    /** Ends LOST at candidate {@code c}, which passed verification: the re-acquired result. */
-    TargetResult reacquire(int c) {
-        cx = candidateCx[c];
-        cy = candidateCy[c];
+    /**
+     * Acts on this frame's verified candidate. One in the normal window ends LOST there: the re-acquired result.
+     * One in a scan window only moves the search there, so that the next frame confirms it in the normal window
+     * (a single lucky match far away does not re-acquire): null, as when there is no candidate.
+     */
+    TargetResult takeCandidate() {
+        if (candidateScore < 0) {
+            return null;
+        }
+        cx = candidateCx;
+        cy = candidateCy;
+        if (candidateFromScan) {
+            return null;
+        }
         lost = false;
         lowScoreRun = 0;
         schedule = null;
-        return new TargetResult(id, Box.ofCenter(cx, cy, w, h), candidateScore[c], TrackState.TRACKING, true);
+        return new TargetResult(id, Box.ofCenter(cx, cy, w, h), candidateScore, TrackState.TRACKING, true);
     }
 
     /** Search region and score map of the last update (null before the first); score cells are centred at gridOrigin + i * stride crop pixels. */

@@ -20,9 +20,12 @@ import java.util.OptionalDouble;
  * @param uncertainThreshold scores below this are reported as UNCERTAIN (empty: the card's, but never below lostThreshold)
  * @param minSize            smallest box side in pixels
  * @param redetect           while LOST, search beyond the last position (wider, then the whole frame) and re-acquire
- *                           only a candidate that the target's embedding verifies (see {@link MultiTargetTracker})
+ *                           only a candidate that the target's embedding verifies (see {@link MultiTargetTracker});
+ *                           on by default
+ * @param verifyThreshold    the model's same/different cosine similarity (empty: the card's): a candidate needs a
+ *                           similarity within half the distance from it to 1 of what the target scored while tracked
+ *                           with confidence, or this threshold before any confident frame
  * @param scanWindows        extra search windows per LOST frame while re-detecting (the cost of a LOST frame)
- * @param verifyThreshold    cosine similarity a candidate needs to be taken as the target (empty: the card's)
  */
 public record TrackerParams(double contextAmount, OptionalDouble windowInfluence, OptionalDouble penaltyK,
                             OptionalDouble lr, OptionalDouble lostThreshold, int lostFrames,
@@ -110,7 +113,7 @@ public record TrackerParams(double contextAmount, OptionalDouble windowInfluence
         private int lostFrames = 3;
         private OptionalDouble uncertainThreshold = OptionalDouble.empty();
         private double minSize = 10;
-        private boolean redetect = false;
+        private boolean redetect = true;
         private int scanWindows = 1;
         private OptionalDouble verifyThreshold = OptionalDouble.empty();
 

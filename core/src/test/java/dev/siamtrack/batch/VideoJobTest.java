@@ -53,12 +53,12 @@ class VideoJobTest {
         assertEquals(BatchClips.FRAMES, report.frames());
         assertEquals("clips/clip0.csv", report.output());
         List<String> lines = Files.readAllLines(out.resolve("clips/clip0.csv"));
-        assertEquals("frame,id,x,y,w,h,score,state", lines.get(0));
+        assertEquals("frame,id,x,y,w,h,score,state,reacquired", lines.get(0));
         // disc on every frame, patch from its start frame on, in manifest order within a frame
         assertEquals(1 + BatchClips.FRAMES + (BatchClips.FRAMES - BatchClips.SECOND_START), lines.size());
         assertTrue(lines.get(1).startsWith("0,disc,"), lines.get(1));
         assertTrue(lines.get(2).startsWith("1,disc,"), lines.get(2));
-        assertEquals("10,patch,30.00,30.00,40.00,36.00,1.0000,TRACKING",
+        assertEquals("10,patch,30.00,30.00,40.00,36.00,1.0000,TRACKING,false",
                 lines.stream().filter(l -> l.startsWith("10,patch,")).findFirst().orElseThrow());
         assertTrue(lines.get(lines.size() - 1).startsWith((BatchClips.FRAMES - 1) + ",patch,"));
         assertEquals(BatchClips.FRAMES, perFrame.size());

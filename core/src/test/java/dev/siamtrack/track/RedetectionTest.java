@@ -1,6 +1,8 @@
 package dev.siamtrack.track;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
@@ -10,6 +12,7 @@ import dev.siamtrack.video.synth.ClipGenerator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
@@ -18,20 +21,74 @@ import org.junit.jupiter.api.Test;
 class RedetectionTest {
 
     private static final Path MODEL = Path.of("models/siamtrack-mnv3");
-    private static final TrackerParams REDETECT = TrackerParams.builder().redetect(true).build();
+    /** Marks a frame of noise (an unrelated scene) in a frame order. */
+    private static final int NOISE = -1;
 
-    /** Results of tracking the clip's frames in the order given; frame 0 of the order initialises. */
+    /**
+     * Results of tracking the clip's frames in the order given (NOISE: a frame of random pixels); frame 0 of the
+     * order initialises.
+     */
     private static List<TargetResult> track(ClipGenerator clip, int[] order, TrackerParams params) throws Exception {
         List<TargetResult> results = new ArrayList<>();
-        byte[] scratch = new byte[clip.config().width() * clip.config().height() * 3];
+        int width = clip.config().width();
+        int height = clip.config().height();
+        byte[] scratch = new byte[width * height * 3];
+        Random random = new Random(3);
         try (MultiTargetTracker tracker = MultiTargetTracker.create(MODEL, SiameseModel.Options.DEFAULT, params);
-             Mat frame = new Mat()) {
+             Mat frame = new Mat(height, width, CV_8UC3)) {
             for (int i = 0; i < order.length; i++) {
-                clip.renderFrame(order[i], frame, scratch);
+                if (order[i] == NOISE) {
+                    random.nextBytes(scratch);
+                    frame.data().put(scratch);
+                } else {
+                    clip.renderFrame(order[i], frame, scratch);
+                }
                 results.add(i == 0 ? tracker.add("t", frame, clip.groundTruth(order[0])) : tracker.update(frame).get(0));
             }
         }
         return results;
+    }
+
+    @Test
+    void reDetectionIsOnByDefault() {
+        assertTrue(TrackerParams.DEFAULT.redetect());
+    }
+
+    @Test
+    void aCutToAnotherSceneIsLostAtOnceAndNothingThereIsAccepted() throws Exception {
+        // 140 frames of the clip (the look-alike distractor has passed by then), 25 frames of noise, then the clip
+        // 25 frames later (the target has moved on)
+        ClipGenerator clip = new ClipGenerator(ClipConfig.demo());
+        int cut = 140;
+        int gap = 25;
+        int[] order = IntStream.concat(IntStream.concat(IntStream.range(0, cut), IntStream.generate(() -> NOISE)
+                .limit(gap)), IntStream.rangeClosed(cut + gap, 179)).toArray();
+        List<TargetResult> results = track(clip, order, TrackerParams.DEFAULT);
+        assertEquals(TrackState.TRACKING, results.get(cut - 1).state());
+        for (int i = cut; i < cut + gap; i++) {
+            assertEquals(TrackState.LOST, results.get(i).state(), "frame " + i + " of noise: LOST from the first one");
+            assertFalse(results.get(i).reacquired());
+        }
+        int back = cut + gap;
+        int reacquired = -1;
+        for (int i = back; i < results.size() && reacquired < 0; i++) {
+            if (results.get(i).reacquired()) {
+                reacquired = i;
+            }
+        }
+        assertTrue(reacquired >= back && reacquired - back <= 10, "re-acquired " + (reacquired - back) + " frames after the cut back");
+        TargetResult r = results.get(reacquired);
+        assertTrue(r.box().iou(clip.groundTruth(order[reacquired])) > 0.3, r + " vs " + clip.groundTruth(order[reacquired]));
+    }
+
+    @Test
+    void withoutReDetectionTheCutTakesLostFramesToNotice() throws Exception {
+        ClipGenerator clip = new ClipGenerator(ClipConfig.demo());
+        int[] order = IntStream.concat(IntStream.range(0, 140), IntStream.generate(() -> NOISE).limit(5)).toArray();
+        TrackerParams params = TrackerParams.builder().redetect(false).build();
+        List<TargetResult> results = track(clip, order, params);
+        assertEquals(TrackState.UNCERTAIN, results.get(140).state());
+        assertEquals(TrackState.LOST, results.get(140 + params.lostFrames() - 1).state());
     }
 
     @Test
@@ -45,7 +102,7 @@ class RedetectionTest {
         Box returned = clip.groundTruth(262);
         assertTrue(Math.hypot(returned.cx() - left.cx(), returned.cy() - left.cy()) > 150, "comes back elsewhere");
 
-        List<TargetResult> results = track(clip, order, REDETECT);
+        List<TargetResult> results = track(clip, order, TrackerParams.DEFAULT);
         assertEquals(TrackState.LOST, results.get(back - 1).state(), "LOST while the target is away");
         int reacquired = -1;
         for (int i = back; i < results.size() && reacquired < 0; i++) {
