@@ -180,10 +180,10 @@ public final class MultiTargetTracker implements TargetEngine {
         for (int slot = 0; slot < n; slot++) {
             TrackedTarget t = targets.get(slot);
             boolean redetecting = t.redetecting();
-            TargetResult r = t.locate(model.scores(slot), model.boxes(slot), model.searchFeatures(slot));
+            TargetResult r = t.locate(model.scores(slot), model.boxes(slot), model.searchFeatures(slot), frame);
             if (redetecting) {
                 for (int k = 0; k < windows; k++, next++) {
-                    t.scanCandidate(k, model.scores(next), model.boxes(next), model.searchFeatures(next));
+                    t.scanCandidate(k, model.scores(next), model.boxes(next), model.searchFeatures(next), frame);
                 }
                 TargetResult reacquired = t.takeCandidate();
                 if (reacquired != null) {

@@ -28,6 +28,15 @@ final class TrackedTarget {
     static final double VERIFY_MARGIN = 0.5;
     /** A fall of the tracked box's similarity by this share of that distance or more: it is not the target. */
     static final double SIMILARITY_DROP = 1.0;
+    /**
+     * Colour distance (1 - Bhattacharyya coefficient with the first frame's colours, {@link TargetColour}) a
+     * candidate may have beyond {@link #COLOUR_SPREAD} times the target's own mean distance while tracked with
+     * confidence: a target whose colours hold steady must come back in those colours (a look-alike in other
+     * colours is turned away, which the embedding alone does not do), one whose colours vary (lighting,
+     * turning, a box that takes in background) is allowed correspondingly more.
+     */
+    static final double COLOUR_MARGIN = 0.1;
+    static final double COLOUR_SPREAD = 6;
 
     final String id;
     private final Scoring scoring;
@@ -49,13 +58,17 @@ final class TrackedTarget {
     private double searchCx;
     private double searchCy;
 
-    // Re-detection (TrackerParams.redetect): the target's embedding (from its template), how similar the
-    // tracked box was to it on confident frames, where a LOST target is searched for, and this frame's best
+    // Re-detection (TrackerParams.redetect): the target's embedding (from its template) and colours, how similar
+    // the tracked box was to them on confident frames, where a LOST target is searched for, and this frame's best
     // verified candidate (centre, score, and whether a scan window found it).
     private final SearchEmbedding searchEmbedding;
     private final float[] targetEmbedding;
+    /** The target's colour on its first frame; null without re-detection. */
+    private final TargetColour colour;
     /** Running mean of the tracked box's similarity on TRACKING frames inside the frame; NaN before the first. */
     private double confidentSimilarity = Double.NaN;
+    /** Running mean of the tracked box's colour distance on the same frames; NaN before the first. */
+    private double confidentColourDistance = Double.NaN;
     /** Size of the box on the last TRACKING frame: a LOST target is searched for at this size. */
     private double confidentW;
     private double confidentH;
@@ -86,6 +99,7 @@ final class TrackedTarget {
         h = box.h();
         confidentW = w;
         confidentH = h;
+        colour = searchEmbedding == null ? null : new TargetColour(frame, cx, cy, w, h);
         try (Scalar m = mean(frame)) {
             padBgr[0] = m.get(0);
             padBgr[1] = m.get(1);
@@ -149,9 +163,10 @@ final class TrackedTarget {
 
     /**
      * Picks this frame's box from the head's answers for this target's search crop; {@code features} are the
-     * crop's backbone features (for verification; ignored without re-detection).
+     * crop's backbone features and {@code frame} the frame it was cropped from (for verification; ignored without
+     * re-detection).
      */
-    TargetResult locate(FloatBuffer scores, FloatBuffer boxes, FloatBuffer features) {
+    TargetResult locate(FloatBuffer scores, FloatBuffer boxes, FloatBuffer features, Mat frame) {
         TrackerParams.Resolved p = scoring.params;
         int cells = scoring.cells;
         double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
@@ -194,7 +209,7 @@ final class TrackedTarget {
         TrackState state;
         if (redetecting()) {
             // Only a verified candidate ends LOST (see MultiTargetTracker); the normal window's best is one.
-            offerCandidate(cx + predCx, cy + predCy, score, similarity, false);
+            offerCandidate(frame, cx + predCx, cy + predCy, score, similarity, false);
             state = TrackState.LOST;
         } else {
             state = updateState(score, similarity);
@@ -225,6 +240,9 @@ final class TrackedTarget {
             if (!Double.isNaN(similarity) && !atBorder()) {
                 confidentSimilarity = Double.isNaN(confidentSimilarity) ? similarity
                         : confidentSimilarity + SIMILARITY_RATE * (similarity - confidentSimilarity);
+                double distance = 1 - colour.similarity(frame, cx, cy, w, h);
+                confidentColourDistance = Double.isNaN(confidentColourDistance) ? distance
+                        : confidentColourDistance + SIMILARITY_RATE * (distance - confidentColourDistance);
             }
         }
         return new TargetResult(id, Box.ofCenter(cx, cy, w, h), score, state);
@@ -264,9 +282,10 @@ final class TrackedTarget {
 
     /**
      * Offers scan window {@code k}'s best cell (probability times the size-change penalty, no cosine window: the
-     * target may be anywhere in it) as a candidate; {@code features} are the window's backbone features.
+     * target may be anywhere in it) as a candidate; {@code features} are the window's backbone features, {@code
+     * frame} the frame it was cropped from.
      */
-    void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes, FloatBuffer features) {
+    void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes, FloatBuffer features, Mat frame) {
         TrackerParams.Resolved p = scoring.params;
         int cells = scoring.cells;
         double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
@@ -289,7 +308,7 @@ final class TrackedTarget {
         if (bestProb >= p.lostThreshold()) {
             double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scale;
             double dy = (scoring.pointY[best] + (boxes.get(3 * cells + best) - boxes.get(cells + best)) / 2) / scale;
-            offerCandidate(scanCx[k] + dx, scanCy[k] + dy, bestProb, similarityAt(features, dx, dy), true);
+            offerCandidate(frame, scanCx[k] + dx, scanCy[k] + dy, bestProb, similarityAt(features, dx, dy), true);
         }
     }
 
@@ -300,14 +319,16 @@ final class TrackedTarget {
     }
 
     /**
-     * Keeps (x, y) as this frame's candidate when its score reaches the LOST threshold, it passes verification,
-     * and it beats the candidate kept so far; a verified candidate of the normal window (offered first) beats
+     * Keeps (x, y) as this frame's candidate when its score reaches the LOST threshold, it passes verification
+     * (the embedding, then the colours, measured only for a candidate that got this far), and it beats the
+     * candidate kept so far; a verified candidate of the normal window (offered first) beats
      * every scan window's.
      */
-    private void offerCandidate(double x, double y, double score, double similarity, boolean fromScan) {
+    private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
         if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
-                && similarity >= acceptedSimilarity()) {
+                && similarity >= acceptedSimilarity()
+                && 1 - colour.similarity(frame, x, y, w, h) <= acceptedColourDistance()) {
             candidateCx = clamp(x, 0, frameWidth);
             candidateCy = clamp(y, 0, frameHeight);
             candidateScore = score;
@@ -323,6 +344,14 @@ final class TrackedTarget {
     private double acceptedSimilarity() {
         double threshold = scoring.params.verifyThreshold();
         return Double.isNaN(confidentSimilarity) ? threshold : confidentSimilarity - VERIFY_MARGIN * (1 - threshold);
+    }
+
+    /**
+     * The colour distance a candidate may have (see {@link #COLOUR_MARGIN}); the margin alone before any
+     * confident frame.
+     */
+    private double acceptedColourDistance() {
+        return COLOUR_MARGIN + (Double.isNaN(confidentColourDistance) ? 0 : COLOUR_SPREAD * confidentColourDistance);
     }
 
     /**

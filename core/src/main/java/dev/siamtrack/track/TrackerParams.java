@@ -20,7 +20,8 @@ import java.util.OptionalDouble;
  * @param uncertainThreshold scores below this are reported as UNCERTAIN (empty: the card's, but never below lostThreshold)
  * @param minSize            smallest box side in pixels
  * @param redetect           while LOST, search beyond the last position (wider, then the whole frame) and re-acquire
- *                           only a candidate that the target's embedding verifies (see {@link MultiTargetTracker});
+ *                           only a candidate that the target's embedding and colours verify (see
+ *                           {@link MultiTargetTracker});
  *                           on by default
  * @param verifyThreshold    the model's same/different cosine similarity (empty: the card's): a candidate needs a
  *                           similarity within half the distance from it to 1 of what the target scored while tracked

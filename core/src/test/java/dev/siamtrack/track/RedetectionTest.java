@@ -116,4 +116,34 @@ class RedetectionTest {
         assertTrue(r.box().iou(clip.groundTruth(order[reacquired])) > 0.3, "at the target: " + r.box());
         assertTrue(results.get(results.size() - 1).box().iou(clip.groundTruth(299)) > 0.3, "and followed to the end");
     }
+
+    @Test
+    void aLookAlikeInOtherColoursShownWhileTheTargetIsAwayIsNotAccepted() throws Exception {
+        // The demo clip with the target out of view from frame 195 to 254 and its look-alike (same pattern, other
+        // colours, 8% smaller) passing the exit point at frame 240; the embedding alone scores the look-alike as
+        // high as the target.
+        ClipGenerator clip = new ClipGenerator(new ClipConfig(ClipConfig.DEFAULT_WIDTH, ClipConfig.DEFAULT_HEIGHT,
+                ClipConfig.DEFAULT_FRAMES, ClipConfig.DEFAULT_FPS, ClipConfig.DEFAULT_SEED, 240, 114,
+                ClipConfig.DEFAULT_OCCLUSION_FRAMES, 180, 60, ClipConfig.DEFAULT_BITRATE_KBPS));
+        int out = 180 + ClipConfig.LEAVE_RAMP_FRAMES;
+        int back = out + 60;
+        assertTrue(clip.groundTruth(out).isAbsent() && clip.groundTruth(back - 1).isAbsent());
+        assertFalse(clip.groundTruth(back).isAbsent());
+
+        List<TargetResult> results = track(clip, IntStream.range(0, ClipConfig.DEFAULT_FRAMES).toArray(),
+                TrackerParams.DEFAULT);
+        for (int i = out; i < back; i++) {
+            assertEquals(TrackState.LOST, results.get(i).state(), "frame " + i + ": the target is away");
+            assertFalse(results.get(i).reacquired(), "frame " + i + ": nothing is re-acquired while the target is away");
+        }
+        int reacquired = -1;
+        for (int i = back; i < results.size() && reacquired < 0; i++) {
+            if (results.get(i).reacquired()) {
+                reacquired = i;
+            }
+        }
+        assertTrue(reacquired >= back && reacquired - back <= 15, "re-acquired " + (reacquired - back) + " frames after the return");
+        TargetResult r = results.get(reacquired);
+        assertTrue(r.box().iou(clip.groundTruth(reacquired)) > 0.3, "at the target: " + r.box() + " vs " + clip.groundTruth(reacquired));
+    }
 }
