@@ -36,7 +36,7 @@ import org.apache.spark.storage.StorageLevel;
  * {@code siamtrack batch} as a Spark application: one task per video of the manifest, each running core's
  * {@link VideoJob} (the code {@code siamtrack batch} runs) with the model directory shipped to the executors
  * with the job. Writes the same per-video CSV/JSONL files and report as {@code batch}, plus every frame of
- * every target as Parquet ({@code OUT/tracks.parquet}: video, id, frame, x, y, w, h, score, state).
+ * every target as Parquet ({@code OUT/tracks.parquet}: video, id, frame, x, y, w, h, score, state, reacquired).
  *
  * <pre>spark-submit --class dev.siamtrack.spark.SparkBatch siamtrack-spark.jar MANIFEST.csv OUT [--model DIR] [--format csv|jsonl]</pre>
  *
@@ -57,7 +57,8 @@ public final class SparkBatch {
             .add("w", DataTypes.DoubleType, false)
             .add("h", DataTypes.DoubleType, false)
             .add("score", DataTypes.DoubleType, false)
-            .add("state", DataTypes.StringType, false);
+            .add("state", DataTypes.StringType, false)
+            .add("reacquired", DataTypes.BooleanType, false);
 
     /** A mistake in the command line or its files: one line, exit code 2. */
     static final class UsageException extends Exception {
@@ -196,7 +197,7 @@ public final class SparkBatch {
         VideoReport report = job.run(task, () -> context != null && context.isInterrupted(), (index, results) -> {
             for (TargetResult r : results) {
                 rows.add(RowFactory.create(task.video(), r.id(), index, r.box().x(), r.box().y(), r.box().w(),
-                        r.box().h(), r.score(), r.state().name()));
+                        r.box().h(), r.score(), r.state().name(), r.reacquired()));
             }
         });
         return new VideoOutcome(report, report.status() == VideoReport.Status.DONE ? rows : List.of());

@@ -75,8 +75,9 @@ class SparkBatchTest {
         for (int i = 0; i < 3; i++) {
             String video = "clips/clip" + i + ".mp4";
             List<String> fromParquet = rows.stream().filter(r -> r.getString(0).equals(video))
-                    .map(r -> String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%s", r.getInt(2), r.getString(1),
-                            r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getString(8)))
+                    .map(r -> String.format(Locale.ROOT, "%d,%s,%.2f,%.2f,%.2f,%.2f,%.4f,%s,%b", r.getInt(2), r.getString(1),
+                            r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7), r.getString(8),
+                            r.getBoolean(9)))
                     .sorted().toList();
             List<String> fromCsv = Files.readAllLines(viaBatch.resolve("clips/clip" + i + ".csv"));
             assertEquals(fromCsv.subList(1, fromCsv.size()).stream().sorted().toList(), fromParquet, video);
