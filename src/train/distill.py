@@ -334,6 +334,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--continue-from", metavar="DIR",
+                    help="a student directory written by an earlier run: train it further (its card's stages are kept)")
     ap.add_argument("--cutout-share", type=float, default=0.0,
                     help="share of pairs whose instance is the target cut out and pasted onto another frame, "
                     "with other cut-outs as look-alikes (data.PairSampler.composite)")
@@ -344,10 +346,21 @@ def main():
         if not os.path.isfile(os.path.join(args.teacher, f)):
             sys.exit(f"teacher: {os.path.join(args.teacher, f)} not found")
     check_not_dev(args.data)
-    try:
-        student_model = build_student(args.teacher, args.drop, args.narrow)
-    except (ValueError, IndexError) as e:
-        sys.exit(f"student: {e}")
+    earlier = None
+    if args.continue_from:
+        if args.drop or args.narrow:
+            sys.exit("--continue-from trains that student as it is; leave out --drop and --narrow")
+        try:
+            with open(os.path.join(args.continue_from, "model.json")) as f:
+                earlier = json.load(f)["provenance"]["distillation"]
+            student_model = onnx.load(os.path.join(args.continue_from, "backbone.onnx"))
+        except (OSError, KeyError, ValueError) as e:
+            sys.exit(f"--continue-from {args.continue_from}: not a student written by distill.py ({e})")
+    else:
+        try:
+            student_model = build_student(args.teacher, args.drop, args.narrow)
+        except (ValueError, IndexError) as e:
+            sys.exit(f"student: {e}")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
 
@@ -378,8 +391,12 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
     start, it, history = time.time(), 0, []
     running = {}
+    architecture = earlier["student"] if earlier else {
+        "dropped_trunk_blocks": args.drop, "narrowed_blocks": dict(args.narrow),
+        "macs_per_crop": {"teacher": conv_macs(teacher_model, instance), "student": conv_macs(student_model, instance),
+                          "crop": instance}}
     print(f"teacher {args.teacher}: {conv_macs(teacher_model, instance) / 1e6:.1f} M multiply-adds per {instance} "
-          f"crop; student (drop {args.drop}, narrow {args.narrow}): {conv_macs(student_model, instance) / 1e6:.1f} M; "
+          f"crop; student {architecture}: {conv_macs(student_model, instance) / 1e6:.1f} M; "
           f"{len(train_seqs)} sequences, {len(static)} still images", file=sys.stderr)
     for batch in loader:
         lr = args.lr * 0.5 * (1 + math.cos(math.pi * min(it / args.iters, 1.0)))
@@ -404,11 +421,14 @@ def main():
     card["name"] = args.name or os.path.basename(os.path.normpath(args.out))
     provenance = dict(teacher_card.get("provenance", {}))
     provenance.pop("metrics", None)  # the teacher's figures; the student's are measured after export
+    stage = {"continued_from": args.continue_from, "iterations": it, "batch": args.batch, "lr": args.lr,
+             "schedule_iters": args.iters, "minutes": round((time.time() - start) / 60, 1), "threads": args.threads,
+             "augmentation": {**cfg, "pysot crop jitter, colour, grey, gaussian blur, flip": "data.Augment defaults"},
+             "loss_first": history[0] if history else None, "loss_last": history[-1] if history else None}
     provenance["distillation"] = {
         "teacher": teacher_card.get("name", args.teacher),
-        "student": {"dropped_trunk_blocks": args.drop, "narrowed_blocks": dict(args.narrow),
-                    "macs_per_crop": {"teacher": conv_macs(teacher_model, instance),
-                                      "student": conv_macs(student_model, instance), "crop": instance}},
+        "student": architecture,
+        "head": "the teacher's, unchanged",
         "losses": {"feature": "MSE to the teacher's template and search features / their mean square",
                    "hint": "the same, averaged over the outputs of the blocks that change width: " + ", ".join(hints),
                    "kd_score": "BCE of the student's target logit margin on the teacher's target probability",
@@ -416,11 +436,7 @@ def main():
                    "score": "focal on ground truth", "box": "GIoU on ground truth", "weights": weights},
         "data": f"data.PairSampler pairs of {len(train_seqs)} training sequences and {len(static)} still images "
                 f"(held out: {', '.join(s.name for s in val_seqs)})",
-        "augmentation": {**cfg, "pysot crop jitter, colour, grey, gaussian blur, flip": "data.Augment defaults"},
-        "iterations": it, "batch": args.batch, "lr": args.lr, "schedule_iters": args.iters,
-        "minutes": round((time.time() - start) / 60, 1), "threads": args.threads,
-        "loss_first": history[0] if history else None, "loss_last": history[-1] if history else None,
-        "head": "the teacher's, unchanged",
+        "stages": (earlier.get("stages", []) if earlier else []) + [stage],
     }
     card["provenance"] = provenance
     write_student(student_bb, student_model, args.teacher, args.out, card)
