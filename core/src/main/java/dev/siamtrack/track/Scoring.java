@@ -1,6 +1,7 @@
 package dev.siamtrack.track;
 
 import dev.siamtrack.model.ModelCard;
+import java.nio.FloatBuffer;
 
 /**
  * What every target of one tracker shares when it turns a score map into a box: the model card, the resolved
@@ -34,6 +35,18 @@ final class Scoring {
                 pointY[k] = card.gridOrigin() + i * card.stride();
             }
         }
+    }
+
+    /** Target probability of score-map cell {@code k}: sigmoid of one logit, or softmax of (background, target). */
+    double probability(FloatBuffer scores, int k) {
+        return sigmoid ? 1 / (1 + Math.exp(-scores.get(k))) : 1 / (1 + Math.exp(scores.get(k) - scores.get(cells + k)));
+    }
+
+    /** {@link #penalty} of cell {@code k}'s box (ltrb planes of {@code boxes}) against the current target. */
+    double cellPenalty(FloatBuffer boxes, int k, double targetSize, double targetRatio) {
+        double bw = boxes.get(k) + boxes.get(2 * cells + k);
+        double bh = boxes.get(cells + k) + boxes.get(3 * cells + k);
+        return penalty(bw, bh, targetSize, targetRatio, params.penaltyK());
     }
 
     /** numpy.hanning(n)[i]: 0.5 - 0.5 cos(2 pi i / (n - 1)). */

@@ -175,18 +175,9 @@ final class TrackedTarget {
         double bestPscore = Double.NEGATIVE_INFINITY;
         double bestPenalty = 0;
         for (int k = 0; k < cells; k++) {
-            double prob;
-            if (scoring.sigmoid) {
-                prob = 1 / (1 + Math.exp(-scores.get(k)));
-            } else {
-                double background = scores.get(k);
-                double target = scores.get(cells + k);
-                prob = 1 / (1 + Math.exp(background - target));
-            }
+            double prob = scoring.probability(scores, k);
             probability[k] = (float) prob;
-            double bw = boxes.get(k) + boxes.get(2 * cells + k);
-            double bh = boxes.get(cells + k) + boxes.get(3 * cells + k);
-            double penalty = Scoring.penalty(bw, bh, targetSize, targetRatio, p.penaltyK());
+            double penalty = scoring.cellPenalty(boxes, k, targetSize, targetRatio);
             double pscore = penalty * prob * (1 - p.windowInfluence()) + scoring.window[k] * p.windowInfluence();
             if (pscore > bestPscore) {
                 bestPscore = pscore;
@@ -294,11 +285,8 @@ final class TrackedTarget {
         double bestValue = Double.NEGATIVE_INFINITY;
         double bestProb = 0;
         for (int c = 0; c < cells; c++) {
-            double prob = scoring.sigmoid ? 1 / (1 + Math.exp(-scores.get(c)))
-                    : 1 / (1 + Math.exp(scores.get(c) - scores.get(cells + c)));
-            double bw = boxes.get(c) + boxes.get(2 * cells + c);
-            double bh = boxes.get(cells + c) + boxes.get(3 * cells + c);
-            double value = prob * Scoring.penalty(bw, bh, targetSize, targetRatio, p.penaltyK());
+            double prob = scoring.probability(scores, c);
+            double value = prob * scoring.cellPenalty(boxes, c, targetSize, targetRatio);
             if (value > bestValue) {
                 bestValue = value;
                 best = c;
