@@ -17,6 +17,7 @@ import dev.siamtrack.track.SiameseTracker;
 import dev.siamtrack.track.StageTimes;
 import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TrackState;
+import dev.siamtrack.track.Tracker;
 import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
@@ -161,24 +162,8 @@ final class BenchCommand implements Callable<Integer> {
                             endToEnd.add(timed.lastNanos + trackNanos);
                         }
                         lost[0] = results.get(0).state() == TrackState.LOST;
-                        if (other != null) {
-                            long c0 = System.nanoTime();
-                            if (first) {
-                                other.init(frame, initBox);
-                            } else {
-                                other.update(frame);
-                                compared.add(System.nanoTime() - c0);
-                            }
-                        }
-                        if (reference != null) {
-                            long r0 = System.nanoTime();
-                            if (first) {
-                                reference.init(frame, initBox);
-                            } else {
-                                reference.update(frame);
-                                nano.add(System.nanoTime() - r0);
-                            }
-                        }
+                        timeOnSameFrame(other, first, frame, initBox, compared);
+                        timeOnSameFrame(reference, first, frame, initBox, nano);
                     });
             if (stats.frames() < 2) {
                 throw new UserException(clip + ": needs at least 2 frames to benchmark");
@@ -338,6 +323,20 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException("--json " + json + ": not writable (" + e.getMessage() + ")");
         }
         System.err.println("bench: wrote " + json);
+    }
+
+    /** Another tracker (none: null) on the frame ours just tracked: init on the first, else a timed update. */
+    private static void timeOnSameFrame(Tracker tracker, boolean first, Mat frame, Box initBox, LatencyStats stats) {
+        if (tracker == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        if (first) {
+            tracker.init(frame, initBox);
+        } else {
+            tracker.update(frame);
+            stats.add(System.nanoTime() - t0);
+        }
     }
 
     private static void row(String name, LatencyStats s) {
