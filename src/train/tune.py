@@ -27,6 +27,7 @@ SIAMTRACK = os.path.join(os.path.dirname(os.path.dirname(TRAIN)), "siamtrack")
 GRAPHS = ("backbone.onnx", "head.onnx")
 AXES = ("window_influence", "penalty_k", "lr")
 BATCH = 12
+MARKER = ".tune"
 
 
 class TuneError(Exception):
@@ -179,8 +180,12 @@ def main(argv=None):
         name = os.path.basename(os.path.normpath(args.model))
         work = args.work or os.path.join("out", f"tune-{name}")
         if os.path.exists(work):
+            # only a folder an earlier run wrote is replaced: --work may name anything
+            if os.listdir(work) and not os.path.isfile(os.path.join(work, MARKER)):
+                raise TuneError(f"{work}: exists and was not written by tune.py; name another --work folder")
             shutil.rmtree(work)
         os.makedirs(work)
+        open(os.path.join(work, MARKER), "w").close()
         current = tuple(float(card["hyper"][k]) for k in AXES)
         # the card's own values too (off the grid or not), to say what tuning gained
         points = list(dict.fromkeys(list(itertools.product(*grid)) + [current]))

@@ -128,3 +128,21 @@ def test_a_failing_eval_is_reported(tmp_path, capsys, monkeypatch):
                       "--work", str(tmp_path / "work"), "--siamtrack", fake_siamtrack(tmp_path)])
     assert code == 2
     assert "siamtrack eval failed (exit 2): eval: no sequences found" in capsys.readouterr().err
+
+
+def test_refuses_a_work_folder_it_did_not_write(tmp_path, capsys):
+    model = model_dir(tmp_path)
+    dataset = tmp_path / "dev"
+    dataset.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("mine")
+    args = [str(model), str(dataset), "--window", "0.3", "--penalty", "0.25", "--lr", "0.2",
+            "--work", str(work), "--siamtrack", fake_siamtrack(tmp_path)]
+    assert tune.main(args) == 2
+    assert "was not written by tune.py" in capsys.readouterr().err
+    assert (work / "notes.txt").read_text() == "mine"
+    (work / "notes.txt").unlink()
+    assert tune.main(args) == 0
+    # a second run replaces the first's folder
+    assert tune.main(args) == 0
