@@ -225,13 +225,14 @@ class PairSampler:
     """
 
     def __init__(self, sequences, static_images, seed=0, max_gap=20, static_share=0.4,
-                 negative_share=0.15, augment=None, cutout_share=0.0, cutout_distractors=2):
+                 negative_share=0.15, augment=None, cutout_share=0.0, cutout_distractors=2, unlabelled_share=0.0):
         self.rng = random.Random(seed)
         self.aug = augment or Augment(self.rng)
         self.max_gap = max_gap
         self.static_share = static_share if static_images else 0.0
         self.negative_share = negative_share
         self.cutout_share, self.cutout_distractors = cutout_share, cutout_distractors
+        self.unlabelled_share = unlabelled_share
         self.size_cache = {}
         self.tracks = []  # (kind, payload): ("seq", (seq, [valid frame idx])) / ("img", (path, box idx))
         for seq in sequences:
@@ -305,6 +306,14 @@ class PairSampler:
             distractors.append(paste(background, cutout(d_img, d_box), dcx, dcy, dw, dh))
         return background, paste(background, piece, cx, cy, w, h), distractors
 
+    def random_box(self, size):
+        """A box of any content: 10-50% of the image's shorter side, aspect 1:2 to 2:1, anywhere inside."""
+        w_img, h_img = size
+        side = min(w_img, h_img) * self.rng.uniform(0.1, 0.5)
+        aspect = math.exp(self.rng.uniform(-math.log(2), math.log(2)))
+        w, h = min(side * math.sqrt(aspect), w_img), min(side / math.sqrt(aspect), h_img)
+        return np.array([self.rng.uniform(0, w_img - w), self.rng.uniform(0, h_img - h), w, h], dtype=np.float32)
+
     @staticmethod
     def load(path):
         return Image.open(path).convert("RGB")
@@ -316,11 +325,18 @@ class PairSampler:
         z_img = self.load(z_path)
         x_img = z_img if x_path == z_path else self.load(x_path)
         target_visible = True
-        composited = self.cutout_share and rng.random() < self.cutout_share
+        # Unlabelled pair: a random box of the first frame stands for the target and the search crop comes from
+        # the pair's second frame around the same place; no ground truth (distillation's teacher terms only).
+        labelled = not (self.unlabelled_share and rng.random() < self.unlabelled_share)
+        if not labelled:
+            z_box = x_box = self.random_box(z_img.size)
+            x_img = self.load(x_path) if x_path != z_path else z_img
+            others = []
+        composited = labelled and self.cutout_share and rng.random() < self.cutout_share
         if composited:
             x_img, x_box, others = self.composite(x_img, x_box, track_id)
         centre_box = x_box
-        if not composited and rng.random() < self.negative_share:
+        if labelled and not composited and rng.random() < self.negative_share:
             same_image_options = [b for b in others if usable_box(b, *x_img.size)]
             if same_image_options and rng.random() < 0.5:
                 centre_box = rng.choice(same_image_options)  # distractor in the same image
@@ -348,7 +364,7 @@ class PairSampler:
         xcy = centre_box[1] + ch / 2 - rng.uniform(-aug.shift, aug.shift) * sy / INSTANCE
         instance = crop(x_img, xcx, xcy, sx, INSTANCE, mean_colour(x_img), sy)
 
-        target = to_crop_coords(x_box, xcx, xcy, sx, INSTANCE, sy) if target_visible else None
+        target = to_crop_coords(x_box, xcx, xcy, sx, INSTANCE, sy) if target_visible and labelled else None
         distractor_boxes = [b for b in others if b is not x_box]
         if not target_visible:
             distractor_boxes.append(centre_box)  # the other sequence's object: a negative too
@@ -376,4 +392,5 @@ class PairSampler:
             "target": target,
             "distractors": distractors,
             "track": track_id,
+            "labelled": labelled,
         }

@@ -264,10 +264,18 @@ def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=()):
         "kd_score": F.binary_cross_entropy_with_logits(margin_s, p_t),
         "kd_box": ((torch.log(ltrb_s) - torch.log(ltrb_t)).abs().mean(dim=1) * seen).sum() / seen.sum().clamp(min=1.0),
     }
-    labels, ltrb_gt = make_targets(batch["target"], cell_points(batch["instance"].shape[-1]), STRIDE)
-    positive = labels == 1
-    losses["score"] = score_loss(cls_s, labels, "focal")
-    losses["box"] = box_loss(ltrb_s.permute(0, 2, 3, 1)[positive], ltrb_gt[positive], "giou")
+    # ground-truth terms on labelled pairs only (unlabelled ones have no target, not an absent one)
+    labelled = batch.get("labelled")
+    if labelled is None:
+        labelled = torch.ones(len(batch["target"]), dtype=torch.bool)
+    if labelled.any():
+        targets = [t for t, known in zip(batch["target"], labelled.tolist()) if known]
+        labels, ltrb_gt = make_targets(targets, cell_points(batch["instance"].shape[-1]), STRIDE)
+        positive = labels == 1
+        losses["score"] = score_loss(cls_s[labelled], labels, "focal")
+        losses["box"] = box_loss(ltrb_s[labelled].permute(0, 2, 3, 1)[positive], ltrb_gt[positive], "giou")
+    else:
+        losses["score"] = losses["box"] = torch.zeros(())
     total = sum(weights.get(k, 0.0) * v for k, v in losses.items())
     return total, losses
 
@@ -340,6 +348,9 @@ def main():
                     help="share of pairs whose instance is the target cut out and pasted onto another frame, "
                     "with other cut-outs as look-alikes (data.PairSampler.composite)")
     ap.add_argument("--motion-blur", type=float, default=0.0, help="share of instance crops with motion blur")
+    ap.add_argument("--unlabelled-share", type=float, default=0.0,
+                    help="share of pairs made around a random box instead of the labelled target: learnt from the "
+                    "teacher's features, scores and boxes only")
     args = ap.parse_args()
 
     for f in ("backbone.onnx", "head.onnx", "model.json"):
@@ -379,7 +390,7 @@ def main():
     static_dir = os.path.join(args.data, "static")
     static = read_static(static_dir) if os.path.isdir(static_dir) else {}
     cfg = {"max_gap": 20, "static_share": 0.4, "negative_share": 0.15, "cutout_share": args.cutout_share,
-           "motion_blur": args.motion_blur}
+           "motion_blur": args.motion_blur, "unlabelled_share": args.unlabelled_share}
     loader = torch.utils.data.DataLoader(PairStream(train_seqs, static, cfg, args.seed), batch_size=args.batch,
                                          collate_fn=collate, num_workers=args.workers)
     opt = torch.optim.AdamW(student_bb.parameters(), lr=args.lr, weight_decay=DEFAULTS["weight_decay"])

@@ -98,7 +98,8 @@ class PairStream(torch.utils.data.IterableDataset):
         seed = self.seed * 1000 + (info.id if info else 0)
         sampler = PairSampler(self.sequences, self.static, seed=seed, max_gap=self.cfg["max_gap"],
                               static_share=self.cfg["static_share"], negative_share=self.cfg["negative_share"],
-                              cutout_share=self.cfg.get("cutout_share", 0.0))
+                              cutout_share=self.cfg.get("cutout_share", 0.0),
+                              unlabelled_share=self.cfg.get("unlabelled_share", 0.0))
         sampler.aug.motion = self.cfg.get("motion_blur", 0.0)
         while True:
             yield sampler.sample()
@@ -111,6 +112,7 @@ def collate(samples):
         "target": [s["target"] for s in samples],
         "distractors": [s["distractors"] for s in samples],
         "track": torch.tensor([s["track"] for s in samples]),
+        "labelled": torch.tensor([s["labelled"] for s in samples]),
     }
 
 

@@ -230,3 +230,17 @@ def test_composite_pairs_label_the_pasted_target(otb_seq, static_dir):
             seen += 1
             assert s["instance"][cy, cx].min() > 200  # the white target square, pasted elsewhere
     assert seen > 0
+
+
+def test_unlabelled_pairs_are_cut_around_a_random_box_without_a_target(otb_seq, static_dir):
+    sampler = PairSampler([read_otb(str(otb_seq))], read_static(str(static_dir)), seed=7, unlabelled_share=1.0)
+    for _ in range(10):
+        s = sampler.sample()
+        assert s["labelled"] is False and s["target"] is None and s["distractors"] == []
+        assert s["exemplar"].shape == (127, 127, 3) and s["instance"].shape == (255, 255, 3)
+    for _ in range(50):
+        x, y, w, h = sampler.random_box((320, 240))
+        assert 0 <= x and x + w <= 320 and 0 <= y and y + h <= 240
+        assert 0.1 * 240 / 1.5 <= min(w, h) and max(w, h) <= 0.5 * 240 * 1.5
+    labelled = PairSampler([read_otb(str(otb_seq))], read_static(str(static_dir)), seed=7)
+    assert all(labelled.sample()["labelled"] for _ in range(5))

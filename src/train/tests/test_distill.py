@@ -122,3 +122,29 @@ def test_training_steps_bring_the_student_toward_the_teacher_and_it_is_written_b
         expected, = student(batch["exemplar"][:1])
     got = onnx_numpy.run(written, {"input": batch["exemplar"][:1].numpy()})["output"]
     np.testing.assert_allclose(got, expected.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_unlabelled_pairs_get_only_the_teacher_terms(tiny):
+    torch.manual_seed(0)
+    rng = np.random.default_rng(4)
+    teacher = GraphModule(load(tiny, "backbone.onnx")).eval()
+    head = GraphModule(load(tiny, "head.onnx")).eval()
+    student = GraphModule(build_student(str(tiny), [3], []))
+    exemplar, instance = torch.from_numpy(crops(rng, 3, 127)), torch.from_numpy(crops(rng, 3, 127))
+    box = np.array([-20, -10, 30, 25], dtype=np.float32)
+    weights = {"feature": 1.0, "kd_score": 1.0, "kd_box": 0.5, "score": 1.0, "box": 1.0}
+    mixed = {"exemplar": exemplar, "instance": instance, "target": [box, None, box],
+             "labelled": torch.tensor([True, False, False])}
+    first_only = {"exemplar": exemplar[:1], "instance": instance[:1], "target": [box]}
+    with torch.no_grad():
+        _, with_unlabelled = distill_losses(teacher, head, student, mixed, weights)
+        _, alone = distill_losses(teacher, head, student, first_only, weights)
+        _, none_labelled = distill_losses(teacher, head, student, dict(mixed, labelled=torch.zeros(3, dtype=torch.bool)),
+                                          weights)
+    # the unlabelled pairs change no ground-truth term (their None is not "target absent")
+    assert abs(float(with_unlabelled["score"]) - float(alone["score"])) < 1e-6
+    assert abs(float(with_unlabelled["box"]) - float(alone["box"])) < 1e-6
+    # while the teacher terms see all three pairs
+    assert abs(float(with_unlabelled["feature"]) - float(alone["feature"])) > 1e-6
+    assert float(none_labelled["score"]) == 0 and float(none_labelled["box"]) == 0
+    assert float(none_labelled["feature"]) > 0 and float(none_labelled["kd_score"]) > 0
