@@ -330,7 +330,6 @@ class PairSampler:
         labelled = not (self.unlabelled_share and rng.random() < self.unlabelled_share)
         if not labelled:
             z_box = x_box = self.random_box(z_img.size)
-            x_img = self.load(x_path) if x_path != z_path else z_img
             others = []
         composited = labelled and self.cutout_share and rng.random() < self.cutout_share
         if composited:

@@ -50,9 +50,8 @@ def variant_name(point):
     return "w{}-k{}-l{}".format(*point)
 
 
-def write_variants(model_dir, points, work):
-    """One directory per point under `work`: the card with that point's hyper values, graphs linked."""
-    card = read_card(model_dir)
+def write_variants(model_dir, card, points, work):
+    """One directory per point under `work`: `card` with that point's hyper values, the graphs linked."""
     dirs = {}
     for point in points:
         d = os.path.join(work, variant_name(point))
@@ -189,7 +188,7 @@ def main(argv=None):
         current = tuple(float(card["hyper"][k]) for k in AXES)
         # the card's own values too (off the grid or not), to say what tuning gained
         points = list(dict.fromkeys(list(itertools.product(*grid)) + [current]))
-        dirs = write_variants(args.model, points, work)
+        dirs = write_variants(args.model, card, points, work)
         aucs = evaluate(dirs, args.dataset, work, args.siamtrack, args.sequences)
         best, means = pick(aucs, grid)
         with open(os.path.join(work, "aucs.tsv"), "w") as f:
