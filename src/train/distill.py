@@ -265,9 +265,7 @@ def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=()):
         "kd_box": ((torch.log(ltrb_s) - torch.log(ltrb_t)).abs().mean(dim=1) * seen).sum() / seen.sum().clamp(min=1.0),
     }
     # ground-truth terms on labelled pairs only (unlabelled ones have no target, not an absent one)
-    labelled = batch.get("labelled")
-    if labelled is None:
-        labelled = torch.ones(len(batch["target"]), dtype=torch.bool)
+    labelled = batch["labelled"]
     if labelled.any():
         targets = [t for t, known in zip(batch["target"], labelled.tolist()) if known]
         labels, ltrb_gt = make_targets(targets, cell_points(batch["instance"].shape[-1]), STRIDE)

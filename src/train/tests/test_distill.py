@@ -95,7 +95,8 @@ def test_training_steps_bring_the_student_toward_the_teacher_and_it_is_written_b
     student = GraphModule(student_model)
     batch = {"exemplar": torch.from_numpy(crops(rng, 4, 127)), "instance": torch.from_numpy(crops(rng, 4, 127)),
              "target": [np.array([-20, -10, 30, 25], dtype=np.float32), None,
-                        np.array([0, 0, 40, 40], dtype=np.float32), None]}
+                        np.array([0, 0, 40, 40], dtype=np.float32), None],
+             "labelled": torch.ones(4, dtype=torch.bool)}
     weights = {"feature": 1.0, "hint": 1.0, "kd_score": 1.0, "kd_box": 0.5}
     hints = hint_points(load(tiny, "backbone.onnx"), student_model)
     # the tiny trunk's blocks without a residual (0, narrowed, 1 and 2); 3, residual, is dropped
@@ -135,7 +136,8 @@ def test_unlabelled_pairs_get_only_the_teacher_terms(tiny):
     weights = {"feature": 1.0, "kd_score": 1.0, "kd_box": 0.5, "score": 1.0, "box": 1.0}
     mixed = {"exemplar": exemplar, "instance": instance, "target": [box, None, box],
              "labelled": torch.tensor([True, False, False])}
-    first_only = {"exemplar": exemplar[:1], "instance": instance[:1], "target": [box]}
+    first_only = {"exemplar": exemplar[:1], "instance": instance[:1], "target": [box],
+                  "labelled": torch.tensor([True])}
     with torch.no_grad():
         _, with_unlabelled = distill_losses(teacher, head, student, mixed, weights)
         _, alone = distill_losses(teacher, head, student, first_only, weights)
