@@ -139,7 +139,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     model, _ = pretrained_model(args.graph)
     trunk = model.backbone.trunk.eval()
-    train_seqs, _ = held_out(discover_sequences(args.data), DEFAULTS["val_every"])
+    train_seqs, _ = held_out(discover_sequences(args.data))
     static_dir = os.path.join(args.data, "static")
     static = read_static(static_dir) if os.path.isdir(static_dir) else {}
     made = 0

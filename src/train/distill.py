@@ -384,7 +384,7 @@ def main():
     instance = teacher_card.get("instance_size", 255)
 
     sequences = discover_sequences(args.data)
-    train_seqs, val_seqs = held_out(sequences, 8)
+    train_seqs, val_seqs = held_out(sequences)
     static_dir = os.path.join(args.data, "static")
     static = read_static(static_dir) if os.path.isdir(static_dir) else {}
     cfg = {"max_gap": 20, "static_share": 0.4, "negative_share": 0.15, "cutout_share": args.cutout_share,

@@ -175,10 +175,20 @@ def engine_track_scores(tracks_dir, sequences):
     return frame_iou, frame_score
 
 
-def held_out(sequences, every):
-    """Deterministic validation slice of the training sequences: every `every`-th by name."""
-    val = [s for i, s in enumerate(sequences) if i % every == every // 2]
-    train = [s for i, s in enumerate(sequences) if i % every != every // 2]
+VALIDATION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "validation.txt")
+
+
+def validation_names(path=VALIDATION_FILE):
+    """The validation split (whole videos no training run sees), as written in validation.txt."""
+    with open(path) as f:
+        return {line.strip() for line in f if line.strip() and not line.startswith("#")}
+
+
+def held_out(sequences, names=None):
+    """Splits training sequences into (train, validation) by the validation file's names."""
+    names = validation_names() if names is None else names
+    val = [s for s in sequences if s.name in names]
+    train = [s for s in sequences if s.name not in names]
     return train, val
 
 
@@ -193,13 +203,12 @@ def main():
                         help="per-sequence CSVs of `./siamtrack track` on the held-out sequences: print the "
                         "state thresholds calibrated on them")
     ap.add_argument("--data", default=DEFAULT_DATA)
-    ap.add_argument("--val-every", type=int, default=8)
     ap.add_argument("--max-frames", type=int, default=None)
     ap.add_argument("--json", help="write the summary (metrics + state thresholds) here, for export.py")
     args = ap.parse_args()
     torch.set_num_threads(2)
     check_not_dev(args.data)
-    _, val = held_out(discover_sequences(args.data), args.val_every)
+    _, val = held_out(discover_sequences(args.data))
     if args.engine_tracks:
         frame_iou, frame_score = engine_track_scores(args.engine_tracks, val)
         if not frame_iou:

@@ -54,7 +54,6 @@ DEFAULTS = {
     "cutout_share": 0.0,      # pairs whose instance is the target pasted onto another frame (data.composite)
     "motion_blur": 0.0,       # share of instance crops blurred along a random direction
     "max_distractors": 4,
-    "val_every": 8,           # every 8th training sequence (by name) is held out for validation
     "val_interval": 400,
     "val_max_frames": 80,
     "ckpt_seconds": 180,
@@ -296,7 +295,7 @@ def main():
         print(f"resumed at iteration {state['iteration']} ({state['seconds'] / 60:.1f} min trained)", file=sys.stderr)
 
     sequences = discover_sequences(args.data)
-    train_seqs, val_seqs = held_out(sequences, cfg["val_every"])
+    train_seqs, val_seqs = held_out(sequences)
     static_dir = os.path.join(args.data, "static")
     static = read_static(static_dir) if os.path.isdir(static_dir) else {}
     state["data"] = {"train_sequences": len(train_seqs), "static_images": len(static),

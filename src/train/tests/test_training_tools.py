@@ -81,10 +81,21 @@ def test_calibration_with_few_lost_frames_uses_the_good_scores():
     assert states["uncertain_threshold"] == pytest.approx(0.6)
 
 
-def test_held_out_slice_is_deterministic_and_disjoint():
-    names = [f"s{i:02d}" for i in range(20)]
-    train, val = held_out(names, 8)
-    assert val == ["s04", "s12"] and len(train) == 18 and not set(train) & set(val)
+def test_held_out_splits_by_the_validation_names():
+    from types import SimpleNamespace
+
+    seqs = [SimpleNamespace(name=n) for n in ("a", "b", "c", "d")]
+    train, val = held_out(seqs, {"b", "d", "zz"})
+    assert [s.name for s in val] == ["b", "d"] and [s.name for s in train] == ["a", "c"]
+
+
+def test_validation_file_keeps_every_source_and_at_least_25_whole_videos():
+    from evaluate import validation_names
+
+    names = validation_names()
+    assert len(names) >= 25
+    assert any(n.startswith("davis-") for n in names) and any(n.startswith("lasot-") for n in names)
+    assert {"truck4_2", "boat1", "car10"} <= names
 
 
 def test_engine_tracks_give_iou_and_score_per_frame_with_ground_truth(tmp_path):
