@@ -199,8 +199,29 @@ class GraphModule(nn.Module):
             elif op == "ReduceMean":
                 out = args[0].mean(dim=tuple(attrs["axes"]), keepdim=bool(attrs.get("keepdims", 1)))
             elif op == "Reshape":
-                reshaped_from[node.output[0]] = node.input[0]
-                out = None  # only the correlation reads it, from its source (see _conv)
+                out = self._reshape(node, args, reshaped_from)
+            elif op == "GlobalAveragePool":
+                out = args[0].mean(dim=(2, 3), keepdim=True)
+            elif op == "Gemm":
+                a = args[0].t() if attrs.get("transA", 0) else args[0]
+                b = args[1].t() if attrs.get("transB", 0) else args[1]
+                out = attrs.get("alpha", 1.0) * (a @ b)
+                if len(args) > 2 and args[2] is not None:
+                    out = out + attrs.get("beta", 1.0) * args[2]
+            elif op == "Sigmoid":
+                out = torch.sigmoid(args[0])
+            elif op == "Transpose":
+                out = args[0].permute(*attrs["perm"])
+            elif op == "MatMul":
+                out = args[0] @ args[1]
+            elif op == "Concat":
+                out = torch.cat(args, dim=attrs["axis"])
+            elif op == "Slice":
+                out = args[0]
+                steps = args[4] if len(args) > 4 else torch.ones_like(args[1])
+                for start, end, axis, step in zip(args[1].tolist(), args[2].tolist(), args[3].tolist(),
+                                                  steps.tolist()):
+                    out = out.narrow(axis, start, len(range(start, min(end, out.shape[axis]), step)))
             elif op == "Clip":
                 out = torch.clamp(args[0], float(args[1]), float(args[2]))
             elif op == "Exp":
@@ -209,6 +230,17 @@ class GraphModule(nn.Module):
                 raise ValueError(f"op {op} ({node.name}) is not supported by GraphModule")
             values[node.output[0]] = out
         return [values[name] for name in self.outputs] + [values[name] for name in taps]
+
+    @staticmethod
+    def _reshape(node, args, reshaped_from):
+        """Batch-1 reshapes (a target starting with 1: squeeze-excite's view(1, C), a correlation's
+        view(1, C, -1)) keep each sample's batch index; any other target turns a sample's template into
+        correlation weights, which only the correlation reads, from its source (see _conv)."""
+        x, shape = args[0], [int(v) for v in args[1].tolist()]
+        if shape[0] == 1:
+            return x.reshape(x.shape[0], *shape[1:])
+        reshaped_from[node.output[0]] = node.input[0]
+        return None
 
     def _conv(self, node, args, attrs, values, reshaped_from):
         x, w = args[0], args[1]
@@ -247,15 +279,28 @@ def relative_mse(student, teacher):
     return F.mse_loss(student, teacher) / teacher.pow(2).mean().clamp(min=1e-6)
 
 
-def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=()):
+def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=(), student_head=None, trim=0, points=None):
+    """Losses of one batch. `student_head` (default: the teacher's `head`, unchanged) scores the student's
+    features; `trim` pixels are cut from every side of the student's search crops (a smaller search
+    region, trim a multiple of the stride), so its maps are the teacher's central cells; `points` are
+    the student's cell offsets (default: our own grid for its crop size)."""
+    student_head = head if student_head is None else student_head
+    cells = trim // STRIDE
+    instance_s = batch["instance"][..., trim:batch["instance"].shape[-1] - trim, trim:batch["instance"].shape[-1] - trim]
+
+    def central(t):
+        return t[..., cells:t.shape[-2] - cells, cells:t.shape[-1] - cells] if cells else t
+
     with torch.no_grad():
         zt, = teacher_bb(batch["exemplar"])
         xt, *hint_t = teacher_bb(batch["instance"], taps=hints)
         cls_t, ltrb_t = head(zt, xt)
+        xt, cls_t, ltrb_t = central(xt), central(cls_t), central(ltrb_t)
+        hint_t = [central(h) for h in hint_t]
         p_t = torch.softmax(cls_t, dim=1)[:, 1]
     zs, = student_bb(batch["exemplar"])
-    xs, *hint_s = student_bb(batch["instance"], taps=hints)
-    cls_s, ltrb_s = head(zs, xs)
+    xs, *hint_s = student_bb(instance_s, taps=hints)
+    cls_s, ltrb_s = student_head(zs, xs)
     margin_s = cls_s[:, 1] - cls_s[:, 0]
     seen = p_t.detach()
     losses = {
@@ -264,11 +309,13 @@ def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=()):
         "kd_score": F.binary_cross_entropy_with_logits(margin_s, p_t),
         "kd_box": ((torch.log(ltrb_s) - torch.log(ltrb_t)).abs().mean(dim=1) * seen).sum() / seen.sum().clamp(min=1.0),
     }
+    if points is None:
+        points = cell_points(instance_s.shape[-1])
     # ground-truth terms on labelled pairs only (unlabelled ones have no target, not an absent one)
     labelled = batch["labelled"]
     if labelled.any():
         targets = [t for t, known in zip(batch["target"], labelled.tolist()) if known]
-        labels, ltrb_gt = make_targets(targets, cell_points(batch["instance"].shape[-1]), STRIDE)
+        labels, ltrb_gt = make_targets(targets, points, STRIDE)
         positive = labels == 1
         losses["score"] = score_loss(cls_s[labelled], labels, "focal")
         losses["box"] = box_loss(ltrb_s[labelled].permute(0, 2, 3, 1)[positive], ltrb_gt[positive], "giou")
@@ -278,19 +325,30 @@ def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=()):
     return total, losses
 
 
-def write_student(student_bb, student_model, teacher_dir, out_dir, card):
-    """Trained tensors back into the student's ONNX graph; the teacher's head is copied."""
-    names = {key: name for name, key in student_bb.names.items()}
-    trained = {names[key]: p.detach().numpy() for key, p in student_bb.params.items()}
-    for init in student_model.graph.initializer:
+def _write_back(module, model):
+    names = {key: name for name, key in module.names.items()}
+    trained = {names[key]: p.detach().numpy() for key, p in module.params.items()}
+    for init in model.graph.initializer:
         if init.name in trained:
             init.CopyFrom(numpy_helper.from_array(np.ascontiguousarray(trained[init.name], dtype=np.float32), init.name))
-    onnx.checker.check_model(student_model)
+    onnx.checker.check_model(model)
+
+
+def write_student(student_bb, student_model, teacher_dir, out_dir, card, student_head=None, head_model=None):
+    """Trained tensors back into the student's ONNX graphs; without a student head, the teacher's head is
+    copied."""
+    _write_back(student_bb, student_model)
+    graphs = [("backbone.onnx", student_model)]
+    if student_head is not None:
+        _write_back(student_head, head_model)
+        graphs.append(("head.onnx", head_model))
     os.makedirs(out_dir, exist_ok=True)
-    partial = os.path.join(out_dir, "backbone.onnx.partial")
-    onnx.save(student_model, partial)
-    os.replace(partial, os.path.join(out_dir, "backbone.onnx"))
-    shutil.copyfile(os.path.join(teacher_dir, "head.onnx"), os.path.join(out_dir, "head.onnx"))
+    for name, model in graphs:
+        partial = os.path.join(out_dir, name + ".partial")
+        onnx.save(model, partial)
+        os.replace(partial, os.path.join(out_dir, name))
+    if student_head is None:
+        shutil.copyfile(os.path.join(teacher_dir, "head.onnx"), os.path.join(out_dir, "head.onnx"))
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         json.dump(card, f, indent=2)
         f.write("\n")
@@ -321,18 +379,68 @@ def build_student(teacher_dir, drop, narrow):
     return model
 
 
+V3_ORIGIN = ("NanoTrack v3 (HonglinChu/SiamTrackers, folder NanoTrack, commit 248663fde6bf, Apache-2.0): "
+             "its exported backbone and head graphs")
+
+
+class Student:
+    """What is trained: the student's backbone (and, cut from a NanoTrack v3 teacher, its head) with the
+    geometry that maps its crops and cells onto the teacher's."""
+
+    def __init__(self, backbone_model, head_model=None, trim=0, points=None, architecture=None):
+        self.backbone_model, self.head_model = backbone_model, head_model
+        self.backbone = GraphModule(backbone_model)
+        self.head = GraphModule(head_model) if head_model is not None else None
+        self.trim, self.points, self.architecture = trim, points, architecture
+
+    def parameters(self):
+        return list(self.backbone.parameters()) + (list(self.head.parameters()) if self.head else [])
+
+
+def v3_student(teacher_dir, args, earlier):
+    import nanotrack
+
+    if earlier:
+        architecture = earlier["student"]
+        backbone = onnx.load(os.path.join(args.continue_from, "backbone.onnx"))
+        head = onnx.load(os.path.join(args.continue_from, "head.onnx"))
+    else:
+        backbone, head = nanotrack.load_pair(teacher_dir)
+        nanotrack.drop_residual_blocks(backbone, args.drop_residual)
+        nanotrack.drop_tower_layers(head, args.drop_tower_layers)
+        nanotrack.set_search_size(head, args.search)
+        architecture = {"dropped_residual_blocks": args.drop_residual, "dropped_tower_layers": args.drop_tower_layers,
+                        "search": args.search,
+                        "macs_per_crop": {"teacher_backbone": conv_macs(nanotrack.load_pair(teacher_dir)[0], 255),
+                                          "student_backbone": conv_macs(backbone, args.search)}}
+    search = architecture["search"]
+    size, origin = nanotrack.score_geometry(search)
+    points = origin + STRIDE * torch.arange(size, dtype=torch.float32)
+    return Student(backbone, head, (255 - search) // 2, points, architecture)
+
+
 def main():
-    from data import PairSampler, check_not_dev, discover_sequences, read_static
+    from data import check_not_dev, discover_sequences, read_static
     from evaluate import held_out
     from train import DEFAULT_DATA, PairStream, collate
+    import nanotrack
 
-    ap = argparse.ArgumentParser(description="Distil a lighter student from a trained SiamTrack model directory")
-    ap.add_argument("--teacher", required=True, help="trained model directory (backbone.onnx, head.onnx, model.json)")
+    ap = argparse.ArgumentParser(description="Distil a lighter student from a trained SiamTrack model directory "
+                                 "or from NanoTrack v3's graphs")
+    ap.add_argument("--teacher", required=True, help="trained model directory (backbone.onnx, head.onnx, model.json), "
+                    "or a NanoTrack v3 directory (backbone.onnx, head.onnx)")
     ap.add_argument("--out", required=True, help="student model directory to write")
     ap.add_argument("--name", help="model name in the card (default: the --out folder's name)")
     ap.add_argument("--drop", type=parse_blocks, default=[], help="residual trunk blocks to remove, e.g. 2,5,9,11")
     ap.add_argument("--narrow", type=parse_narrow, default=[], help="BLOCK=WIDTH expansion widths, e.g. 1=32")
+    ap.add_argument("--drop-residual", type=parse_blocks, default=[],
+                    help="NanoTrack v3 teacher: residual backbone blocks to remove (0-3, graph order), e.g. 2,3")
+    ap.add_argument("--drop-tower-layers", type=parse_blocks, default=[],
+                    help="NanoTrack v3 teacher: layers (0-5) to remove from both head towers, e.g. 1,3,5")
+    ap.add_argument("--search", type=int, default=255,
+                    help="NanoTrack v3 teacher: the student's search crop size (255 - 32k), e.g. 223")
     ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget")
+    ap.add_argument("--save-minutes", type=float, default=10.0, help="write the student every so many minutes")
     ap.add_argument("--iters", type=int, default=DEFAULTS["iters"], help="length of the cosine schedule")
     ap.add_argument("--batch", type=int, default=DEFAULTS["batch"])
     ap.add_argument("--lr", type=float, default=DEFAULTS["lr"])
@@ -351,37 +459,58 @@ def main():
                     "teacher's features, scores and boxes only")
     args = ap.parse_args()
 
-    for f in ("backbone.onnx", "head.onnx", "model.json"):
+    v3 = nanotrack.is_v3(args.teacher)
+    needed = ("backbone.onnx", "head.onnx") if v3 else ("backbone.onnx", "head.onnx", "model.json")
+    for f in needed:
         if not os.path.isfile(os.path.join(args.teacher, f)):
             sys.exit(f"teacher: {os.path.join(args.teacher, f)} not found")
+    if v3 and (args.drop or args.narrow):
+        sys.exit("a NanoTrack v3 teacher is cut with --drop-residual, --drop-tower-layers and --search")
+    if not v3 and (args.drop_residual or args.drop_tower_layers or args.search != 255):
+        sys.exit("--drop-residual, --drop-tower-layers and --search are for a NanoTrack v3 teacher")
+    if args.search > 255 or args.search < 127 or (255 - args.search) % 32:
+        sys.exit(f"--search must be 255 minus a multiple of 32 (255, 223, 191, 159), got {args.search}")
     check_not_dev(args.data)
     earlier = None
     if args.continue_from:
-        if args.drop or args.narrow:
-            sys.exit("--continue-from trains that student as it is; leave out --drop and --narrow")
+        if args.drop or args.narrow or args.drop_residual or args.drop_tower_layers:
+            sys.exit("--continue-from trains that student as it is; leave out the surgery options")
         try:
             with open(os.path.join(args.continue_from, "model.json")) as f:
                 earlier = json.load(f)["provenance"]["distillation"]
-            student_model = onnx.load(os.path.join(args.continue_from, "backbone.onnx"))
         except (OSError, KeyError, ValueError) as e:
             sys.exit(f"--continue-from {args.continue_from}: not a student written by distill.py ({e})")
-    else:
-        try:
-            student_model = build_student(args.teacher, args.drop, args.narrow)
-        except (ValueError, IndexError) as e:
-            sys.exit(f"student: {e}")
+    try:
+        if v3:
+            student = v3_student(args.teacher, args, earlier)
+        elif earlier:
+            student = Student(onnx.load(os.path.join(args.continue_from, "backbone.onnx")),
+                              architecture=earlier["student"])
+        else:
+            model = build_student(args.teacher, args.drop, args.narrow)
+            student = Student(model)
+    except (ValueError, IndexError, OSError, KeyError) as e:
+        sys.exit(f"student: {e}")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
 
-    teacher_model = onnx.load(os.path.join(args.teacher, "backbone.onnx"))
+    if v3:
+        teacher_model = nanotrack.load_pair(args.teacher)[0]
+        teacher_card = nanotrack.card("nanotrack-v3", 255, {"backbone": V3_ORIGIN})
+    else:
+        teacher_model = onnx.load(os.path.join(args.teacher, "backbone.onnx"))
+        with open(os.path.join(args.teacher, "model.json")) as f:
+            teacher_card = json.load(f)
     teacher_bb = GraphModule(teacher_model).eval()
     head = GraphModule(onnx.load(os.path.join(args.teacher, "head.onnx"))).eval()
     for p in list(teacher_bb.parameters()) + list(head.parameters()):
         p.requires_grad = False
-    student_bb = GraphModule(student_model)
-    with open(os.path.join(args.teacher, "model.json")) as f:
-        teacher_card = json.load(f)
     instance = teacher_card.get("instance_size", 255)
+    if student.architecture is None:
+        student.architecture = {
+            "dropped_trunk_blocks": args.drop, "narrowed_blocks": dict(args.narrow),
+            "macs_per_crop": {"teacher": conv_macs(teacher_model, instance),
+                              "student": conv_macs(student.backbone_model, instance), "crop": instance}}
 
     sequences = discover_sequences(args.data)
     train_seqs, val_seqs = held_out(sequences)
@@ -391,27 +520,57 @@ def main():
            "motion_blur": args.motion_blur, "unlabelled_share": args.unlabelled_share}
     loader = torch.utils.data.DataLoader(PairStream(train_seqs, static, cfg, args.seed), batch_size=args.batch,
                                          collate_fn=collate, num_workers=args.workers)
-    opt = torch.optim.AdamW(student_bb.parameters(), lr=args.lr, weight_decay=DEFAULTS["weight_decay"])
+    opt = torch.optim.AdamW(student.parameters(), lr=args.lr, weight_decay=DEFAULTS["weight_decay"])
     weights = DEFAULTS["weights"]
-    hints = hint_points(teacher_model, student_model)
+    hints = [] if v3 else hint_points(teacher_model, student.backbone_model)
 
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
     start, it, history = time.time(), 0, []
     running = {}
-    architecture = earlier["student"] if earlier else {
-        "dropped_trunk_blocks": args.drop, "narrowed_blocks": dict(args.narrow),
-        "macs_per_crop": {"teacher": conv_macs(teacher_model, instance), "student": conv_macs(student_model, instance),
-                          "crop": instance}}
     print(f"teacher {args.teacher}: {conv_macs(teacher_model, instance) / 1e6:.1f} M multiply-adds per {instance} "
-          f"crop; student {architecture}: {conv_macs(student_model, instance) / 1e6:.1f} M; "
-          f"{len(train_seqs)} sequences, {len(static)} still images", file=sys.stderr)
+          f"crop; student {student.architecture}; {len(train_seqs)} sequences "
+          f"({len(val_seqs)} held out for validation), {len(static)} still images", file=sys.stderr)
+
+    def save():
+        card = (nanotrack.card(args.name or os.path.basename(os.path.normpath(args.out)),
+                               student.architecture["search"], {}) if v3 else dict(teacher_card))
+        if not v3:
+            card["name"] = args.name or os.path.basename(os.path.normpath(args.out))
+        provenance = dict(teacher_card.get("provenance", {}))
+        provenance.pop("metrics", None)  # the teacher's figures; the student's are measured after export
+        stage = {"continued_from": args.continue_from, "iterations": it, "batch": args.batch, "lr": args.lr,
+                 "schedule_iters": args.iters, "minutes": round((time.time() - start) / 60, 1),
+                 "threads": args.threads,
+                 "augmentation": {**cfg, "pysot crop jitter, colour, grey, gaussian blur, flip": "data.Augment defaults"},
+                 "loss_first": history[0] if history else None, "loss_last": history[-1] if history else None}
+        provenance["distillation"] = {
+            "teacher": teacher_card.get("name", args.teacher),
+            "student": student.architecture,
+            "head": "cut from the teacher's (tower layers dropped, resized for the search crop) and trained"
+                    if v3 else "the teacher's, unchanged",
+            "losses": {"feature": "MSE to the teacher's template and search features / their mean square",
+                       "hint": "the same, averaged over the outputs of the blocks that change width: "
+                               + (", ".join(hints) or "none"),
+                       "kd_score": "BCE of the student's target logit margin on the teacher's target probability",
+                       "kd_box": "L1 of log ltrb, weighted by the teacher's target probability",
+                       "score": "focal on ground truth", "box": "GIoU on ground truth", "weights": weights},
+            "data": f"data.PairSampler pairs of {len(train_seqs)} training sequences and {len(static)} still images "
+                    f"(held out for validation, src/train/validation.txt: {', '.join(s.name for s in val_seqs)})",
+            "stages": (earlier.get("stages", []) if earlier else []) + [stage],
+        }
+        card["provenance"] = provenance
+        write_student(student.backbone, student.backbone_model, args.teacher, args.out, card,
+                      student.head, student.head_model)
+
+    last_save = time.time()
     for batch in loader:
         lr = args.lr * 0.5 * (1 + math.cos(math.pi * min(it / args.iters, 1.0)))
         for group in opt.param_groups:
             group["lr"] = lr
-        total, losses = distill_losses(teacher_bb, head, student_bb, batch, weights, hints)
+        total, losses = distill_losses(teacher_bb, head, student.backbone, batch, weights, hints,
+                                       student.head, student.trim, student.points)
         opt.zero_grad()
         total.backward()
         opt.step()
@@ -425,30 +584,10 @@ def main():
             print(json.dumps(line), file=sys.stderr, flush=True)
         if stop["now"] or minutes >= args.minutes or it >= args.iters:
             break
-
-    card = dict(teacher_card)
-    card["name"] = args.name or os.path.basename(os.path.normpath(args.out))
-    provenance = dict(teacher_card.get("provenance", {}))
-    provenance.pop("metrics", None)  # the teacher's figures; the student's are measured after export
-    stage = {"continued_from": args.continue_from, "iterations": it, "batch": args.batch, "lr": args.lr,
-             "schedule_iters": args.iters, "minutes": round((time.time() - start) / 60, 1), "threads": args.threads,
-             "augmentation": {**cfg, "pysot crop jitter, colour, grey, gaussian blur, flip": "data.Augment defaults"},
-             "loss_first": history[0] if history else None, "loss_last": history[-1] if history else None}
-    provenance["distillation"] = {
-        "teacher": teacher_card.get("name", args.teacher),
-        "student": architecture,
-        "head": "the teacher's, unchanged",
-        "losses": {"feature": "MSE to the teacher's template and search features / their mean square",
-                   "hint": "the same, averaged over the outputs of the blocks that change width: " + ", ".join(hints),
-                   "kd_score": "BCE of the student's target logit margin on the teacher's target probability",
-                   "kd_box": "L1 of log ltrb, weighted by the teacher's target probability",
-                   "score": "focal on ground truth", "box": "GIoU on ground truth", "weights": weights},
-        "data": f"data.PairSampler pairs of {len(train_seqs)} training sequences and {len(static)} still images "
-                f"(held out: {', '.join(s.name for s in val_seqs)})",
-        "stages": (earlier.get("stages", []) if earlier else []) + [stage],
-    }
-    card["provenance"] = provenance
-    write_student(student_bb, student_model, args.teacher, args.out, card)
+        if time.time() - last_save >= args.save_minutes * 60:
+            save()
+            last_save = time.time()
+    save()
     print(f"stopped at iteration {it}; wrote {args.out}", file=sys.stderr)
 
 
