@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Everything {@code siamtrack serve} needs, checked by {@link #validate()} before anything starts.
@@ -18,6 +19,8 @@ import java.util.Set;
  * @param bind           address to listen on; anything but loopback needs a token
  * @param port           TCP port (0: any free port)
  * @param token          the access token every request must present, or {@code null} (loopback only)
+ * @param hostNames      names clients reach the server by (besides IP addresses and localhost); requests
+ *                       with any other {@code Host} are refused, against DNS rebinding
  * @param sources        the cameras, streams and looped files to track on (at least one, unique names)
  * @param modelDir       the Siamese model folder
  * @param modelOptions   inference device and threads
@@ -31,7 +34,7 @@ import java.util.Set;
  * @param eventLogDir    folder of the daily JSONL event logs, or {@code null} for none
  * @param webhook        URL every event is POSTed to, or {@code null}
  */
-public record ServeOptions(String bind, int port, String token, List<SourceConfig> sources, Path modelDir,
+public record ServeOptions(String bind, int port, String token, List<String> hostNames, List<SourceConfig> sources, Path modelDir,
                            SiameseModel.Options modelOptions, TrackerParams trackerParams,
                            CropPreprocessors.Preference crop, int maxTargets,
                            double previewFps, int jpegQuality, Duration stallTimeout, boolean realtimeFiles,
@@ -40,8 +43,10 @@ public record ServeOptions(String bind, int port, String token, List<SourceConfi
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_MAX_TARGETS = 16;
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
 
     public ServeOptions {
+        hostNames = List.copyOf(hostNames);
         sources = List.copyOf(sources);
     }
 
@@ -60,6 +65,11 @@ public record ServeOptions(String bind, int port, String token, List<SourceConfi
         }
         if (token != null && token.length() < 16) {
             throw new IllegalArgumentException("the access token must be at least 16 characters long");
+        }
+        for (String name : hostNames) {
+            if (!HOST_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("--host-name '" + name + "' is not a host name (letters, digits, '.' and '-')");
+            }
         }
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("no source: give --source NAME=URI or --config FILE");

@@ -45,7 +45,7 @@ public final class TrackingService implements AutoCloseable {
         for (SourceConfig source : options.sources()) {
             workers.add(new SourceWorker(source, options, events, metrics));
         }
-        api = new HttpApi(workers, events, metrics, options.token(), json);
+        api = new HttpApi(workers, events, metrics, options.token(), options.hostNames(), json);
         apiRef[0] = api;
         try {
             port = api.start(options.bind(), options.port());

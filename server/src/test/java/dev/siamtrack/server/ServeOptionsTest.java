@@ -19,7 +19,7 @@ class ServeOptionsTest {
     private static ServeOptions withBind(String bind, String token) {
         ServeOptions o = ServiceClient.options(List.of(new SourceConfig("a", "videos/demo.mp4")), token, 16,
                 Duration.ofSeconds(2), true, null);
-        return new ServeOptions(bind, o.port(), token, o.sources(), o.modelDir(), o.modelOptions(), o.trackerParams(),
+        return new ServeOptions(bind, o.port(), token, o.hostNames(), o.sources(), o.modelDir(), o.modelOptions(), o.trackerParams(),
                 o.crop(), o.maxTargets(), o.previewFps(), o.jpegQuality(), o.stallTimeout(), o.realtimeFiles(), null, null);
     }
 

@@ -39,7 +39,7 @@ final class ServiceClient {
 
     static ServeOptions options(List<SourceConfig> sources, String token, int maxTargets, Duration stall,
                                 boolean realtimeFiles, Path eventLog) {
-        return new ServeOptions("127.0.0.1", 0, token, sources, MODEL, SiameseModel.Options.DEFAULT,
+        return new ServeOptions("127.0.0.1", 0, token, List.of(), sources, MODEL, SiameseModel.Options.DEFAULT,
                 TrackerParams.DEFAULT, CropPreprocessors.Preference.AUTO, maxTargets, 10, 75, stall, realtimeFiles, eventLog, null);
     }
 
