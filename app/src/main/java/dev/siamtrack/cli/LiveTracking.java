@@ -68,7 +68,7 @@ final class LiveTracking {
             control.toggleDebug();
         }
         List<FrameOutput> outputs = new ArrayList<>();
-        try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
+        try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), live.rtspTransport(), log)
                      : FrameSources.open(source);
              TargetEngine engine = checkThenCreateEngine(plan, frames, modelOptions, live);
              ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {

@@ -77,6 +77,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "A live source silent this long is reported reconnecting and reopened; down after twice as long again (default: ${DEFAULT-VALUE}).")
     double stallTimeoutSeconds;
 
+    @Option(names = "--rtsp-transport", paramLabel = "tcp|udp", defaultValue = "tcp",
+            description = "How rtsp:// sources are read: inside the RTSP connection (tcp, default: passes firewalls, nothing lost) or as UDP packets.")
+    String rtspTransport;
+
     @Option(names = "--full-speed",
             description = "Play files as fast as they decode and track, every frame tracked (default: at their frame rate, newest frame).")
     boolean fullSpeed;
@@ -162,7 +166,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeOptions options = new ServeOptions(bind, port, readToken(), hostNames, all, modelOptions.modelDir(),
                 modelOptions.modelOptions(), modelOptions.params(), crop(), maxTargets, previewFps, jpegQuality,
-                Duration.ofMillis(Math.round(stallTimeoutSeconds * 1000)), !fullSpeed,
+                Duration.ofMillis(Math.round(stallTimeoutSeconds * 1000)), rtspTransport(), !fullSpeed,
                 noEventLog ? null : eventLog, hook);
         try {
             options.validate();
@@ -170,6 +174,14 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         return options;
+    }
+
+    private LiveSource.RtspTransport rtspTransport() {
+        try {
+            return LiveSource.RtspTransport.parse(rtspTransport);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
     }
 
     private CropPreprocessors.Preference crop() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.render.TrackViewer;
 import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.video.RtspServer;
 import dev.siamtrack.video.SyntheticStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -80,6 +81,26 @@ class LiveTrackingCommandTest {
             assertTrue(info.path("captured_frames").asInt() >= 30, info.toString());
             assertTrue(info.has("dropped_frames") && info.has("reconnects") && info.has("lost_frames"), info.toString());
             assertTrue(info.path("lost_frames_by_target").has("1"), info.toString());
+        }
+    }
+
+    @Test
+    void trackReadsARealRtspStreamOverTcpAndUdp(@TempDir Path dir) throws Exception {
+        try (RtspServer camera = RtspServer.start(Path.of("videos/demo.mp4").toAbsolutePath())) {
+            for (String transport : List.of("tcp", "udp")) {
+                Path csv = dir.resolve(transport + ".csv");
+                Run r = run("track", camera.url(), "--rtsp-transport", transport, "--init", "100,100,60,60",
+                        "--max-frames", "30", "--out", csv.toString(), "--quiet");
+                assertEquals(0, r.exit(), transport + ": " + r.err());
+                List<String> lines = Files.readAllLines(csv);
+                assertEquals(31, lines.size(), transport + ": header + 30 frames");
+                assertTrue(Files.exists(dir.resolve(transport + ".info.json")));
+            }
+            Run bad = run("track", camera.url(), "--rtsp-transport", "sctp", "--init", "100,100,60,60",
+                    "--out", dir.resolve("bad.csv").toString());
+            assertEquals(2, bad.exit());
+            assertTrue(bad.err().contains("--rtsp-transport must be tcp or udp"), bad.err());
+            assertTrue(!Files.exists(dir.resolve("bad.csv")), "nothing written for bad usage");
         }
     }
 

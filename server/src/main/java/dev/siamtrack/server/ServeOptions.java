@@ -3,6 +3,7 @@ package dev.siamtrack.server;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.TrackerParams;
+import dev.siamtrack.video.LiveSource;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
  * @param previewFps     most JPEG frames per second encoded for the preview and snapshots of a source
  * @param jpegQuality    JPEG quality, 1..100
  * @param stallTimeout   a live source silent this long is reconnected (and reported)
+ * @param rtspTransport  how rtsp:// sources are read (TCP or UDP)
  * @param realtimeFiles  play files at their frame rate (false: as fast as they decode and track, every frame)
  * @param eventLogDir    folder of the daily JSONL event logs, or {@code null} for none
  * @param webhook        URL every event is POSTed to, or {@code null}
@@ -37,7 +39,8 @@ import java.util.regex.Pattern;
 public record ServeOptions(String bind, int port, String token, List<String> hostNames, List<SourceConfig> sources, Path modelDir,
                            SiameseModel.Options modelOptions, TrackerParams trackerParams,
                            CropPreprocessors.Preference crop, int maxTargets,
-                           double previewFps, int jpegQuality, Duration stallTimeout, boolean realtimeFiles,
+                           double previewFps, int jpegQuality, Duration stallTimeout,
+                           LiveSource.RtspTransport rtspTransport, boolean realtimeFiles,
                            Path eventLogDir, URI webhook) {
 
     public static final int DEFAULT_PORT = 8080;

@@ -178,7 +178,7 @@ final class SourceWorker implements AutoCloseable {
         if (!live) {
             return new LoopedFileSource(Path.of(config.uri()), options.realtimeFiles());
         }
-        LiveSource source = LiveSource.open(config.uri(), options.stallTimeout(),
+        LiveSource source = LiveSource.open(config.uri(), options.stallTimeout(), options.rtspTransport(),
                 line -> LOG.info("source {}: {}", config.name(), line));
         liveSource = source;
         return source;

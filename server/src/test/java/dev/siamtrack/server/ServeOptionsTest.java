@@ -20,7 +20,7 @@ class ServeOptionsTest {
         ServeOptions o = ServiceClient.options(List.of(new SourceConfig("a", "videos/demo.mp4")), token, 16,
                 Duration.ofSeconds(2), true, null);
         return new ServeOptions(bind, o.port(), token, o.hostNames(), o.sources(), o.modelDir(), o.modelOptions(), o.trackerParams(),
-                o.crop(), o.maxTargets(), o.previewFps(), o.jpegQuality(), o.stallTimeout(), o.realtimeFiles(), null, null);
+                o.crop(), o.maxTargets(), o.previewFps(), o.jpegQuality(), o.stallTimeout(), o.rtspTransport(), o.realtimeFiles(), null, null);
     }
 
     @Test
