@@ -96,6 +96,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "POST every event (JSON) to this URL, retrying failures.")
     String webhook;
 
+    @Option(names = "--mqtt", paramLabel = "tcp://HOST:PORT",
+            description = "Publish the events to this MQTT broker (QoS 1): siamtrack/SOURCE/events, retained siamtrack/SOURCE/targets/ID and siamtrack/SOURCE/status; reconnects by itself. Also 'mqtt:' in the config file.")
+    String mqtt;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -123,9 +127,12 @@ final class ServeCommand implements Callable<Integer> {
     /** Checks and gathers everything before anything is opened or bound. */
     ServeOptions options() throws Exception {
         List<SourceConfig> all = new ArrayList<>();
+        URI broker = null;
         try {
             if (config != null) {
-                all.addAll(ConfigFile.readSources(config));
+                ConfigFile.Contents contents = ConfigFile.read(config);
+                all.addAll(contents.sources());
+                broker = contents.mqtt();
             }
             for (String s : sources) {
                 all.add(SourceConfig.parse(s));
@@ -164,10 +171,17 @@ final class ServeCommand implements Callable<Integer> {
                 throw new UserException("--webhook: not a URL: " + webhook);
             }
         }
+        if (mqtt != null) {
+            try {
+                broker = new URI(mqtt);
+            } catch (URISyntaxException e) {
+                throw new UserException("--mqtt: not an address: " + mqtt);
+            }
+        }
         ServeOptions options = new ServeOptions(bind, port, readToken(), hostNames, all, modelOptions.modelDir(),
                 modelOptions.modelOptions(), modelOptions.params(), crop(), maxTargets, previewFps, jpegQuality,
                 Duration.ofMillis(Math.round(stallTimeoutSeconds * 1000)), rtspTransport(), !fullSpeed,
-                noEventLog ? null : eventLog, hook);
+                noEventLog ? null : eventLog, hook, broker);
         try {
             options.validate();
         } catch (IllegalArgumentException e) {

@@ -35,13 +35,14 @@ import java.util.regex.Pattern;
  * @param realtimeFiles  play files at their frame rate (false: as fast as they decode and track, every frame)
  * @param eventLogDir    folder of the daily JSONL event logs, or {@code null} for none
  * @param webhook        URL every event is POSTed to, or {@code null}
+ * @param mqtt           MQTT broker ({@code tcp://host:port}) the events are published to, or {@code null}
  */
 public record ServeOptions(String bind, int port, String token, List<String> hostNames, List<SourceConfig> sources, Path modelDir,
                            SiameseModel.Options modelOptions, TrackerParams trackerParams,
                            CropPreprocessors.Preference crop, int maxTargets,
                            double previewFps, int jpegQuality, Duration stallTimeout,
                            LiveSource.RtspTransport rtspTransport, boolean realtimeFiles,
-                           Path eventLogDir, URI webhook) {
+                           Path eventLogDir, URI webhook, URI mqtt) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_BIND = "127.0.0.1";
@@ -97,6 +98,9 @@ public record ServeOptions(String bind, int port, String token, List<String> hos
         }
         if (webhook != null && !("http".equals(webhook.getScheme()) || "https".equals(webhook.getScheme()))) {
             throw new IllegalArgumentException("--webhook must be an http:// or https:// URL");
+        }
+        if (mqtt != null && !("tcp".equals(mqtt.getScheme()) && mqtt.getHost() != null && mqtt.getPort() > 0)) {
+            throw new IllegalArgumentException("--mqtt must be a broker address tcp://HOST:PORT, got '" + mqtt + "'");
         }
     }
 

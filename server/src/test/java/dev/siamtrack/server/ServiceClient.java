@@ -47,7 +47,7 @@ final class ServiceClient {
                                 LiveSource.RtspTransport rtsp, boolean realtimeFiles, Path eventLog) {
         return new ServeOptions("127.0.0.1", 0, token, List.of(), sources, MODEL, SiameseModel.Options.DEFAULT,
                 TrackerParams.DEFAULT, CropPreprocessors.Preference.AUTO, maxTargets, 10, 75, stall, rtsp, realtimeFiles,
-                eventLog, null);
+                eventLog, null, null);
     }
 
     /** The demo clip's ground-truth box on frame {@code index} (the clip loops); absent (NaN) where it is out of view. */
