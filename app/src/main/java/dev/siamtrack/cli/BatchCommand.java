@@ -42,9 +42,11 @@ import picocli.CommandLine.Parameters;
             "OUT/report.json and OUT/report.md: frames, FPS, LOST share per target and",
             "failures. A video's results are moved into place only when it is complete:",
             "a rerun skips finished videos, a killed run loses only the videos in",
-            "flight. Bad rows, unreadable videos and boxes outside the frame are",
-            "reported and the rest goes on. Exit code 0: all tracked; 1: something",
-            "failed (see the report); 2: bad usage.",
+            "flight. An OUT where a result would replace the manifest or a video is",
+            "refused. Quoted CSV fields (\"a, b.mp4\") are read as RFC 4180 says;",
+            "ids are 1-32 letters, digits, - or _. Bad rows, unreadable videos and",
+            "boxes outside the frame are reported and the rest goes on. Exit code",
+            "0: all tracked; 1: something failed (see the report); 2: bad usage.",
             "Larger archives: the same job on Apache Spark (siamtrack-spark, README)."},
         footer = {"", "Examples:",
             "  ./siamtrack batch videos/demo-batch.csv --out out/batch",
@@ -101,14 +103,18 @@ final class BatchCommand implements Callable<Integer> {
         } catch (ModelException e) {
             throw new UserException("--model " + e.getMessage());
         }
+        VideoJob job = new VideoJob(new VideoJob.Settings(modelDir, options, TrackerParams.DEFAULT, resultFormat,
+                true), out);
         try {
+            String clash = job.overwrittenInput(manifest);
+            if (clash != null) {
+                throw new UserException("--out " + out + ": " + clash + "; choose another output folder");
+            }
             Files.createDirectories(out);
             VideoJob.cleanPartial(out);
         } catch (IOException e) {
             throw new UserException("--out " + out + ": not writable (" + e.getMessage() + ")");
         }
-        VideoJob job = new VideoJob(new VideoJob.Settings(modelDir, options, TrackerParams.DEFAULT, resultFormat,
-                true), out);
         String runner = "batch, " + n + (n == 1 ? " worker" : " workers");
         Run run = new Run(manifest.videos(), job, n, quiet ? null : new Progress(System.err, "batch", 1));
         long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.siamtrack.cli;
 
+import dev.siamtrack.video.LiveSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -25,6 +26,10 @@ final class LiveOptions {
             description = "Reopen a live source that delivers no frame for this long (default: ${DEFAULT-VALUE}).")
     double stallTimeoutSeconds;
 
+    @Option(names = "--rtsp-transport", paramLabel = "tcp|udp", defaultValue = "tcp",
+            description = "How an rtsp:// source is read: inside the RTSP connection (tcp, default: passes firewalls, nothing lost) or as UDP packets.")
+    String rtspTransport;
+
     @Option(names = "--screenshot", paramLabel = "FILE.png", description = "With --view: save the rendered window as a PNG.")
     Path screenshot;
 
@@ -37,5 +42,13 @@ final class LiveOptions {
             throw new UserException("--stall-timeout must be between 0.1 and 3600 seconds");
         }
         return Duration.ofMillis(Math.round(stallTimeoutSeconds * 1000));
+    }
+
+    LiveSource.RtspTransport rtspTransport() {
+        try {
+            return LiveSource.RtspTransport.parse(rtspTransport);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
     }
 }

@@ -68,15 +68,17 @@ final class LiveTracking {
             control.toggleDebug();
         }
         List<FrameOutput> outputs = new ArrayList<>();
-        try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), log)
+        try (FrameSource frames = liveSource ? LiveSource.open(source, live.stallTimeout(), live.rtspTransport(), log)
                      : FrameSources.open(source);
              TargetEngine engine = checkThenCreateEngine(plan, frames, modelOptions, live);
              ResultWriter writer = TrackCommand.openWriter(out, liveSource)) {
             if (live.view) {
                 outputs.add(openViewer(source, frames, control, live, log));
             }
+            RunInfo.LostFrames lost = new RunInfo.LostFrames();
             if (writer != null) {
                 outputs.add(packet -> write(writer, packet));
+                outputs.add(lost);
             }
             if (save != null) {
                 outputs.add(new VideoRecorder(save, frames.fps(), liveSource, log));
@@ -92,7 +94,8 @@ final class LiveTracking {
                         log.accept("warning: " + frames.description() + " is damaged" + damage.summary());
                     }
                     if (out != null) {
-                        log.accept("results in " + out);
+                        RunInfo.write(out, frames.description(), summary, lost, damage);
+                        log.accept("results in " + out + " (run info in " + RunInfo.fileFor(out) + ")");
                     }
                     if (save != null) {
                         log.accept("video in " + save);

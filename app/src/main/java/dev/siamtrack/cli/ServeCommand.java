@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
             "Several targets per source; a web page to watch and pick targets; an HTTP API;",
             "live events (SSE, daily JSONL log, webhook); Prometheus metrics. Runs until",
             "SIGTERM or Ctrl-C, then stops cleanly and exits 0. Binding anything but",
-            "loopback needs --token-file: every request must then carry the token (header",
-            "'Authorization: Bearer TOKEN', or ?token=TOKEN in the page's URL)."},
+            "loopback needs --token-file: every request but /healthz must then carry the token",
+            "(header 'Authorization: Bearer TOKEN'; the page is opened once as /?token=TOKEN).",
+            "Requests naming the server by a host name other than localhost need --host-name."},
         footer = {"", "Examples:",
             "  ./siamtrack serve --source demo=videos/demo.mp4",
             "      then open http://127.0.0.1:8080/ and drag a box on the picture",
@@ -56,6 +57,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "File holding the access token (first line, at least 16 characters); every HTTP and event request must present it.")
     Path tokenFile;
 
+    @Option(names = "--host-name", paramLabel = "NAME",
+            description = "A name clients reach the server by (repeatable), e.g. a reverse proxy's or the box's DNS name. IP addresses and localhost are always accepted; any other Host is refused (DNS rebinding).")
+    List<String> hostNames = new ArrayList<>();
+
     @Option(names = "--max-targets", paramLabel = "N", defaultValue = "" + ServeOptions.DEFAULT_MAX_TARGETS,
             description = "Most targets per source (default: ${DEFAULT-VALUE}).")
     int maxTargets;
@@ -72,6 +77,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "A live source silent this long is reported reconnecting and reopened; down after twice as long again (default: ${DEFAULT-VALUE}).")
     double stallTimeoutSeconds;
 
+    @Option(names = "--rtsp-transport", paramLabel = "tcp|udp", defaultValue = "tcp",
+            description = "How rtsp:// sources are read: inside the RTSP connection (tcp, default: passes firewalls, nothing lost) or as UDP packets.")
+    String rtspTransport;
+
     @Option(names = "--full-speed",
             description = "Play files as fast as they decode and track, every frame tracked (default: at their frame rate, newest frame).")
     boolean fullSpeed;
@@ -86,6 +95,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--webhook", paramLabel = "URL",
             description = "POST every event (JSON) to this URL, retrying failures.")
     String webhook;
+
+    @Option(names = "--mqtt", paramLabel = "tcp://HOST:PORT",
+            description = "Publish the events to this MQTT broker (QoS 1): siamtrack/SOURCE/events, retained siamtrack/SOURCE/targets/ID and siamtrack/SOURCE/status; reconnects by itself. Also 'mqtt:' in the config file.")
+    String mqtt;
 
     @Mixin
     ModelOptions modelOptions;
@@ -114,9 +127,12 @@ final class ServeCommand implements Callable<Integer> {
     /** Checks and gathers everything before anything is opened or bound. */
     ServeOptions options() throws Exception {
         List<SourceConfig> all = new ArrayList<>();
+        URI broker = null;
         try {
             if (config != null) {
-                all.addAll(ConfigFile.readSources(config));
+                ConfigFile.Contents contents = ConfigFile.read(config);
+                all.addAll(contents.sources());
+                broker = contents.mqtt();
             }
             for (String s : sources) {
                 all.add(SourceConfig.parse(s));
@@ -124,16 +140,25 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
+        List<SourceConfig> missing = new ArrayList<>();
         for (SourceConfig s : all) {
             Path path = Path.of(s.uri());
-            boolean file = Files.exists(path);
-            if (!file && !LiveSource.isLive(s.uri())) {
-                throw new UserException("source '" + s.name() + "': " + s.uri()
-                        + " is neither a file nor a camera or stream URL");
-            }
-            if (file && !Files.isRegularFile(path)) {
+            if (Files.exists(path) && !Files.isRegularFile(path)) {
                 throw new UserException("source '" + s.name() + "': " + s.uri() + " is not a video file");
             }
+            if (!Files.exists(path) && !LiveSource.isLive(s.uri())) {
+                missing.add(s);
+            }
+        }
+        if (!all.isEmpty() && missing.size() == all.size()) {
+            SourceConfig s = missing.get(0);
+            throw new UserException("source '" + s.name() + "': " + s.uri()
+                    + " is neither a file nor a camera or stream URL");
+        }
+        for (SourceConfig s : missing) {
+            // Like an unreachable camera: the source shows DOWN with the reason, the others run.
+            System.err.println("siamtrack: warning: source '" + s.name() + "': no file " + s.uri()
+                    + "; it stays DOWN until the file appears");
         }
         if (!(stallTimeoutSeconds >= 0.1) || stallTimeoutSeconds > 3600) {
             throw new UserException("--stall-timeout must be between 0.1 and 3600 seconds");
@@ -146,16 +171,31 @@ final class ServeCommand implements Callable<Integer> {
                 throw new UserException("--webhook: not a URL: " + webhook);
             }
         }
-        ServeOptions options = new ServeOptions(bind, port, readToken(), all, modelOptions.modelDir(),
+        if (mqtt != null) {
+            try {
+                broker = new URI(mqtt);
+            } catch (URISyntaxException e) {
+                throw new UserException("--mqtt: not an address: " + mqtt);
+            }
+        }
+        ServeOptions options = new ServeOptions(bind, port, readToken(), hostNames, all, modelOptions.modelDir(),
                 modelOptions.modelOptions(), modelOptions.params(), crop(), maxTargets, previewFps, jpegQuality,
-                Duration.ofMillis(Math.round(stallTimeoutSeconds * 1000)), !fullSpeed,
-                noEventLog ? null : eventLog, hook);
+                Duration.ofMillis(Math.round(stallTimeoutSeconds * 1000)), rtspTransport(), !fullSpeed,
+                noEventLog ? null : eventLog, hook, broker);
         try {
             options.validate();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
         return options;
+    }
+
+    private LiveSource.RtspTransport rtspTransport() {
+        try {
+            return LiveSource.RtspTransport.parse(rtspTransport);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
     }
 
     private CropPreprocessors.Preference crop() {

@@ -135,6 +135,32 @@ class BatchCommandTest {
     }
 
     @Test
+    void anOutputFolderWhereResultsWouldReplaceTheManifestIsRefusedAndQuotedNamesWork() throws Exception {
+        // Issue 22: batch same/short.csv --out same, with short.mp4 next to it, wrote its results over the manifest.
+        Path same = Files.createDirectories(tmp.resolve("same"));
+        Files.copy(archive.resolve("clips/clip0.mp4"), same.resolve("short.mp4"));
+        Files.copy(archive.resolve("clips/clip1.mp4"), same.resolve("a, b.mp4"));
+        List<String> lines = Files.readAllLines(manifest);
+        String rows = lines.get(1).replace("clips/clip0.mp4", "short.mp4") + "\n"
+                + lines.get(3).replace("clips/clip1.mp4", "\"a, b.mp4\"") + "\n"
+                + lines.get(4).replace("clips/clip1.mp4", "\"a, b.mp4\"") + "\n";
+        Path shortCsv = Files.writeString(same.resolve("short.csv"), "video,id,frame,x,y,w,h\n" + rows);
+        String before = Files.readString(shortCsv);
+        CliRunner.Result r = CliRunner.run("batch", shortCsv.toString(), "--out", same.toString(), "--model", MODEL);
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("the results of short.mp4 would be written over the manifest"), r.err());
+        assertEquals(before, Files.readString(shortCsv));
+        assertFalse(Files.exists(same.resolve("report.json")));
+
+        Path out = tmp.resolve("elsewhere");
+        CliRunner.Result ok = CliRunner.run("batch", shortCsv.toString(), "--out", out.toString(), "--model", MODEL);
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.err().contains("2 videos: 2 done, 0 failed, 0 not finished"), ok.err());
+        assertEquals(Files.readString(reference.resolve("clips/clip1.csv")), Files.readString(out.resolve("a, b.csv")));
+        assertEquals(before, Files.readString(shortCsv));
+    }
+
+    @Test
     void usageMistakesExitWith2AndCreateNothing() throws Exception {
         Path out = tmp.resolve("never");
         CliRunner.Result missing = CliRunner.run("batch", tmp.resolve("none.csv").toString(), "--out", out.toString(),

@@ -3,8 +3,12 @@ package dev.siamtrack.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.render.TrackViewer;
 import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.video.RtspServer;
+import dev.siamtrack.video.SyntheticStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -58,6 +62,46 @@ class LiveTrackingCommandTest {
         Run r = run("track", "videos/demo.mp4", "--view");
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("no X display"), r.err());
+    }
+
+    @Test
+    void aLiveStreamRunWritesItsInfoFileNextToTheResults(@TempDir Path dir) throws Exception {
+        int port = 26000 + (int) (ProcessHandle.current().pid() % 1000);
+        try (SyntheticStream stream = new SyntheticStream(port)) {
+            stream.start();
+            stream.awaitSending();
+            Path csv = dir.resolve("live.csv");
+            Run r = run("track", "udp://127.0.0.1:" + port, "--init", SyntheticStream.squareAt(0).toCsv(),
+                    "--max-frames", "30", "--out", csv.toString(), "--quiet");
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(31, Files.readAllLines(csv).size(), "header + 30 frames");
+            JsonNode info = new ObjectMapper().readTree(dir.resolve("live.info.json").toFile());
+            assertEquals("live.csv", info.path("results").asText());
+            assertEquals(30, info.path("frames").asInt(), info.toString());
+            assertTrue(info.path("captured_frames").asInt() >= 30, info.toString());
+            assertTrue(info.has("dropped_frames") && info.has("reconnects") && info.has("lost_frames"), info.toString());
+            assertTrue(info.path("lost_frames_by_target").has("1"), info.toString());
+        }
+    }
+
+    @Test
+    void trackReadsARealRtspStreamOverTcpAndUdp(@TempDir Path dir) throws Exception {
+        try (RtspServer camera = RtspServer.start(Path.of("videos/demo.mp4").toAbsolutePath())) {
+            for (String transport : List.of("tcp", "udp")) {
+                Path csv = dir.resolve(transport + ".csv");
+                Run r = run("track", camera.url(), "--rtsp-transport", transport, "--init", "100,100,60,60",
+                        "--max-frames", "30", "--out", csv.toString(), "--quiet");
+                assertEquals(0, r.exit(), transport + ": " + r.err());
+                List<String> lines = Files.readAllLines(csv);
+                assertEquals(31, lines.size(), transport + ": header + 30 frames");
+                assertTrue(Files.exists(dir.resolve(transport + ".info.json")));
+            }
+            Run bad = run("track", camera.url(), "--rtsp-transport", "sctp", "--init", "100,100,60,60",
+                    "--out", dir.resolve("bad.csv").toString());
+            assertEquals(2, bad.exit());
+            assertTrue(bad.err().contains("--rtsp-transport must be tcp or udp"), bad.err());
+            assertTrue(!Files.exists(dir.resolve("bad.csv")), "nothing written for bad usage");
+        }
     }
 
     @Test

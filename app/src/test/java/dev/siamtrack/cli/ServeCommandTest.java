@@ -40,6 +40,15 @@ class ServeCommandTest {
         assertEquals(2, noFile.exitCode());
         assertTrue(noFile.err().contains("neither a file nor a camera"), noFile.err());
         assertEquals(2, CliRunner.run("serve", "--source", "bad name=videos/demo.mp4").exitCode());
+        CliRunner.Result badHost = CliRunner.run("serve", "--source", "a=videos/demo.mp4", "--host-name", "evil/x");
+        assertEquals(2, badHost.exitCode());
+        assertTrue(badHost.err().contains("--host-name 'evil/x' is not a host name"), badHost.err());
+        CliRunner.Result badBroker = CliRunner.run("serve", "--source", "a=videos/demo.mp4", "--mqtt", "http://127.0.0.1:1883");
+        assertEquals(2, badBroker.exitCode());
+        assertTrue(badBroker.err().contains("--mqtt must be a broker address tcp://HOST:PORT"), badBroker.err());
+        CliRunner.Result badTransport = CliRunner.run("serve", "--source", "a=videos/demo.mp4", "--rtsp-transport", "x");
+        assertEquals(2, badTransport.exitCode());
+        assertTrue(badTransport.err().contains("--rtsp-transport must be tcp or udp"), badTransport.err());
         assertEquals(2, CliRunner.run("serve", "--source", "a=videos/demo.mp4", "--source", "a=videos/demo.mp4").exitCode());
         Path shortToken = dir.resolve("token");
         Files.writeString(shortToken, "abc\n");
@@ -52,6 +61,13 @@ class ServeCommandTest {
         CliRunner.Result badConfig = CliRunner.run("serve", "--config", config.toString());
         assertEquals(2, badConfig.exitCode());
         assertTrue(badConfig.err().contains("needs a 'name' and a 'uri'"), badConfig.err());
+    }
+
+    @Test
+    void aMissingFileNextToWorkingSourcesIsADownSourceNotAFailedStart() throws Exception {
+        ServeCommand serve = new ServeCommand();
+        new picocli.CommandLine(serve).parseArgs("--source", "demo=videos/demo.mp4", "--source", "gone=" + dir.resolve("gone.mp4"));
+        assertEquals(List.of("demo", "gone"), serve.options().sources().stream().map(s -> s.name()).toList());
     }
 
     @Test

@@ -53,9 +53,22 @@ public record BatchReport(String manifest, String model, String runner, double s
         return videos.stream().filter(v -> v.status() == status).count();
     }
 
+    /** Videos finished with every target tracked (kept from an earlier run or not). */
+    @JsonProperty("done")
+    public long doneVideos() {
+        return videos.stream().filter(VideoReport::succeeded).count();
+    }
+
     /** Videos that failed, or that finished with some target not tracked. */
+    @JsonProperty("failed")
     public long failedVideos() {
         return videos.stream().filter(v -> v.status() != VideoReport.Status.STOPPED && !v.succeeded()).count();
+    }
+
+    /** Videos the run was stopped before finishing. Done, failed and not finished add up to all videos. */
+    @JsonProperty("notFinished")
+    public long unfinishedVideos() {
+        return count(VideoReport.Status.STOPPED);
     }
 
     /** No manifest row left out, every video finished, every target tracked. */
@@ -64,13 +77,13 @@ public record BatchReport(String manifest, String model, String runner, double s
         return manifestProblems.isEmpty() && videos.stream().allMatch(VideoReport::succeeded);
     }
 
-    /** One line: videos done, failed, stopped, and the run's speed. */
+    /** One line: videos done, failed (some target not tracked counts as failed), not finished, and the speed. */
     public String headline() {
         return String.format(Locale.ROOT,
-                "%d videos: %d done (%d kept from an earlier run), %d failed, %d not finished; %d manifest rows left out; "
+                "%d videos: %d done, %d failed, %d not finished (%d kept from an earlier run); %d manifest rows left out; "
                         + "%d frames in %.1f s, %.1f FPS (%s)",
-                videos.size(), count(VideoReport.Status.DONE), videos.stream().filter(VideoReport::resumed).count(),
-                failedVideos(), count(VideoReport.Status.STOPPED), manifestProblems.size(), framesTracked, seconds,
+                videos.size(), doneVideos(), failedVideos(), unfinishedVideos(),
+                videos.stream().filter(VideoReport::resumed).count(), manifestProblems.size(), framesTracked, seconds,
                 fps(), runner);
     }
 
@@ -89,8 +102,8 @@ public record BatchReport(String manifest, String model, String runner, double s
     public String summary() {
         StringBuilder b = new StringBuilder();
         b.append("# Batch run report\n\n");
-        b.append("- Manifest: ").append(manifest).append('\n');
-        b.append("- Model: ").append(model).append('\n');
+        b.append("- Manifest: ").append(cell(manifest)).append('\n');
+        b.append("- Model: ").append(cell(model)).append('\n');
         b.append("- ").append(headline()).append("\n\n");
         b.append("| video | status | frames | FPS | LOST share per target | results |\n");
         b.append("|---|---|---:|---:|---|---|\n");
@@ -99,9 +112,9 @@ public record BatchReport(String manifest, String model, String runner, double s
                     .map(t -> t.id() + " " + (t.failure() != null ? "failed"
                             : String.format(Locale.ROOT, "%.1f%%", 100 * t.lostShare())))
                     .collect(Collectors.joining(", "));
-            b.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %.1f | %s | %s |\n", v.video(), v.status(),
+            b.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %.1f | %s | %s |\n", cell(v.video()), v.status(),
                     v.resumed() ? " (earlier run)" : "", v.frames(), v.fps(), lost,
-                    v.output() == null ? "-" : v.output()));
+                    v.output() == null ? "-" : cell(v.output())));
         }
         List<String> failures = new ArrayList<>();
         manifestProblems.forEach(p -> failures.add(p.describe()));
@@ -112,7 +125,16 @@ public record BatchReport(String manifest, String model, String runner, double s
         if (failures.isEmpty()) {
             b.append("None.\n");
         }
-        failures.forEach(f -> b.append("- ").append(f).append('\n'));
+        failures.forEach(f -> b.append("- ").append(cell(f)).append('\n'));
         return b.toString();
+    }
+
+    /**
+     * Text from the manifest (video paths, messages quoting it) as inert Markdown: no HTML, no table breaks,
+     * one line.
+     */
+    static String cell(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
+                .replace("\r", " ").replace("\n", " ");
     }
 }

@@ -1,10 +1,15 @@
 package dev.siamtrack.batch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,15 +17,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * A batch manifest: CSV with the header {@code video,id,frame,x,y,w,h}, one row per target, several targets
- * per video allowed; video paths relative to the manifest's folder. Rows that cannot be used are kept as
- * {@link #problems()} so the rest of the manifest still runs.
+ * A batch manifest: CSV (RFC 4180: fields may be quoted, {@code "a, b.mp4"}, with {@code ""} for a quote) with
+ * the header {@code video,id,frame,x,y,w,h}, one row per target, several targets per video allowed; video paths
+ * relative to the manifest's folder. Target ids follow the service's rule (1 to 32 letters, digits, {@code -}
+ * or {@code _}). Rows that cannot be used are kept as {@link #problems()} so the rest of the manifest still runs.
  */
 public final class Manifest {
 
     public static final String HEADER = "video,id,frame,x,y,w,h";
+    /** The ids the service accepts, so that an id is safe in file names, reports and URLs alike. */
+    public static final Pattern TARGET_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final CsvMapper CSV = new CsvMapper();
 
     /** A row that was left out, and why. */
     public record Problem(int line, String video, String reason) {
@@ -56,44 +66,39 @@ public final class Manifest {
         if (!Files.isRegularFile(file)) {
             throw new ManifestException(file + ": no such manifest file");
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ManifestException(file + ": not readable (" + e.getMessage() + ")");
-        }
-        if (lines.isEmpty() || !header(lines.get(0)).equals(HEADER)) {
+        List<Record> records = records(file);
+        if (records.isEmpty() || !header(records.get(0).fields()).equals(HEADER)) {
             throw new ManifestException(file + ": the first line must be the header " + HEADER
-                    + (lines.isEmpty() ? " (the file is empty)" : ", got '" + lines.get(0).strip() + "'"));
+                    + (records.isEmpty() ? " (the file is empty)"
+                    : ", got '" + String.join(",", records.get(0).fields()).strip() + "'"));
         }
         Path base = file.toAbsolutePath().getParent();
         Map<String, List<TargetSpec>> targets = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new HashMap<>();
         List<Problem> problems = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
+        for (Record record : records.subList(1, records.size())) {
+            String[] f = record.fields().stream().map(String::strip).toArray(String[]::new);
+            if (Arrays.stream(f).allMatch(String::isEmpty)) {
                 continue;
             }
-            int number = i + 1;
-            String[] f = line.split(",", -1);
-            String video = f[0].strip();
+            int number = record.line();
+            String video = f[0];
             if (f.length != 7) {
                 problems.add(new Problem(number, video, "expected 7 fields " + HEADER + ", got " + f.length));
                 continue;
             }
             String reason = rowProblem(f);
             List<TargetSpec> ofVideo = targets.get(video);
-            if (reason == null && ofVideo != null && ofVideo.stream().anyMatch(t -> t.id().equals(f[1].strip()))) {
-                reason = "target id '" + f[1].strip() + "' appears twice for this video";
+            if (reason == null && ofVideo != null && ofVideo.stream().anyMatch(t -> t.id().equals(f[1]))) {
+                reason = "target id '" + f[1] + "' appears twice for this video";
             }
             if (reason != null) {
                 problems.add(new Problem(number, video, reason));
                 continue;
             }
-            targets.computeIfAbsent(video, v -> new ArrayList<>()).add(new TargetSpec(f[1].strip(),
-                    Integer.parseInt(f[2].strip()), Double.parseDouble(f[3].strip()), Double.parseDouble(f[4].strip()),
-                    Double.parseDouble(f[5].strip()), Double.parseDouble(f[6].strip())));
+            targets.computeIfAbsent(video, v -> new ArrayList<>()).add(new TargetSpec(f[1],
+                    Integer.parseInt(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Double.parseDouble(f[5]), Double.parseDouble(f[6])));
             firstLine.putIfAbsent(video, number);
         }
         List<VideoTask> videos = new ArrayList<>();
@@ -113,26 +118,49 @@ public final class Manifest {
         return new Manifest(file, videos, problems);
     }
 
-    private static String header(String line) {
-        return line.replace("\uFEFF", "").replace(" ", "").strip().toLowerCase(Locale.ROOT);
+    /** One CSV record and the line it starts on. */
+    private record Record(int line, List<String> fields) {
+    }
+
+    private static List<Record> records(Path file) throws ManifestException {
+        List<Record> records = new ArrayList<>();
+        int lastLine = 0;
+        try (MappingIterator<List<String>> it = CSV.readerForListOf(String.class)
+                .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(Files.readString(file, StandardCharsets.UTF_8))) {
+            while (it.hasNextValue()) {
+                List<String> fields = it.nextValue();
+                // A quoted field may span lines: the record starts on the line after the previous one ended.
+                records.add(new Record(lastLine + 1, fields));
+                lastLine = (int) it.getParser().currentTokenLocation().getLineNr();
+            }
+        } catch (JsonProcessingException e) {
+            throw new ManifestException(file + ": line " + (lastLine + 1) + ": not CSV: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ManifestException(file + ": not readable (" + e.getMessage() + ")");
+        }
+        return records;
+    }
+
+    private static String header(List<String> fields) {
+        return String.join(",", fields).replace("\uFEFF", "").replace(" ", "").strip().toLowerCase(Locale.ROOT);
     }
 
     private static String rowProblem(String[] f) {
         if (f[0].isBlank()) {
             return "the video is empty";
         }
-        String id = f[1].strip();
+        String id = f[1];
         if (id.isEmpty()) {
             return "the target id is empty";
         }
-        if (id.contains("\"")) {
-            return "the target id must not contain quotes";
+        if (!TARGET_ID.matcher(id).matches()) {
+            return "target id '" + id + "' must be 1 to 32 letters, digits, '-' or '_'";
         }
         int frame;
         try {
-            frame = Integer.parseInt(f[2].strip());
+            frame = Integer.parseInt(f[2]);
         } catch (NumberFormatException e) {
-            return "frame '" + f[2].strip() + "' is not a whole number";
+            return "frame '" + f[2] + "' is not a whole number";
         }
         if (frame < 0) {
             return "frame " + frame + " is negative";
@@ -141,9 +169,9 @@ public final class Manifest {
         double[] v = new double[4];
         for (int k = 0; k < 4; k++) {
             try {
-                v[k] = Double.parseDouble(f[3 + k].strip());
+                v[k] = Double.parseDouble(f[3 + k]);
             } catch (NumberFormatException e) {
-                return names[k] + " '" + f[3 + k].strip() + "' is not a number";
+                return names[k] + " '" + f[3 + k] + "' is not a number";
             }
             if (!Double.isFinite(v[k])) {
                 return names[k] + " must be a finite number";

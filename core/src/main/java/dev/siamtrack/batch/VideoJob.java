@@ -92,6 +92,49 @@ public final class VideoJob {
         return outDir.resolve(task.name() + extension());
     }
 
+    /**
+     * What a run of {@code manifest} into the output folder would write over one of its own inputs (the
+     * manifest, a video, or an input inside {@link #PARTIAL_DIR}, which is emptied first), said in one line;
+     * null when it writes over none. A manifest {@code short.csv} next to a video {@code short.mp4}, run with
+     * the output folder set to their own folder, is such a case.
+     */
+    public String overwrittenInput(Manifest manifest) throws IOException {
+        Map<Path, String> inputs = new LinkedHashMap<>();
+        inputs.put(manifest.file(), "the manifest " + manifest.file());
+        for (VideoTask task : manifest.videos()) {
+            inputs.put(Path.of(task.path()), "the video " + task.video());
+        }
+        Path partial = outDir.toAbsolutePath().normalize().resolve(PARTIAL_DIR);
+        for (Map.Entry<Path, String> input : inputs.entrySet()) {
+            if (input.getKey().toAbsolutePath().normalize().startsWith(partial)) {
+                return input.getValue() + " lies in " + partial + ", which every run empties";
+            }
+        }
+        Map<Path, String> outputs = new LinkedHashMap<>();
+        for (String report : List.of(BatchReport.JSON_FILE, BatchReport.SUMMARY_FILE)) {
+            outputs.put(outDir.resolve(report), "the run report");
+            outputs.put(outDir.resolve(report + ".tmp"), "the run report");
+        }
+        for (VideoTask task : manifest.videos()) {
+            outputs.put(output(task), "the results of " + task.video());
+            outputs.put(outDir.resolve(task.name() + REPORT_SUFFIX), "the report of " + task.video());
+        }
+        for (Map.Entry<Path, String> output : outputs.entrySet()) {
+            for (Map.Entry<Path, String> input : inputs.entrySet()) {
+                if (samePlace(output.getKey(), input.getKey())) {
+                    return output.getValue() + " would be written over " + input.getValue()
+                            + " (" + output.getKey() + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean samePlace(Path a, Path b) throws IOException {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())
+                || (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b));
+    }
+
     /** The report an earlier run left for {@code task} when it finished it, else null. */
     public VideoReport finished(VideoTask task) {
         Path report = outDir.resolve(task.name() + REPORT_SUFFIX);

@@ -8,6 +8,7 @@ import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.SiameseModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -32,6 +33,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class MultiTargetTracker implements TargetEngine {
 
+    /**
+     * LOST targets that get their scan windows on one frame. The scan windows are a budget per frame shared by
+     * all LOST targets, handed round-robin: one or two LOST targets scan every frame as before, sixteen cost
+     * no more than two, each scanning every eighth frame.
+     */
+    static final int SCANNING_TARGETS_PER_FRAME = 2;
+
     private final SiameseModel model;
     private final CropPreprocessor preprocessor;
     private final Scoring scoring;
@@ -40,6 +48,11 @@ public final class MultiTargetTracker implements TargetEngine {
     private final StageTimes times = new StageTimes();
     /** Verification from search features, shared by the targets; null without re-detection. */
     private final SearchEmbedding searchEmbedding;
+    /** Slots of the LOST targets that scan on this frame (the first {@link #scanningCount} entries). */
+    private final int[] scanning = new int[SCANNING_TARGETS_PER_FRAME];
+    private int scanningCount;
+    /** The slot from which the next frame looks for LOST targets to scan, so that each gets its turn. */
+    private int scanCursor;
 
     /** A tracker over {@code model} and {@code preprocessor}, which it owns and closes. */
     MultiTargetTracker(SiameseModel model, CropPreprocessor preprocessor, TrackerParams params) {
@@ -144,25 +157,21 @@ public final class MultiTargetTracker implements TargetEngine {
             return List.of();
         }
         long t0 = System.nanoTime();
-        // LOST targets that re-detect add scan windows after the targets' own slots, with copies of their
-        // template, to the same backbone and head calls.
+        // LOST targets whose turn it is to re-detect add scan windows after the targets' own slots, with copies
+        // of their template, to the same backbone and head calls.
         int windows = scoring.params.scanWindows();
-        int total = n;
-        for (TrackedTarget t : targets) {
-            total += t.redetecting() ? windows : 0;
-        }
+        chooseScanning(n);
+        int total = n + scanningCount * windows;
         model.reserve(total);
         for (int slot = 0; slot < n; slot++) {
             targets.get(slot).cropSearch(preprocessor, frame, model.searchInput(slot));
         }
         int next = n;
-        for (int slot = 0; slot < n; slot++) {
-            TrackedTarget t = targets.get(slot);
-            if (t.redetecting()) {
-                for (int k = 0; k < windows; k++, next++) {
-                    model.copyTemplate(slot, next);
-                    t.cropScan(preprocessor, frame, k, model.searchInput(next));
-                }
+        for (int i = 0; i < scanningCount; i++) {
+            int slot = scanning[i];
+            for (int k = 0; k < windows; k++, next++) {
+                model.copyTemplate(slot, next);
+                targets.get(slot).cropScan(preprocessor, frame, k, model.searchInput(next));
             }
         }
         long t1 = System.nanoTime();
@@ -182,8 +191,10 @@ public final class MultiTargetTracker implements TargetEngine {
             boolean redetecting = t.redetecting();
             TargetResult r = t.locate(model.scores(slot), model.boxes(slot), model.searchFeatures(slot), frame);
             if (redetecting) {
-                for (int k = 0; k < windows; k++, next++) {
-                    t.scanCandidate(k, model.scores(next), model.boxes(next), model.searchFeatures(next), frame);
+                if (isScanning(slot)) {
+                    for (int k = 0; k < windows; k++, next++) {
+                        t.scanCandidate(k, model.scores(next), model.boxes(next), model.searchFeatures(next), frame);
+                    }
                 }
                 TargetResult reacquired = t.takeCandidate();
                 if (reacquired != null) {
@@ -197,7 +208,35 @@ public final class MultiTargetTracker implements TargetEngine {
         times.backbone = t2 - t1;
         times.head = t3 - t2;
         times.post = t4 - t3;
+        times.searchWindows = total;
         return results;
+    }
+
+    /**
+     * Picks, from {@link #scanCursor} on and wrapping around, at most {@link #SCANNING_TARGETS_PER_FRAME}
+     * re-detecting targets, in slot order, and moves the cursor past the last one picked.
+     */
+    private void chooseScanning(int n) {
+        scanningCount = 0;
+        int start = scanCursor % n;
+        for (int i = 0; i < n && scanningCount < SCANNING_TARGETS_PER_FRAME; i++) {
+            int slot = (start + i) % n;
+            if (targets.get(slot).redetecting()) {
+                scanning[scanningCount++] = slot;
+                scanCursor = slot + 1;
+            }
+        }
+        // The scan windows are laid out in slot order, the order in which the results loop reads them.
+        Arrays.sort(scanning, 0, scanningCount);
+    }
+
+    private boolean isScanning(int slot) {
+        for (int i = 0; i < scanningCount; i++) {
+            if (scanning[i] == slot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Side of the template's feature map. */

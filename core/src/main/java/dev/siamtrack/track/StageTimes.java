@@ -10,4 +10,6 @@ public final class StageTimes {
     public long head;
     /** Choosing every target's box and state. */
     public long post;
+    /** Search windows embedded: one per target plus the scan windows of the LOST targets whose turn it was. */
+    public int searchWindows;
 }

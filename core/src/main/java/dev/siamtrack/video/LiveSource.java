@@ -21,6 +21,25 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class LiveSource implements FrameSource {
 
+    /**
+     * How an {@code rtsp://} stream's packets travel: inside the RTSP connection (TCP: passes NAT and
+     * firewalls, nothing lost) or as separate UDP packets (less delay on a good network; what some cameras
+     * require).
+     */
+    public enum RtspTransport {
+        TCP, UDP;
+
+        /** {@code tcp} or {@code udp}, any case. */
+        public static RtspTransport parse(String name) {
+            for (RtspTransport t : values()) {
+                if (t.name().equalsIgnoreCase(name.trim())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("--rtsp-transport must be tcp or udp, got '" + name + "'");
+        }
+    }
+
     private static final Pattern CAMERA_INDEX = Pattern.compile("\\d{1,2}");
     private static final Pattern STREAM_URL =
             Pattern.compile("(?i)(rtsp|rtsps|rtmp|rtmps|http|https|udp|tcp|srt|rtp)://.+");
@@ -31,6 +50,7 @@ public final class LiveSource implements FrameSource {
     private final String url;
     private final String format;
     private final Duration stallTimeout;
+    private final RtspTransport rtspTransport;
     private final Consumer<String> log;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
 
@@ -43,11 +63,13 @@ public final class LiveSource implements FrameSource {
     private String lostCause = "not connected";
     private volatile boolean closed;
 
-    private LiveSource(String spec, String url, String format, Duration stallTimeout, Consumer<String> log) {
+    private LiveSource(String spec, String url, String format, Duration stallTimeout, RtspTransport rtspTransport,
+                       Consumer<String> log) {
         this.spec = spec;
         this.url = url;
         this.format = format;
         this.stallTimeout = stallTimeout;
+        this.rtspTransport = rtspTransport;
         this.log = log;
     }
 
@@ -64,13 +86,19 @@ public final class LiveSource implements FrameSource {
      * @throws SourceException when the camera or stream cannot be opened; the message lists what was tried
      */
     public static LiveSource open(String spec, Duration stallTimeout, Consumer<String> log) throws SourceException {
+        return open(spec, stallTimeout, RtspTransport.TCP, log);
+    }
+
+    /** As {@link #open(String, Duration, Consumer)}, an {@code rtsp://} stream read over {@code rtspTransport}. */
+    public static LiveSource open(String spec, Duration stallTimeout, RtspTransport rtspTransport, Consumer<String> log)
+            throws SourceException {
         if (!isLive(spec)) {
             throw new SourceException("'" + spec + "' is not a camera index, video device or stream URL");
         }
         String s = spec.trim();
         boolean camera = CAMERA_INDEX.matcher(s).matches() || s.startsWith("/dev/video");
         String url = CAMERA_INDEX.matcher(s).matches() ? "/dev/video" + s : s;
-        LiveSource source = new LiveSource(s, url, camera ? "video4linux2" : null, stallTimeout, log);
+        LiveSource source = new LiveSource(s, url, camera ? "video4linux2" : null, stallTimeout, rtspTransport, log);
         if (camera && !new File(url).exists()) {
             throw new SourceException(noCameraMessage(url));
         }
@@ -126,7 +154,7 @@ public final class LiveSource implements FrameSource {
         String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
         if (scheme.startsWith("rtsp")) {
             g.setOption("timeout", micros);
-            g.setOption("rtsp_transport", "tcp");
+            g.setOption("rtsp_transport", rtspTransport.name().toLowerCase(Locale.ROOT));
         } else if (scheme.equals("udp") || scheme.equals("tcp")) {
             g.setOption("timeout", micros);
         }

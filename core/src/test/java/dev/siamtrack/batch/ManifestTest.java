@@ -59,6 +59,40 @@ class ManifestTest {
     }
 
     @Test
+    void quotedFieldsAreReadAsRfc4180SaysAndLinesCountFromWhereARecordStarts() throws Exception {
+        Path file = BatchClips.manifest(tmp, List.of(
+                "\"a, b.mp4\",car,0,10,20,30,40",
+                "\"say \"\"hi\"\".mp4\",\"p1\",\"5\",1,2,3,4",
+                "\"two",
+                "lines.mp4\",t,0,1,2,3,4",
+                "c.mp4,bad,0,1,2,3"));
+        Manifest m = Manifest.read(file);
+        assertEquals(List.of("a, b.mp4", "say \"hi\".mp4", "two\nlines.mp4"), m.videos().stream().map(VideoTask::video).toList());
+        assertEquals(tmp.resolve("a, b.mp4").toAbsolutePath().toString(), m.videos().get(0).path());
+        assertEquals(List.of(new TargetSpec("p1", 5, 1, 2, 3, 4)), m.videos().get(1).targets());
+        assertEquals(List.of(2, 3, 4), m.videos().stream().map(VideoTask::line).toList());
+        assertEquals(6, m.problems().get(0).line(), m.problems().toString());
+
+        Path open = Files.writeString(tmp.resolve("open.csv"), Manifest.HEADER + "\nv.mp4,a,0,1,2,3,4\n\"v.mp4,b,0,1,2,3,4\n");
+        ManifestException unclosed = assertThrows(ManifestException.class, () -> Manifest.read(open));
+        assertTrue(unclosed.getMessage().contains("line 3: not CSV"), unclosed.getMessage());
+    }
+
+    @Test
+    void targetIdsFollowTheServicesRule() throws Exception {
+        Path file = BatchClips.manifest(tmp, List.of(
+                "v.mp4,ok-id_1,0,1,2,3,4",
+                "v.mp4,<script>alert(1)</script>,0,1,2,3,4",
+                "v.mp4,\"has space\",0,1,2,3,4",
+                "v.mp4," + "x".repeat(33) + ",0,1,2,3,4",
+                "v.mp4,a\"b,0,1,2,3,4"));
+        Manifest m = Manifest.read(file);
+        assertEquals(List.of("ok-id_1"), m.videos().get(0).targets().stream().map(TargetSpec::id).toList());
+        assertEquals(List.of(3, 4, 5, 6), m.problems().stream().map(Manifest.Problem::line).toList());
+        assertTrue(m.problems().get(0).reason().contains("must be 1 to 32 letters, digits"), m.problems().toString());
+    }
+
+    @Test
     void outputNamesMirrorTheArchiveAndCollisionsAreProblems() throws Exception {
         assertEquals("clips/a", Manifest.outputName("clips/a.mp4"));
         assertEquals("a", Manifest.outputName("/data/x/a.mp4"));

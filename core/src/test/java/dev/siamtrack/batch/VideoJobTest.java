@@ -111,6 +111,29 @@ class VideoJobTest {
     }
 
     @Test
+    void anOutputFolderWhereAResultWouldReplaceAnInputIsNamed() throws Exception {
+        Path same = Files.createDirectories(out.resolve("same"));
+        Files.copy(clips.resolve("clips/clip0.mp4"), same.resolve("short.mp4"));
+        Path manifest = Files.writeString(same.resolve("short.csv"), Manifest.HEADER + "\nshort.mp4,t,0,10,10,20,20\n");
+        Manifest m = Manifest.read(manifest);
+        VideoJob intoItsOwnFolder = new VideoJob(new VideoJob.Settings(BatchClips.MODEL, SiameseModel.Options.DEFAULT,
+                TrackerParams.DEFAULT, ResultWriter.Format.CSV, true), same);
+        String clash = intoItsOwnFolder.overwrittenInput(m);
+        assertNotNull(clash);
+        assertTrue(clash.startsWith("the results of short.mp4 would be written over the manifest"), clash);
+        VideoJob jsonl = new VideoJob(new VideoJob.Settings(BatchClips.MODEL, SiameseModel.Options.DEFAULT,
+                TrackerParams.DEFAULT, ResultWriter.Format.JSONL, true), same);
+        assertNull(jsonl.overwrittenInput(m), "JSON lines go to short.jsonl, next to the manifest");
+        assertNull(job(true).overwrittenInput(m));
+
+        Path video = Files.createDirectories(out.resolve(VideoJob.PARTIAL_DIR)).resolve("v.mp4");
+        Files.copy(clips.resolve("clips/clip0.mp4"), video);
+        Manifest inside = Manifest.read(Files.writeString(out.resolve("m.csv"),
+                Manifest.HEADER + "\n" + VideoJob.PARTIAL_DIR + "/v.mp4,t,0,10,10,20,20\n"));
+        assertTrue(job(true).overwrittenInput(inside).contains("which every run empties"));
+    }
+
+    @Test
     void aStoppedVideoWritesNothing() throws Exception {
         AtomicInteger frames = new AtomicInteger();
         VideoReport report = job(false).run(task(), () -> frames.get() >= 5, (i, r) -> frames.incrementAndGet());

@@ -1,7 +1,10 @@
 package dev.siamtrack.server;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.geom.Box;
@@ -10,6 +13,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.ServletOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,28 +22,54 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP side of the service on Javalin: the JSON API, the MJPEG preview and snapshots, the event stream
- * (Server-Sent Events), Prometheus metrics, the health check and the web page. Every request, the page
- * included, must carry the access token when one is configured: {@code Authorization: Bearer TOKEN}, or
- * {@code ?token=TOKEN} (which also sets a same-site, HTTP-only cookie so that the page opened that way loads its
- * scripts, pictures and event stream), or that cookie. Errors are JSON objects {@code {"error": "...", "status": N}}.
+ * (Server-Sent Events), Prometheus metrics, the health check and the web page. Every request but the health
+ * check, the page included, must carry the access token when one is configured: {@code Authorization: Bearer
+ * TOKEN} or the page's cookie. The page is opened once as {@code /?token=TOKEN}, which sets that same-site,
+ * HTTP-only cookie; no other URL takes a token. Errors are JSON objects {@code {"error": "...", "status": N}}.
+ *
+ * <p>Hostile clients: a {@code Host} that is not an IP address, {@code localhost} or a configured host name is
+ * refused (DNS rebinding); so is a state-changing request from another {@code Origin} (cross-site writes), and
+ * a JSON body not sent as {@code application/json}. Each long-lived route (preview streams, event streams,
+ * snapshot waits, target commands) has its own bounded number of handler threads, below the server's pool, so
+ * none can starve the health check and the API. Streaming handlers never wait without limit: a source's first
+ * picture is awaited for {@link #PICTURE_WAIT_MILLIS} at most, a source that is not up answers at once with its
+ * last picture (or 503), and a stream writes at least every {@link #HEARTBEAT_MILLIS} so that a viewer who left
+ * is noticed by the failing write.
  */
 final class HttpApi {
 
     static final int MAX_BODY_BYTES = 16 * 1024;
+    static final int PREVIEW_STREAMS = 128;
+    static final int EVENT_STREAMS = 64;
+    static final int SNAPSHOT_WAITS = 32;
+    static final int TARGET_COMMANDS = 32;
+    /** The streaming routes' handlers plus room for the API, the page, the health check and Jetty's own. */
+    static final int HTTP_THREADS = PREVIEW_STREAMS + EVENT_STREAMS + SNAPSHOT_WAITS + TARGET_COMMANDS + 64;
+    static final long PICTURE_WAIT_MILLIS = 3000;
+    static final long HEARTBEAT_MILLIS = 1000;
+    private static final int IDLE_THREAD_MILLIS = 2000;
+    private static final Set<HandlerType> STATE_CHANGING = Set.of(HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+]");
+    private static final Set<String> PAGE_PATHS = Set.of("/", "/index.html");
     private static final Pattern TARGET_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final Set<String> BOX_FIELDS = Set.of("x", "y", "w", "h", "id");
     private static final double MIN_BOX_SIDE = 8;
@@ -54,15 +84,28 @@ final class HttpApi {
     private final ObjectMapper json;
     private final AtomicInteger previewClients = new AtomicInteger();
     private final AtomicInteger eventClients = new AtomicInteger();
+    private final Semaphore previewStreams = new Semaphore(PREVIEW_STREAMS);
+    private final Semaphore eventStreams = new Semaphore(EVENT_STREAMS);
+    private final Semaphore snapshotWaits = new Semaphore(SNAPSHOT_WAITS);
+    private final Semaphore targetCommands = new Semaphore(TARGET_COMMANDS);
+    private final Set<String> hostNames;
+    private final ObjectReader strictJson;
     private volatile boolean stopping;
     private Javalin app;
 
-    HttpApi(List<SourceWorker> workers, EventHub events, ServerMetrics metrics, String token, ObjectMapper json) {
+    /** @param hostNames the names (besides IP addresses and localhost) clients may reach the server by */
+    HttpApi(List<SourceWorker> workers, EventHub events, ServerMetrics metrics, String token, List<String> hostNames,
+            ObjectMapper json) {
         workers.forEach(w -> sources.put(w.name(), w));
         this.events = events;
         this.metrics = metrics;
         this.token = token == null ? null : new AccessToken(token);
+        this.hostNames = new HashSet<>();
+        hostNames.forEach(h -> this.hostNames.add(h.toLowerCase(Locale.ROOT)));
+        this.hostNames.add("localhost");
         this.json = json;
+        this.strictJson = json.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     int previewClients() {
@@ -91,6 +134,12 @@ final class HttpApi {
     private void configure(JavalinConfig config) {
         config.startup.showJavalinBanner = false;
         config.http.maxRequestSize = MAX_BODY_BYTES;
+        config.http.prefer405over404 = true;
+        QueuedThreadPool pool = new QueuedThreadPool(HTTP_THREADS, 8, IDLE_THREAD_MILLIS);
+        pool.setName("siamtrack-http");
+        // Threads left over from a burst go back within a few seconds, not one per idle period.
+        pool.setMaxEvictCount(HTTP_THREADS);
+        config.jetty.threadPool = pool;
         // Preview streams and event streams must go out as written, never gathered for compression.
         config.http.compressionStrategy = CompressionStrategy.NONE;
         config.staticFiles.add(files -> {
@@ -98,6 +147,7 @@ final class HttpApi {
             files.directory = "/web";
             files.location = Location.CLASSPATH;
         });
+        config.routes.before(this::checkSite);
         config.routes.before(this::checkAccess);
         config.routes.get("/healthz", this::health);
         config.routes.get("/metrics", this::metricsText);
@@ -118,23 +168,54 @@ final class HttpApi {
                 sendError(ctx, 404, "not found: " + ctx.path());
             }
         });
+        config.routes.error(405, ctx -> sendError(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()));
         config.routes.error(413, ctx -> sendError(ctx, 413, "request body over " + MAX_BODY_BYTES + " bytes"));
     }
 
-    private void checkAccess(Context ctx) {
+    /**
+     * Refuses a {@code Host} this server does not answer to (a rebound DNS name), and a state-changing request
+     * sent by a page of another origin.
+     */
+    private void checkSite(Context ctx) {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Cache-Control", "no-store");
-        if (token == null) {
+        String host = ctx.header("Host");
+        if (host == null || !knownHost(host)) {
+            throw new ApiException(403, "Host '" + host + "' is not a name of this server (add it with --host-name)");
+        }
+        String origin = ctx.header("Origin");
+        if (STATE_CHANGING.contains(ctx.method()) && origin != null
+                && !origin.equalsIgnoreCase("http://" + host) && !origin.equalsIgnoreCase("https://" + host)) {
+            throw new ApiException(403, "cross-site request refused: Origin " + origin + " is not this server");
+        }
+    }
+
+    /** An IP address cannot be rebound to another machine; a name must be localhost or configured. */
+    private boolean knownHost(String hostHeader) {
+        String name = hostHeader;
+        int colon = hostHeader.lastIndexOf(':');
+        if (colon > hostHeader.lastIndexOf(']')) {
+            name = hostHeader.substring(0, colon);
+        }
+        return IP_LITERAL.matcher(name).matches() || hostNames.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    private void checkAccess(Context ctx) {
+        if (token == null || ctx.path().equals("/healthz")) {
             return;
         }
+        boolean pageLogin = ctx.method() == HandlerType.GET && PAGE_PATHS.contains(ctx.path());
+        if (ctx.queryParam("token") != null && !pageLogin) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "a token in the URL is only taken by the page (/?token=...): send "
+                    + "'Authorization: Bearer TOKEN'");
+        }
         String presented = null;
-        boolean fromQuery = false;
         String authorization = ctx.header("Authorization");
-        if (authorization != null && authorization.startsWith("Bearer ")) {
-            presented = authorization.substring("Bearer ".length()).trim();
-        } else if (ctx.queryParam("token") != null) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            presented = authorization.substring(7).trim();
+        } else if (pageLogin && ctx.queryParam("token") != null) {
             presented = ctx.queryParam("token");
-            fromQuery = true;
         } else if (ctx.cookie(TOKEN_COOKIE) != null) {
             presented = URLDecoder.decode(ctx.cookie(TOKEN_COOKIE), StandardCharsets.UTF_8);
         }
@@ -142,11 +223,18 @@ final class HttpApi {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, presented == null ? "access token required" : "wrong access token");
         }
-        if (fromQuery) {
+        if (pageLogin && ctx.queryParam("token") != null) {
             // The page opened with ?token= keeps it in a same-site cookie, so its scripts, pictures and event
-            // stream are authorised without the token in every URL.
+            // stream are authorised without the token in any URL.
             ctx.res().addHeader("Set-Cookie", TOKEN_COOKIE + "=" + URLEncoder.encode(presented, StandardCharsets.UTF_8)
                     + "; Path=/; HttpOnly; SameSite=Strict");
+        }
+    }
+
+    /** Takes one of a route's handler threads, or refuses at once when all are busy. */
+    private static void enter(Semaphore route, String what) {
+        if (!route.tryAcquire()) {
+            throw new ApiException(503, "too many " + what + " at once; try again later");
         }
     }
 
@@ -177,6 +265,15 @@ final class HttpApi {
     private void addTarget(Context ctx) throws InterruptedException {
         SourceWorker w = source(ctx);
         JsonNode body = readBody(ctx);
+        enter(targetCommands, "target commands");
+        try {
+            addTarget(ctx, w, body);
+        } finally {
+            targetCommands.release();
+        }
+    }
+
+    private void addTarget(Context ctx, SourceWorker w, JsonNode body) throws InterruptedException {
         SourceStatus s = w.status();
         String id = null;
         if (body.has("id")) {
@@ -192,6 +289,10 @@ final class HttpApi {
     }
 
     private JsonNode readBody(Context ctx) {
+        String type = ctx.header("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+            throw new ApiException(415, "the body must be sent as Content-Type: application/json");
+        }
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
             throw new ApiException(413, "request body over " + MAX_BODY_BYTES + " bytes");
@@ -207,7 +308,7 @@ final class HttpApi {
         }
         JsonNode node;
         try {
-            node = json.readTree(bytes);
+            node = strictJson.readTree(bytes);
         } catch (IOException e) {
             throw new ApiException(400, "malformed JSON: " + firstLine(e.getMessage()));
         }
@@ -275,41 +376,70 @@ final class HttpApi {
     private void removeTarget(Context ctx) throws InterruptedException {
         SourceWorker w = source(ctx);
         String id = ctx.pathParam("target");
-        if (!TARGET_ID.matcher(id).matches() || !await(w.remove(id))) {
+        if (!TARGET_ID.matcher(id).matches()) {
             throw new ApiException(404, "source '" + w.name() + "' has no target '" + id + "'");
+        }
+        enter(targetCommands, "target commands");
+        try {
+            if (!await(w.remove(id))) {
+                throw new ApiException(404, "source '" + w.name() + "' has no target '" + id + "'");
+            }
+        } finally {
+            targetCommands.release();
         }
         ctx.status(204);
     }
 
     private void snapshot(Context ctx) throws InterruptedException {
         SourceWorker w = source(ctx);
-        PreviewEncoder.Jpeg latest = w.preview().latest();
-        PreviewEncoder.Jpeg jpeg = w.preview().awaitNewer(latest == null ? 0 : latest.seq(), 3000);
-        if (jpeg == null) {
-            throw new ApiException(503, "source '" + w.name() + "' has no frame to show (state "
-                    + w.status().state() + ")");
+        enter(snapshotWaits, "snapshot requests");
+        try {
+            PreviewEncoder.Jpeg jpeg = picture(w);
+            ctx.contentType("image/jpeg");
+            ctx.result(jpeg.data());
+        } finally {
+            snapshotWaits.release();
         }
-        ctx.contentType("image/jpeg");
-        ctx.result(jpeg.data());
     }
 
-    /** Streams the preview JPEGs as multipart/x-mixed-replace until the client leaves or the server stops. */
+    /**
+     * A picture of the source: a fresh one when it is up (at most {@link #PICTURE_WAIT_MILLIS} away), else at
+     * once its last one; 503 when there is none.
+     */
+    private static PreviewEncoder.Jpeg picture(SourceWorker w) throws InterruptedException {
+        PreviewEncoder preview = w.preview();
+        PreviewEncoder.Jpeg latest = preview.latest();
+        String state = w.status().state();
+        PreviewEncoder.Jpeg jpeg = latest;
+        if (state.equals("UP") || (latest == null && !state.equals("DOWN"))) {
+            PreviewEncoder.Jpeg fresh = preview.awaitNewer(latest == null ? 0 : latest.seq(), PICTURE_WAIT_MILLIS);
+            jpeg = fresh != null ? fresh : preview.latest();
+        }
+        if (jpeg == null) {
+            SourceStatus s = w.status();
+            throw new ApiException(503, "source '" + w.name() + "' has no frame to show (state " + s.state()
+                    + (s.lastError() == null ? "" : ": " + s.lastError()) + ")");
+        }
+        return jpeg;
+    }
+
+    /**
+     * Streams the preview JPEGs as multipart/x-mixed-replace until the client leaves or the server stops. With
+     * no new picture for {@link #HEARTBEAT_MILLIS}, the last one is sent again: the write fails once the viewer
+     * has gone.
+     */
     private void mjpeg(Context ctx) throws InterruptedException {
         SourceWorker w = source(ctx);
         PreviewEncoder preview = w.preview();
-        ctx.res().setContentType("multipart/x-mixed-replace; boundary=" + BOUNDARY);
-        ctx.res().setStatus(200);
+        enter(previewStreams, "preview viewers");
         previewClients.incrementAndGet();
         preview.viewer(true);
         try {
+            PreviewEncoder.Jpeg jpeg = picture(w);
+            ctx.res().setContentType("multipart/x-mixed-replace; boundary=" + BOUNDARY);
+            ctx.res().setStatus(200);
             ServletOutputStream out = ctx.res().getOutputStream();
-            long seq = 0;
             while (!stopping) {
-                PreviewEncoder.Jpeg jpeg = preview.awaitNewer(seq, 1000);
-                if (jpeg == null) {
-                    continue;
-                }
-                seq = jpeg.seq();
                 byte[] head = ("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
                         + jpeg.data().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
                 out.write(head);
@@ -317,43 +447,39 @@ final class HttpApi {
                 out.write('\r');
                 out.write('\n');
                 out.flush();
+                PreviewEncoder.Jpeg next = preview.awaitNewer(jpeg.seq(), HEARTBEAT_MILLIS);
+                if (next != null) {
+                    jpeg = next;
+                }
             }
         } catch (IOException clientGone) {
             // The viewer closed the page or lost the connection.
         } finally {
             preview.viewer(false);
             previewClients.decrementAndGet();
+            previewStreams.release();
         }
     }
 
     /**
-     * Server-Sent Events: one message per event ({@code id:} its seq, {@code data:} its JSON), a comment every
-     * 15 s so that dead connections are noticed. Written on the request's own thread, like the preview, until
-     * the client leaves or the server stops.
+     * Server-Sent Events: one message per event ({@code id:} its seq, {@code data:} its JSON), a comment after
+     * {@link #HEARTBEAT_MILLIS} without one, so that a client who left is noticed by the failing write. Written
+     * on the request's own thread, like the preview, until the client leaves or the server stops.
      */
     private void eventStream(Context ctx) {
-        ctx.res().setStatus(200);
-        ctx.res().setContentType("text/event-stream");
-        ctx.res().setCharacterEncoding("UTF-8");
+        enter(eventStreams, "event streams");
         eventClients.incrementAndGet();
         try (EventHub.Subscription sub = events.subscribe()) {
+            ctx.res().setStatus(200);
+            ctx.res().setContentType("text/event-stream");
+            ctx.res().setCharacterEncoding("UTF-8");
             ServletOutputStream out = ctx.res().getOutputStream();
             out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            long quiet = 0;
             while (!stopping) {
-                EventHub.Event event = sub.poll(500);
-                if (event == null) {
-                    quiet += 500;
-                    if (quiet >= 15_000) {
-                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                        quiet = 0;
-                    }
-                    continue;
-                }
-                quiet = 0;
-                out.write(("id: " + event.seq() + "\ndata: " + event.json() + "\n\n").getBytes(StandardCharsets.UTF_8));
+                EventHub.Event event = sub.poll(HEARTBEAT_MILLIS);
+                String message = event == null ? ": keep-alive\n\n" : "id: " + event.seq() + "\ndata: " + event.json() + "\n\n";
+                out.write(message.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
         } catch (IOException clientGone) {
@@ -362,6 +488,7 @@ final class HttpApi {
             Thread.currentThread().interrupt();
         } finally {
             eventClients.decrementAndGet();
+            eventStreams.release();
         }
     }
 

@@ -178,7 +178,7 @@ final class SourceWorker implements AutoCloseable {
         if (!live) {
             return new LoopedFileSource(Path.of(config.uri()), options.realtimeFiles());
         }
-        LiveSource source = LiveSource.open(config.uri(), options.stallTimeout(),
+        LiveSource source = LiveSource.open(config.uri(), options.stallTimeout(), options.rtspTransport(),
                 line -> LOG.info("source {}: {}", config.name(), line));
         liveSource = source;
         return source;
@@ -398,6 +398,10 @@ final class SourceWorker implements AutoCloseable {
         long downMillis = (now - stateSinceNanos) / 1_000_000;
         state = next;
         stateSinceNanos = now;
+        // The rate is measured afresh from here: a source without frames reports 0, not its last rate.
+        fps = 0;
+        fpsWindowStart = now;
+        fpsWindowFrames = 0;
         ObjectNode f = events.fields();
         if (reason != null) {
             f.put("reason", reason);

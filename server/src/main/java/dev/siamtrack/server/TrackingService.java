@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code siamtrack serve}: one {@link SourceWorker} per source, the event hub with its JSONL log and webhook,
+ * {@code siamtrack serve}: one {@link SourceWorker} per source, the event hub with its JSONL log, webhook and MQTT,
  * the metrics and the HTTP API. {@link #start} returns once the server listens; {@link #stop} stops accepting,
  * ends the streams and the sources, and flushes the event log.
  */
@@ -22,6 +22,7 @@ public final class TrackingService implements AutoCloseable {
     private final List<SourceWorker> workers = new ArrayList<>();
     private final EventLog eventLog;
     private final WebhookSender webhook;
+    private final MqttPublisher mqtt;
     private final HttpApi api;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int port;
@@ -31,12 +32,16 @@ public final class TrackingService implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         eventLog = options.eventLogDir() == null ? null : new EventLog(options.eventLogDir(), Clock.systemUTC());
         webhook = options.webhook() == null ? null : new WebhookSender(options.webhook(), 500);
+        mqtt = options.mqtt() == null ? null : new MqttPublisher(options.mqtt(), "siamtrack-serve-" + options.port(), json);
         List<Consumer<String>> sinks = new ArrayList<>();
         if (eventLog != null) {
             sinks.add(eventLog);
         }
         if (webhook != null) {
             sinks.add(webhook);
+        }
+        if (mqtt != null) {
+            sinks.add(mqtt);
         }
         EventHub events = new EventHub(json, sinks);
         HttpApi[] apiRef = new HttpApi[1];
@@ -45,7 +50,7 @@ public final class TrackingService implements AutoCloseable {
         for (SourceConfig source : options.sources()) {
             workers.add(new SourceWorker(source, options, events, metrics));
         }
-        api = new HttpApi(workers, events, metrics, options.token(), json);
+        api = new HttpApi(workers, events, metrics, options.token(), options.hostNames(), json);
         apiRef[0] = api;
         try {
             port = api.start(options.bind(), options.port());
@@ -102,6 +107,9 @@ public final class TrackingService implements AutoCloseable {
     }
 
     private void closeSinks() {
+        if (mqtt != null) {
+            mqtt.close();
+        }
         if (webhook != null) {
             webhook.close();
         }

@@ -107,10 +107,10 @@ class ServeApiTest {
     }
 
     @Test
-    void missingOrWrongTokenIsRefusedEverywhere() throws Exception {
+    void missingOrWrongTokenIsRefusedEverywhereButTheHealthCheck() throws Exception {
         ServiceClient anonymous = new ServiceClient(service.port(), null);
         ServiceClient wrong = new ServiceClient(service.port(), "test-token-0123456789abcdeX");
-        for (String path : List.of("/api/sources", "/healthz", "/metrics", "/", "/index.html",
+        for (String path : List.of("/api/sources", "/metrics", "/", "/index.html",
                 "/api/sources/demo/snapshot.jpg")) {
             HttpResponse<String> r = anonymous.get(path);
             assertEquals(401, r.statusCode(), path);
@@ -121,11 +121,37 @@ class ServeApiTest {
         try (ServiceClient.Events events = anonymous.new Events("")) {
             assertEquals(401, events.status());
         }
-        try (ServiceClient.Events events = anonymous.new Events("?token=" + TOKEN)) {
-            assertEquals(200, events.status());
-        }
-        assertEquals(200, anonymous.get("/healthz?token=" + TOKEN).statusCode());
+        assertEquals(200, anonymous.get("/healthz").statusCode());
         assertEquals(200, client.get("/healthz").statusCode());
+    }
+
+    @Test
+    void theTokenIsTakenFromTheHeaderAnyCaseOrThePageCookieButNotFromApiUrls() throws Exception {
+        ServiceClient anonymous = new ServiceClient(service.port(), null);
+        // The scheme name is case-insensitive (RFC 7235).
+        for (String scheme : List.of("bearer ", "BEARER ", "Bearer ")) {
+            HttpResponse<String> r = client.http.send(anonymous.request("/api/sources")
+                    .header("Authorization", scheme + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), scheme + r.body());
+        }
+        // A token in an API URL ends up in logs and history: refused, with a message saying where it goes.
+        for (String path : List.of("/api/sources?token=" + TOKEN, "/metrics?token=" + TOKEN,
+                "/api/sources/demo/snapshot.jpg?token=" + TOKEN)) {
+            HttpResponse<String> r = anonymous.get(path);
+            assertEquals(401, r.statusCode(), path);
+            assertTrue(r.body().contains("Authorization: Bearer"), r.body());
+        }
+        try (ServiceClient.Events events = anonymous.new Events("?token=" + TOKEN)) {
+            assertEquals(401, events.status());
+        }
+        // The page login: /?token= sets the cookie, which then authorises the API.
+        HttpResponse<String> page = anonymous.get("/?token=" + TOKEN);
+        assertEquals(200, page.statusCode());
+        String cookie = page.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+        HttpResponse<String> withCookie = client.http.send(anonymous.request("/api/sources")
+                .header("Cookie", cookie.substring(0, cookie.indexOf(';'))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, withCookie.statusCode(), withCookie.body());
     }
 
     @Test
@@ -146,6 +172,21 @@ class ServeApiTest {
         assertRefused(404, client.get("/api/sources/nosuch"));
         assertRefused(404, client.delete(targets + "/nosuch"));
         assertRefused(404, client.get("/api/nothing-here"));
+        // Duplicate keys and anything after the object are malformed, not silently resolved.
+        assertRefused(400, client.post(targets, "{\"x\":10,\"x\":300,\"y\":10,\"w\":50,\"h\":50}"));
+        assertRefused(400, client.post(targets, "{\"x\":10,\"y\":10,\"w\":50,\"h\":50} trailing"));
+        assertRefused(400, client.post(targets, "{\"x\":10,\"y\":10,\"w\":50,\"h\":50}{}"));
+        // JSON only as JSON: a form or text/plain body is what a cross-site page can send without asking.
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            assertRefused(415, client.http.send(client.request(targets).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"x\":10,\"y\":10,\"w\":50,\"h\":50}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        // A known path with a method it does not take: 405, not 404.
+        assertRefused(405, client.http.send(client.request(targets).PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        assertRefused(405, client.delete("/api/sources"));
+        assertRefused(405, client.post("/healthz", "{}"));
         assertEquals(before, client.getJson("/api/sources/demo/targets").toString());
     }
 

@@ -19,8 +19,8 @@ class ServeOptionsTest {
     private static ServeOptions withBind(String bind, String token) {
         ServeOptions o = ServiceClient.options(List.of(new SourceConfig("a", "videos/demo.mp4")), token, 16,
                 Duration.ofSeconds(2), true, null);
-        return new ServeOptions(bind, o.port(), token, o.sources(), o.modelDir(), o.modelOptions(), o.trackerParams(),
-                o.crop(), o.maxTargets(), o.previewFps(), o.jpegQuality(), o.stallTimeout(), o.realtimeFiles(), null, null);
+        return new ServeOptions(bind, o.port(), token, o.hostNames(), o.sources(), o.modelDir(), o.modelOptions(), o.trackerParams(),
+                o.crop(), o.maxTargets(), o.previewFps(), o.jpegQuality(), o.stallTimeout(), o.rtspTransport(), o.realtimeFiles(), null, null, null);
     }
 
     @Test
@@ -47,16 +47,20 @@ class ServeOptionsTest {
         Files.writeString(json, "{\"sources\":[{\"name\":\"gate\",\"uri\":\"rtsp://10.0.0.7/s1\"},{\"name\":\"demo\",\"uri\":\"videos/demo.mp4\"}]}");
         List<SourceConfig> expected = List.of(new SourceConfig("gate", "rtsp://10.0.0.7/s1"),
                 new SourceConfig("demo", "videos/demo.mp4"));
-        assertEquals(expected, ConfigFile.readSources(yaml));
-        assertEquals(expected, ConfigFile.readSources(json));
+        assertEquals(expected, ConfigFile.read(yaml).sources());
+        assertEquals(expected, ConfigFile.read(json).sources());
+        assertEquals(null, ConfigFile.read(yaml).mqtt());
+        Path withBroker = dir.resolve("m.yaml");
+        Files.writeString(withBroker, "sources:\n  - name: demo\n    uri: videos/demo.mp4\nmqtt: tcp://127.0.0.1:1883\n");
+        assertEquals(java.net.URI.create("tcp://127.0.0.1:1883"), ConfigFile.read(withBroker).mqtt());
 
         Path unknown = dir.resolve("u.yaml");
         Files.writeString(unknown, "sources: []\nport: 9\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.readSources(unknown))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(unknown))
                 .getMessage().contains("unknown key 'port'"));
         Path broken = dir.resolve("b.json");
         Files.writeString(broken, "{\"sources\": [");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.readSources(broken))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(broken))
                 .getMessage().contains("cannot parse"));
     }
 }

@@ -6,6 +6,7 @@ import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.TrackerParams;
+import dev.siamtrack.video.LiveSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,8 +40,14 @@ final class ServiceClient {
 
     static ServeOptions options(List<SourceConfig> sources, String token, int maxTargets, Duration stall,
                                 boolean realtimeFiles, Path eventLog) {
-        return new ServeOptions("127.0.0.1", 0, token, sources, MODEL, SiameseModel.Options.DEFAULT,
-                TrackerParams.DEFAULT, CropPreprocessors.Preference.AUTO, maxTargets, 10, 75, stall, realtimeFiles, eventLog, null);
+        return options(sources, token, maxTargets, stall, LiveSource.RtspTransport.TCP, realtimeFiles, eventLog);
+    }
+
+    static ServeOptions options(List<SourceConfig> sources, String token, int maxTargets, Duration stall,
+                                LiveSource.RtspTransport rtsp, boolean realtimeFiles, Path eventLog) {
+        return new ServeOptions("127.0.0.1", 0, token, List.of(), sources, MODEL, SiameseModel.Options.DEFAULT,
+                TrackerParams.DEFAULT, CropPreprocessors.Preference.AUTO, maxTargets, 10, 75, stall, rtsp, realtimeFiles,
+                eventLog, null, null);
     }
 
     /** The demo clip's ground-truth box on frame {@code index} (the clip loops); absent (NaN) where it is out of view. */

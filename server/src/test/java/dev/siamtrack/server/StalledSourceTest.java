@@ -36,7 +36,9 @@ class StalledSourceTest {
                     assertEquals("cam", reconnecting.path("source").asText());
                     JsonNode down = events.await("source_down", null, 15);
                     assertEquals("cam", down.path("source").asText());
-                    assertEquals("DOWN", client.getJson("/api/sources/cam").path("state").asText());
+                    JsonNode cam = client.getJson("/api/sources/cam");
+                    assertEquals("DOWN", cam.path("state").asText());
+                    assertEquals(0, cam.path("fps").asDouble(), "a DOWN source reports no rate: " + cam);
                     assertTrue(client.getJson("/api/sources/demo").path("frames").asLong() > demoFrames,
                             "the other source kept tracking");
                     stream.resume();
@@ -44,7 +46,7 @@ class StalledSourceTest {
                     assertEquals("cam", back.path("source").asText());
                     assertTrue(reconnecting.path("seq").asLong() < down.path("seq").asLong()
                             && down.path("seq").asLong() < back.path("seq").asLong());
-                    JsonNode cam = client.awaitUp("cam", 10);
+                    cam = client.awaitUp("cam", 10);
                     assertTrue(cam.path("reconnects").asInt() >= 1, cam.toString());
                     String metrics = client.get("/metrics").body();
                     assertTrue(metrics.contains("siamtrack_source_up{source=\"cam\"} 1.0"), metrics);

@@ -3,7 +3,6 @@ package dev.siamtrack.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.siamtrack.geom.Box;
@@ -20,8 +19,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -32,8 +29,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class WebConsoleBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String TOKEN = "browser-test-token-0123456789";
 
     @TempDir
@@ -41,21 +36,12 @@ class WebConsoleBrowserTest {
 
     @Test
     void dragOnThePreviewAddsATargetShownWithItsState() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "skipped: needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
         ServeOptions options = ServiceClient.options(List.of(new SourceConfig("demo", ServiceClient.DEMO.toString())),
                 TOKEN, 4, Duration.ofSeconds(2), true, null);
         try (TrackingService service = TrackingService.start(options)) {
             ServiceClient client = new ServiceClient(service.port(), TOKEN);
             client.awaitUp("demo", 30);
-            ChromeDriverService driverService = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-            ChromeOptions chrome = new ChromeOptions();
-            chrome.setBinary(CHROMIUM.toFile());
-            chrome.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--user-data-dir=" + profile, "--window-size=1200,800");
-            ChromeDriver browser = new ChromeDriver(driverService, chrome);
+            ChromeDriver browser = HeadlessChromium.start(profile);
             try {
                 browser.get("http://127.0.0.1:" + service.port() + "/?token=" + TOKEN);
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));

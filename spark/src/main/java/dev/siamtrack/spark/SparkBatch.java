@@ -154,6 +154,15 @@ public final class SparkBatch {
         } catch (ModelException e) {
             throw new UsageException("--model " + e.getMessage());
         }
+        try {
+            String clash = new VideoJob(new VideoJob.Settings(modelDir, modelOptions(), TrackerParams.DEFAULT,
+                    resultFormat, false), out).overwrittenInput(manifest);
+            if (clash != null) {
+                throw new UsageException(out + ": " + clash + "; choose another output folder");
+            }
+        } catch (IOException e) {
+            throw new UsageException(out + ": not readable (" + e.getMessage() + ")");
+        }
         return new Job(manifest, out, modelDir, resultFormat);
     }
 

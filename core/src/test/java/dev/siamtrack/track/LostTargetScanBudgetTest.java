@@ -1,0 +1,63 @@
+package dev.siamtrack.track;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.siamtrack.video.FrameSource;
+import dev.siamtrack.video.FrameSources;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Re-detection's scan windows are a budget per frame shared by the LOST targets: sixteen LOST targets embed
+ * as many windows as sixteen tracked ones plus the scan windows of {@link
+ * MultiTargetTracker#SCANNING_TARGETS_PER_FRAME} targets; one LOST target still scans every frame.
+ */
+class LostTargetScanBudgetTest {
+
+    @Test
+    void sixteenLostTargetsShareTheScanWindowsOfTwo() throws Exception {
+        int windows;
+        try (FrameSource source = FrameSources.open(MultiTargetTrackerTest.CLIP.toString());
+             MultiTargetTracker tracker = MultiTargetTracker.create(MultiTargetTrackerTest.OUR_MODEL)) {
+            windows = TrackerParams.DEFAULT.resolve(tracker.card()).scanWindows();
+            Mat first = source.next();
+            LostTargets.add(tracker, first, true);
+            int allLostFrames = 0;
+            boolean allLostBefore = false;
+            for (int i = 0; i < 40; i++) {
+                List<TargetResult> results = tracker.update(source.next());
+                long lost = results.stream().filter(r -> r.state() == TrackState.LOST).count();
+                int embedded = tracker.stageTimes().searchWindows;
+                assertTrue(embedded <= LostTargets.COUNT + MultiTargetTracker.SCANNING_TARGETS_PER_FRAME * windows,
+                        embedded + " windows with " + lost + " LOST targets");
+                // Targets LOST on the previous frame re-detect on this one.
+                if (allLostBefore) {
+                    allLostFrames++;
+                    assertEquals(LostTargets.COUNT + MultiTargetTracker.SCANNING_TARGETS_PER_FRAME * windows, embedded);
+                }
+                allLostBefore = lost == LostTargets.COUNT;
+            }
+            assertTrue(allLostFrames >= 20, "targets started on the mirrored negative are LOST on the real frames: "
+                    + allLostFrames + " of 40 frames with all 16 LOST");
+        }
+        try (FrameSource source = FrameSources.open(MultiTargetTrackerTest.CLIP.toString());
+             MultiTargetTracker tracker = MultiTargetTracker.create(MultiTargetTrackerTest.OUR_MODEL)) {
+            Mat first = source.next();
+            LostTargets.add(tracker, first, true);
+            for (int i = 1; i < LostTargets.COUNT; i++) {
+                tracker.remove("t" + i);
+            }
+            int lostFrames = 0;
+            for (int i = 0; i < 20; i++) {
+                TargetResult r = tracker.update(source.next()).get(0);
+                if (r.state() == TrackState.LOST && tracker.stageTimes().searchWindows > 1) {
+                    lostFrames++;
+                    assertEquals(1 + windows, tracker.stageTimes().searchWindows, "a lone LOST target scans every frame");
+                }
+            }
+            assertTrue(lostFrames >= 10, "one LOST target scanned on " + lostFrames + " frames");
+        }
+    }
+}
