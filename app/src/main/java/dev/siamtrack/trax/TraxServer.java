@@ -92,6 +92,7 @@ public final class TraxServer {
             quit(e.getMessage());
             throw new TraxException(e.getMessage());
         } catch (IOException e) {
+            // the client's stream failed: no quit can reach it
             throw e;
         } catch (Exception e) {
             quit("tracker failure: " + e.getMessage());

@@ -86,9 +86,9 @@ class TraxCommandTest {
             client = new SpecClient(process.getInputStream(), process.getOutputStream());
         }
 
-        /** The exit code, waiting at most 30 s: a session that ended must end the process. */
+        /** The exit code, waiting at most 60 s: a session that ended must end the process. */
         int exitCode() throws Exception {
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server exits; its log: " + Files.readString(log));
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server exits; its log: " + Files.readString(log));
             return process.exitValue();
         }
 
@@ -323,7 +323,7 @@ class TraxCommandTest {
             SpecClient.Message quit = client.receive();
             assertEquals("quit", quit.name());
             assertTrue(quit.named().get("trax.reason").contains("no-such-model"), quit.named().toString());
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(2, p.exitValue());
         } finally {
             p.destroyForcibly();
