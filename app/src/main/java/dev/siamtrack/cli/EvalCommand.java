@@ -4,6 +4,7 @@ import dev.siamtrack.eval.Datasets;
 import dev.siamtrack.eval.Evaluator;
 import dev.siamtrack.eval.ReportData;
 import dev.siamtrack.eval.Sequence;
+import dev.siamtrack.eval.SubmissionFormat;
 import dev.siamtrack.eval.TrackerFactory;
 import dev.siamtrack.eval.TrackerSpec;
 import java.io.IOException;
@@ -47,6 +48,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Evaluate only these sequences (default: all found).")
     List<String> sequences;
 
+    @Option(names = "--format", split = ",", paramLabel = "FORMAT",
+            description = "Also write each tracker's results as the benchmarks' scorers read them, in REPORT/FORMAT/TRACKER/:"
+                    + " got10k (SEQ/SEQ_001.txt and SEQ/SEQ_time.txt, zipped for the server), trackingnet (SEQ.txt,"
+                    + " zipped for the server), lasot (SEQ.txt).")
+    List<String> formats;
+
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "Sequences evaluated in parallel (default: ${DEFAULT-VALUE}); more than 1 distorts timings.")
     int threads;
@@ -67,6 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<TrackerSpec> specs;
+        List<SubmissionFormat> submissions = new ArrayList<>();
         List<Sequence> selected;
         Datasets.Scan scan;
         try {
@@ -79,6 +87,14 @@ public final class EvalCommand implements Callable<Integer> {
                 return usage("dataset directory not found: " + datasetDir);
             }
             specs = TrackerSpec.parseAll(trackers);
+            if (formats != null) {
+                for (String f : formats) {
+                    SubmissionFormat format = SubmissionFormat.parse(f);
+                    if (!submissions.contains(format)) {
+                        submissions.add(format);
+                    }
+                }
+            }
             for (TrackerSpec spec : specs) {
                 // Creating each tracker once surfaces broken models or a missing engine before any work starts.
                 factory.create(spec).close();
@@ -100,7 +116,7 @@ public final class EvalCommand implements Callable<Integer> {
         err.printf("evaluating %d tracker(s) on %d sequence(s) of %s with %d thread(s)%n",
                 specs.size(), selected.size(), dataset, threads);
         try {
-            ReportData data = new Evaluator(dataset, datasetDir, specs, factory, reportDir, threads, err)
+            ReportData data = new Evaluator(dataset, datasetDir, specs, factory, reportDir, threads, err, submissions)
                     .run(selected, scan.skipped());
             err.println("report written to " + reportDir.resolve("summary.md"));
             if (data.outcomes().isEmpty()) {

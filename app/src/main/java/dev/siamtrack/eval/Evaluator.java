@@ -30,7 +30,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * (the loop {@code track} uses), one target per sequence; only the tracker's own calls are timed. Sequences may
  * run on several threads, which makes the timings share the CPU.
  *
- * <p>Results are written as they come: one {@code results/<label>/<sequence>.txt} line per frame, and the
+ * <p>Results are written as they come: one {@code results/<label>/<sequence>.txt} line per frame, the files of
+ * the {@link SubmissionFormat}s asked for after each sequence (their zips when all sequences are done), and the
  * summary after every finished sequence. A shutdown hook writes the report of what is done on Ctrl-C.
  */
 public final class Evaluator {
@@ -42,6 +43,7 @@ public final class Evaluator {
     private final Path reportDir;
     private final int threads;
     private final PrintStream log;
+    private final List<SubmissionFormat> formats;
 
     private final Object lock = new Object();
     private final Map<String, SequenceOutcome> outcomes = new TreeMap<>();
@@ -51,6 +53,13 @@ public final class Evaluator {
 
     public Evaluator(String dataset, Path datasetDir, List<TrackerSpec> specs, TrackerFactory factory,
                      Path reportDir, int threads, PrintStream log) {
+        this(dataset, datasetDir, specs, factory, reportDir, threads, log, List.of());
+    }
+
+    /** As above, also writing each tracker's results in the benchmarks' own {@code formats}. */
+    public Evaluator(String dataset, Path datasetDir, List<TrackerSpec> specs, TrackerFactory factory,
+                     Path reportDir, int threads, PrintStream log, List<SubmissionFormat> formats) {
+        this.formats = List.copyOf(formats);
         this.dataset = dataset;
         this.datasetDir = datasetDir;
         this.specs = List.copyOf(specs);
@@ -84,6 +93,12 @@ public final class Evaluator {
                 ReportData data = snapshot(ReportData.Status.COMPLETE);
                 Report.write(reportDir, data);
                 Plots.write(reportDir, data);
+                List<String> done = data.outcomes().stream().map(SequenceOutcome::sequence).toList();
+                for (SubmissionFormat format : formats) {
+                    for (TrackerSpec spec : specs) {
+                        format.pack(reportDir, spec.label(), done);
+                    }
+                }
                 finished = true;
                 return data;
             }
@@ -133,6 +148,9 @@ public final class Evaluator {
                 warnAboutFrames(seq, pass, n);
             }
             List<Box> boxes = List.of(pass.predicted).subList(0, frames);
+            for (SubmissionFormat format : formats) {
+                format.write(reportDir, spec.label(), seq.name(), boxes, pass.seconds);
+            }
             scores.put(spec.label(), Metrics.score(truth.subList(0, frames), boxes, pass.width, pass.height));
             times.put(spec.label(), Arrays.copyOf(pass.ms, pass.timed));
             longTerm.put(spec.label(), LongTermMetrics.score(truth.subList(0, frames), boxes,
@@ -147,6 +165,8 @@ public final class Evaluator {
         /** Whether the tracker's state was not LOST (false on frames that could not be decoded). */
         final boolean[] present;
         final double[] ms;
+        /** The engine's seconds on every frame, the init frame included (0 where none was decoded). */
+        final double[] seconds;
         int timed;
         boolean started;
         int frames;
@@ -158,6 +178,7 @@ public final class Evaluator {
             predicted = new Box[n];
             present = new boolean[n];
             ms = new double[n];
+            seconds = new double[n];
         }
     }
 
@@ -197,6 +218,7 @@ public final class Evaluator {
                         pass.ms[pass.timed++] = trackNanos / 1e6;
                     }
                     pass.started = true;
+                    pass.seconds[index] = trackNanos / 1e9;
                     pass.predicted[index] = writeLine(writer, results.get(0).box());
                     pass.present[index] = results.get(0).state() != TrackState.LOST;
                     pass.frames = index + 1;

@@ -43,47 +43,10 @@ public final class GroundTruth {
         }
         return switch (v.length) {
             case 4 -> absentIfNaN(new Box(v[0], v[1], v[2], v[3]));
-            case 8 -> fromPolygon(v);
+            case 8 -> Box.ofPolygon(v);
             default -> throw new IllegalArgumentException("expected 4 (x,y,w,h) or 8 (polygon) numbers, got "
                     + v.length + " in '" + line + "'");
         };
-    }
-
-    /**
-     * VOT's conversion of a rotated rectangle: the axis-aligned box with the polygon's centre (mean of the
-     * corners) and area (shoelace formula), and the aspect ratio of the polygon's bounding box.
-     */
-    public static Box fromPolygon(double[] xy) {
-        double cx = 0;
-        double cy = 0;
-        double minX = Double.POSITIVE_INFINITY;
-        double maxX = Double.NEGATIVE_INFINITY;
-        double minY = Double.POSITIVE_INFINITY;
-        double maxY = Double.NEGATIVE_INFINITY;
-        double twiceArea = 0;
-        for (int k = 0; k < 4; k++) {
-            double x = xy[2 * k];
-            double y = xy[2 * k + 1];
-            double nx = xy[(2 * k + 2) % 8];
-            double ny = xy[(2 * k + 3) % 8];
-            cx += x / 4;
-            cy += y / 4;
-            minX = Math.min(minX, x);
-            maxX = Math.max(maxX, x);
-            minY = Math.min(minY, y);
-            maxY = Math.max(maxY, y);
-            twiceArea += x * ny - nx * y;
-        }
-        double bw = maxX - minX;
-        double bh = maxY - minY;
-        if (Double.isNaN(cx) || Double.isNaN(cy)) {
-            return Box.ABSENT;
-        }
-        if (bw <= 0 || bh <= 0) {
-            return Box.ofCenter(cx, cy, 0, 0);
-        }
-        double s = Math.sqrt(Math.abs(twiceArea) / 2 / (bw * bh));
-        return Box.ofCenter(cx, cy, bw * s, bh * s);
     }
 
     /**

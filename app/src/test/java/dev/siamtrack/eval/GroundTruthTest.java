@@ -30,13 +30,17 @@ class GroundTruthTest {
 
     @Test
     void polygonBecomesTheAxisAlignedBoxOfSameCentreAndArea() {
-        Box upright = GroundTruth.fromPolygon(new double[] {10, 20, 40, 20, 40, 60, 10, 60});
+        Box upright = Box.ofPolygon(new double[] {10, 20, 40, 20, 40, 60, 10, 60});
         assertBox(new Box(10, 20, 30, 40), upright);
         // a diamond of diagonal 20 around (50, 50): area 200, bounding box 20x20 -> sides 20 / sqrt(2)
-        Box diamond = GroundTruth.fromPolygon(new double[] {50, 40, 60, 50, 50, 60, 40, 50});
+        Box diamond = Box.ofPolygon(new double[] {50, 40, 60, 50, 50, 60, 40, 50});
         double side = 20 / Math.sqrt(2);
         assertBox(Box.ofCenter(50, 50, side, side), diamond);
-        assertTrue(GroundTruth.fromPolygon(new double[] {Double.NaN, 0, 0, 0, 0, 0, 0, 0}).isAbsent());
+        assertTrue(Box.ofPolygon(new double[] {Double.NaN, 0, 0, 0, 0, 0, 0, 0}).isAbsent());
+        // any corner count (TraX polygons): a right triangle of legs 30 has area 450 in a 30x30 bounding box
+        double half = 30 * Math.sqrt(0.5);
+        assertBox(Box.ofCenter(10, 10, half, half), Box.ofPolygon(new double[] {0, 0, 30, 0, 0, 30}));
+        assertThrows(IllegalArgumentException.class, () -> Box.ofPolygon(new double[] {0, 0, 30, 0, 0}));
     }
 
     @Test

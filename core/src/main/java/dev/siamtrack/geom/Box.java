@@ -29,6 +29,51 @@ public record Box(double x, double y, double w, double h) {
         return new Box(v[0], v[1], v[2], v[3]);
     }
 
+    /**
+     * The axis-aligned box VOT and pysot make of a polygon (a rotated rectangle in VOT ground truth): the
+     * polygon's centre (mean of its corners), its area (shoelace formula) and the aspect ratio of its bounding box.
+     * {@code xy} holds x1,y1,x2,y2,... for 3 or more corners. A polygon of zero width or height gives a zero-size
+     * box at its centre; any NaN coordinate gives {@link #ABSENT}.
+     *
+     * @throws IllegalArgumentException when {@code xy} is not an even count of at least 6 numbers
+     */
+    public static Box ofPolygon(double[] xy) {
+        if (xy.length < 6 || xy.length % 2 != 0) {
+            throw new IllegalArgumentException("a polygon needs an even count of at least 6 numbers, got " + xy.length);
+        }
+        int corners = xy.length / 2;
+        double cx = 0;
+        double cy = 0;
+        double minX = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        double twiceArea = 0;
+        for (int k = 0; k < corners; k++) {
+            double x = xy[2 * k];
+            double y = xy[2 * k + 1];
+            double nx = xy[(2 * k + 2) % xy.length];
+            double ny = xy[(2 * k + 3) % xy.length];
+            cx += x / corners;
+            cy += y / corners;
+            minX = Math.min(minX, x);
+            maxX = Math.max(maxX, x);
+            minY = Math.min(minY, y);
+            maxY = Math.max(maxY, y);
+            twiceArea += x * ny - nx * y;
+        }
+        double bw = maxX - minX;
+        double bh = maxY - minY;
+        if (Double.isNaN(cx) || Double.isNaN(cy)) {
+            return ABSENT;
+        }
+        if (bw <= 0 || bh <= 0) {
+            return ofCenter(cx, cy, 0, 0);
+        }
+        double s = Math.sqrt(Math.abs(twiceArea) / 2 / (bw * bh));
+        return ofCenter(cx, cy, bw * s, bh * s);
+    }
+
     public double cx() {
         return x + w / 2;
     }
