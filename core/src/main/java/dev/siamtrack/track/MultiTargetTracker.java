@@ -144,12 +144,12 @@ public final class MultiTargetTracker implements TargetEngine {
             return List.of();
         }
         long t0 = System.nanoTime();
-        // LOST targets that re-detect add scan windows after the targets' own slots, with copies of their
-        // template, to the same backbone and head calls.
+        // LOST targets that scan add scan windows after the targets' own slots, with copies of their template,
+        // to the same backbone and head calls.
         int windows = scoring.params.scanWindows();
         int total = n;
         for (TrackedTarget t : targets) {
-            total += t.redetecting() ? windows : 0;
+            total += t.scanning() ? windows : 0;
         }
         model.reserve(total);
         for (int slot = 0; slot < n; slot++) {
@@ -158,7 +158,7 @@ public final class MultiTargetTracker implements TargetEngine {
         int next = n;
         for (int slot = 0; slot < n; slot++) {
             TrackedTarget t = targets.get(slot);
-            if (t.redetecting()) {
+            if (t.scanning()) {
                 for (int k = 0; k < windows; k++, next++) {
                     model.copyTemplate(slot, next);
                     t.cropScan(preprocessor, frame, k, model.searchInput(next));
@@ -180,9 +180,10 @@ public final class MultiTargetTracker implements TargetEngine {
         for (int slot = 0; slot < n; slot++) {
             TrackedTarget t = targets.get(slot);
             boolean redetecting = t.redetecting();
+            boolean scanning = t.scanning();
             TargetResult r = t.locate(model.scores(slot), model.boxes(slot), model.searchFeatures(slot), frame);
             if (redetecting) {
-                for (int k = 0; k < windows; k++, next++) {
+                for (int k = 0; scanning && k < windows; k++, next++) {
                     t.scanCandidate(k, model.scores(next), model.boxes(next), model.searchFeatures(next), frame);
                 }
                 TargetResult reacquired = t.takeCandidate();
