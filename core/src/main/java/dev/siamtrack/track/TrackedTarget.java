@@ -90,6 +90,8 @@ final class TrackedTarget {
     private ScanSchedule schedule;
     /** LOST frames reported since the target was last found; scan windows start after {@code lostFrames} of them. */
     private int lostRun;
+    /** Whether the target became LOST at once (score and similarity fell together: it vanished). */
+    private boolean abruptLoss;
     /** Scale and side of this frame's scan windows: at the size the target had on its last TRACKING frame. */
     private double scanScale;
     private double scanSide;
@@ -252,7 +254,13 @@ final class TrackedTarget {
             offerCandidate(frame, cx + predCx, cy + predCy, score, similarity, false);
             state = TrackState.LOST;
         } else {
-            state = updateState(score, similarity);
+            // A low score where the box still passes the tracked box's own test (its similarity has not fallen
+            // by SIMILARITY_DROP, the target's colours) is the classifier's doubt, not a loss.
+            boolean verified = score < p.lostThreshold() && !Double.isNaN(confidentSimilarity)
+                    && similarity >= acceptedSimilarity(SIMILARITY_DROP)
+                    && 1 - colour.similarity(frame, cx + predCx, cy + predCy, confidentW, confidentH)
+                    <= acceptedColourDistance();
+            state = updateState(score, similarity, verified);
             if (state == TrackState.LOST && p.redetect()) {
                 // The scan windows, once they start, tile the frame at the size the target had when it was last
                 // tracked with confidence (the box may have shrunk onto background since).
@@ -300,11 +308,11 @@ final class TrackedTarget {
 
     /**
      * The state after a frame with this score and verification similarity (NaN without re-detection). A frame
-     * counts towards LOST when its score is low or the tracked box no longer looks like the target (its
-     * similarity fell far below the confident level); both at once, an abrupt change (the target vanished or
-     * the scene cut), make it LOST at once.
+     * counts towards LOST when its score is low and the box is not {@code verified} as the target, or the
+     * tracked box no longer looks like the target (its similarity fell far below the confident level); both at
+     * once, an abrupt change (the target vanished or the scene cut), make it LOST at once.
      */
-    private TrackState updateState(double score, double similarity) {
+    private TrackState updateState(double score, double similarity, boolean verified) {
         TrackerParams.Resolved p = scoring.params;
         boolean unlike = similarity < confidentSimilarity - SIMILARITY_DROP * (1 - p.verifyThreshold());
         if (!lost) {
@@ -318,10 +326,11 @@ final class TrackedTarget {
                 return TrackState.LOST;
             }
         }
-        if (score < p.lostThreshold() || unlike) {
+        if (score < p.lostThreshold() && !verified || unlike) {
             lowScoreRun++;
             if (lowScoreRun >= p.lostFrames() || (unlike && score < p.lostThreshold())) {
                 lost = true;
+                abruptLoss = lowScoreRun < p.lostFrames();
                 return TrackState.LOST;
             }
         } else {
@@ -373,13 +382,14 @@ final class TrackedTarget {
      * Keeps (x, y) as this frame's candidate when its score reaches the LOST threshold, it passes verification
      * (the embedding, then the colours, measured only for a candidate that got this far), and it beats the
      * candidate kept so far; a verified candidate of the normal window (offered first) beats every scan
-     * window's. A candidate in the target's own search window is verified as the tracked box is (its similarity
-     * has not fallen by {@link #SIMILARITY_DROP}); one from a scan window, away from where the target was, must
-     * come within {@link #VERIFY_MARGIN} of the target's confident level.
+     * window's. Every candidate must lie within the target's {@link #reach}. One in the target's own search window
+     * while the loss is young (before the scan windows start, and not after an abrupt loss) is verified as the
+     * tracked box is (its similarity has not fallen by {@link #SIMILARITY_DROP}); any other must come within
+     * {@link #VERIFY_MARGIN} of the target's confident level.
      */
     private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
-        double margin = fromScan ? VERIFY_MARGIN : SIMILARITY_DROP;
+        double margin = fromScan || scanning() || abruptLoss ? VERIFY_MARGIN : SIMILARITY_DROP;
         if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
                 && Math.hypot(x - confidentCx, y - confidentCy) <= reach()
                 && similarity >= acceptedSimilarity(margin)
