@@ -140,6 +140,7 @@ public final class Evaluator {
         Map<String, Metrics.Score> scores = new LinkedHashMap<>();
         Map<String, double[]> times = new LinkedHashMap<>();
         Map<String, LongTermMetrics.Score> longTerm = new LinkedHashMap<>();
+        Map<String, LossErrors.Score> lossErrors = new LinkedHashMap<>();
         int frames = n;
         for (TrackerSpec spec : specs) {
             Pass pass = run(seq, spec, initBox, n, progress);
@@ -155,8 +156,10 @@ public final class Evaluator {
             times.put(spec.label(), Arrays.copyOf(pass.ms, pass.timed));
             longTerm.put(spec.label(), LongTermMetrics.score(truth.subList(0, frames), boxes,
                     Arrays.copyOf(pass.present, frames)));
+            lossErrors.put(spec.label(), LossErrors.score(truth.subList(0, frames), boxes,
+                    Arrays.copyOf(pass.present, frames), Arrays.copyOf(pass.reacquired, frames)));
         }
-        return new SequenceOutcome(seq.name(), frames, scores, times, longTerm);
+        return new SequenceOutcome(seq.name(), frames, scores, times, longTerm, lossErrors);
     }
 
     /** One tracker's pass over a sequence: its boxes by frame index and its update times. */
@@ -164,6 +167,8 @@ public final class Evaluator {
         final Box[] predicted;
         /** Whether the tracker's state was not LOST (false on frames that could not be decoded). */
         final boolean[] present;
+        /** Whether the frame's result was flagged re-acquired. */
+        final boolean[] reacquired;
         final double[] ms;
         /** The engine's seconds on every frame, the init frame included (0 where none was decoded). */
         final double[] seconds;
@@ -177,6 +182,7 @@ public final class Evaluator {
         Pass(int n) {
             predicted = new Box[n];
             present = new boolean[n];
+            reacquired = new boolean[n];
             ms = new double[n];
             seconds = new double[n];
         }
@@ -221,6 +227,7 @@ public final class Evaluator {
                     pass.seconds[index] = trackNanos / 1e9;
                     pass.predicted[index] = writeLine(writer, results.get(0).box());
                     pass.present[index] = results.get(0).state() != TrackState.LOST;
+                    pass.reacquired[index] = results.get(0).reacquired();
                     pass.frames = index + 1;
                 });
                 progress.advance(n - pass.frames);

@@ -54,6 +54,16 @@ public final class Report {
             "LT AUC: success AUC where a frame with the target scores its IoU (0 when LOST) and an absent frame is"
                     + " a success at every threshold when the tracker says LOST; mean over sequences.");
 
+    /** Describes the LOST / re-acquisition error counts, which every report has. */
+    static final List<String> LOSS_PROTOCOL = List.of(
+            "False LOST: frames reported LOST while the target is present and the reported box has IoU >= "
+                    + LossErrors.FALSE_LOST_IOU + " (the tracker was right but said it was lost); out of the frames"
+                    + " reported LOST with the target present; pooled over sequences.",
+            "Wrong re-acquisitions: frames flagged re-acquired whose box has IoU < " + LossErrors.WRONG_IOU
+                    + " with a present target, or any while the target is absent; frames on the wrong object: from"
+                    + " such a frame on, the frames still claimed (not LOST) with IoU < " + LossErrors.WRONG_IOU
+                    + " or the target absent, until LOST, back on the target or re-acquired again; pooled.");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Report() {
@@ -61,7 +71,7 @@ public final class Report {
 
     /** One tracker's dataset figures: means over sequences, speed pooled over all frames. */
     public record TrackerSummary(String label, Metrics.Score score, int sequences, double msMedian, double msP95,
-                                 double fpsMean, LongTermMetrics.Summary longTerm) {
+                                 double fpsMean, LongTermMetrics.Summary longTerm, LossErrors.Score lossErrors) {
 
         public double fpsMedian() {
             return msMedian > 0 ? 1000 / msMedian : Double.NaN;
@@ -73,10 +83,12 @@ public final class Report {
         List<Metrics.Score> scores = new ArrayList<>();
         List<double[]> times = new ArrayList<>();
         List<LongTermMetrics.Score> longTerm = new ArrayList<>();
+        List<LossErrors.Score> lossErrors = new ArrayList<>();
         for (SequenceOutcome o : outcomes) {
             scores.add(o.scores().get(label));
             times.add(o.trackMs().get(label));
             longTerm.add(o.longTerm().get(label));
+            lossErrors.add(o.lossErrors().get(label));
         }
         if (scores.isEmpty()) {
             return null;
@@ -93,7 +105,8 @@ public final class Report {
                 Metrics.meanCurve(scores.stream().map(Metrics.Score::normPrecision).toList()));
         return new TrackerSummary(label, mean, scores.size(), LatencyStats.quantile(allMs, 0.5),
                 LatencyStats.quantile(allMs, 0.95), totalMs > 0 ? allMs.length * 1000 / totalMs : Double.NaN,
-                LongTermMetrics.anyAbsent(longTerm) ? LongTermMetrics.summarise(longTerm) : null);
+                LongTermMetrics.anyAbsent(longTerm) ? LongTermMetrics.summarise(longTerm) : null,
+                LossErrors.total(lossErrors));
     }
 
     public static void write(Path dir, ReportData data) throws IOException {
@@ -131,6 +144,7 @@ public final class Report {
             if (s.longTerm() != null) {
                 t.put("long_term", longTermJson(s.longTerm()));
             }
+            t.put("lost_and_reacquired", lossJson(s.lossErrors()));
             Map<String, Object> perSequence = new LinkedHashMap<>();
             for (SequenceOutcome o : data.outcomes()) {
                 double[] ms = o.trackMs().get(s.label());
@@ -148,6 +162,7 @@ public final class Report {
                     l.put("auc", lt.auc());
                     f.put("long_term", l);
                 }
+                f.put("lost_and_reacquired", lossJson(o.lossErrors().get(s.label())));
                 perSequence.put(o.sequence(), f);
             }
             t.put("per_sequence", perSequence);
@@ -177,6 +192,17 @@ public final class Report {
         l.put("median_refind_frames", finite(lt.medianRefindFrames()));
         l.put("auc", lt.auc());
         l.put("success_curve", lt.success());
+        return l;
+    }
+
+    private static Map<String, Object> lossJson(LossErrors.Score e) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("present_frames", e.presentFrames());
+        l.put("lost_while_present", e.lostWhilePresent());
+        l.put("false_lost", e.falseLost());
+        l.put("reacquisitions", e.reacquisitions());
+        l.put("wrong_reacquisitions", e.wrongReacquisitions());
+        l.put("wrong_object_frames", e.wrongObjectFrames());
         return l;
     }
 
@@ -255,6 +281,9 @@ public final class Report {
                         lt.absentFrames(), lt.returns()));
             }
         }
+        if (!summaries.isEmpty()) {
+            lossTable(md, summaries);
+        }
         md.append("\n## Protocol\n\n");
         protocol(summaries).forEach(p -> md.append("- ").append(p).append('\n'));
         if (!data.skipped().isEmpty()) {
@@ -268,8 +297,22 @@ public final class Report {
         return md.toString();
     }
 
+    private static void lossTable(StringBuilder md, List<TrackerSummary> summaries) {
+        md.append("\n## LOST decisions and re-acquisitions\n\n");
+        md.append("| tracker | false LOST | LOST with the target present | frames with the target | wrong re-acquisitions"
+                + " | re-acquisitions | frames on the wrong object |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (TrackerSummary s : summaries) {
+            LossErrors.Score e = s.lossErrors();
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", s.label(), e.falseLost(),
+                    e.lostWhilePresent(), e.presentFrames(), e.wrongReacquisitions(), e.reacquisitions(),
+                    e.wrongObjectFrames()));
+        }
+    }
+
     private static List<String> protocol(List<TrackerSummary> summaries) {
         List<String> all = new ArrayList<>(PROTOCOL);
+        all.addAll(LOSS_PROTOCOL);
         if (summaries.stream().anyMatch(s -> s.longTerm() != null)) {
             all.addAll(LONG_TERM_PROTOCOL);
         }

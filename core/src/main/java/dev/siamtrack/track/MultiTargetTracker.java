@@ -157,7 +157,7 @@ public final class MultiTargetTracker implements TargetEngine {
             return List.of();
         }
         long t0 = System.nanoTime();
-        // LOST targets whose turn it is to re-detect add scan windows after the targets' own slots, with copies
+        // LOST targets that scan and whose turn it is add scan windows after the targets' own slots, with copies
         // of their template, to the same backbone and head calls.
         int windows = scoring.params.scanWindows();
         chooseScanning(n);
@@ -214,14 +214,14 @@ public final class MultiTargetTracker implements TargetEngine {
 
     /**
      * Picks, from {@link #scanCursor} on and wrapping around, at most {@link #SCANNING_TARGETS_PER_FRAME}
-     * re-detecting targets, in slot order, and moves the cursor past the last one picked.
+     * scanning targets (LOST long enough to scan), in slot order, and moves the cursor past the last one picked.
      */
     private void chooseScanning(int n) {
         scanningCount = 0;
         int start = scanCursor % n;
         for (int i = 0; i < n && scanningCount < SCANNING_TARGETS_PER_FRAME; i++) {
             int slot = (start + i) % n;
-            if (targets.get(slot).redetecting()) {
+            if (targets.get(slot).scanning()) {
                 scanning[scanningCount++] = slot;
                 scanCursor = slot + 1;
             }

@@ -21,12 +21,15 @@ final class TrackedTarget {
     /** Weight of a new frame in the running mean of the tracked box's similarity. */
     static final double SIMILARITY_RATE = 0.1;
     /**
-     * How far below its confident level a candidate's similarity may be, as a share of the distance from the
-     * model's verification threshold to 1 (models differ in how their similarities spread: NanoTrack v2's
-     * threshold is 0.84, ours 0.557).
+     * How far below its confident level a candidate from a scan window (away from where the target was) may be
+     * in similarity, as a share of the distance from the model's verification threshold to 1 (models differ in
+     * how their similarities spread: NanoTrack v2's threshold is 0.84, ours 0.557).
      */
     static final double VERIFY_MARGIN = 0.5;
-    /** A fall of the tracked box's similarity by this share of that distance or more: it is not the target. */
+    /**
+     * A fall of the tracked box's similarity by this share of that distance or more: it is not the target. A
+     * candidate in the target's own search window that has not fallen this far is the target again.
+     */
     static final double SIMILARITY_DROP = 1.0;
     /**
      * Colour distance (1 - Bhattacharyya coefficient with the first frame's colours, {@link TargetColour}) a
@@ -37,6 +40,12 @@ final class TrackedTarget {
      */
     static final double COLOUR_MARGIN = 0.1;
     static final double COLOUR_SPREAD = 6;
+    /**
+     * How much faster than its recent mean speed on confident frames a LOST target may have moved: a candidate
+     * farther from the last confident position than the target's size plus this many times the distance at that
+     * speed over the frames since is a look-alike, however well it matches.
+     */
+    static final double SPEED_SLACK = 2;
 
     final String id;
     private final Scoring scoring;
@@ -72,7 +81,20 @@ final class TrackedTarget {
     /** Size of the box on the last TRACKING frame: a LOST target is searched for at this size. */
     private double confidentW;
     private double confidentH;
+    /** Centre of the box on the last TRACKING frame, the frames since it, and the running mean speed there. */
+    private double confidentCx;
+    private double confidentCy;
+    private int sinceConfident;
+    /** NaN before the second confident frame. */
+    private double confidentSpeed = Double.NaN;
     private ScanSchedule schedule;
+    /** LOST frames reported since the target was last found; scan windows start after {@code lostFrames} of them. */
+    private int lostRun;
+    /** Whether the target became LOST at once (score and similarity fell together: it vanished). */
+    private boolean abruptLoss;
+    /** Scale and side of this frame's scan windows: at the size the target had on its last TRACKING frame. */
+    private double scanScale;
+    private double scanSide;
     private final double[] scanCx;
     private final double[] scanCy;
     private double candidateCx;
@@ -80,6 +102,13 @@ final class TrackedTarget {
     /** Score of this frame's best verified candidate; negative when there is none. */
     private double candidateScore;
     private boolean candidateFromScan;
+    /**
+     * A scan window's verified candidate of the last frame, not yet acted on: this frame's first scan window is
+     * centred on it, and only a verified candidate there again re-acquires the target.
+     */
+    private boolean pending;
+    private double pendingCx;
+    private double pendingCy;
 
     /** {@code searchEmbedding} is null when the target is not re-detected (no verification). */
     TrackedTarget(String id, Scoring scoring, Mat frame, Box box, SearchEmbedding searchEmbedding, int embeddingSize) {
@@ -99,6 +128,8 @@ final class TrackedTarget {
         h = box.h();
         confidentW = w;
         confidentH = h;
+        confidentCx = cx;
+        confidentCy = cy;
         colour = searchEmbedding == null ? null : new TargetColour(frame, cx, cy, w, h);
         try (Scalar m = mean(frame)) {
             padBgr[0] = m.get(0);
@@ -127,33 +158,53 @@ final class TrackedTarget {
         searchCx = cx;
         searchCy = cy;
         candidateScore = -1;
+        sinceConfident++;
         preprocessor.crop(frame, cx, cy, searchSide, scoring.card.instanceSize(), padBgr, dst);
     }
 
-    /** Whether the target is LOST and searched for beyond its last position (until {@link #locate} re-acquires it). */
+    /** Whether the target is LOST and re-detected: only a verified candidate ends LOST. */
     boolean redetecting() {
         return lost && schedule != null;
     }
 
     /**
-     * Writes scan window {@code k} of this frame (the next window of the schedule, at the target's search
-     * scale) into {@code dst}. Call after {@link #cropSearch}.
+     * Whether this frame adds scan windows beyond the target's own search window: once it has been LOST for as
+     * many frames as it takes to become LOST ({@code lostFrames}), so that a target that only looked unlike
+     * itself for a moment is found again where it is before anything elsewhere is considered.
      */
-    void cropScan(CropPreprocessor preprocessor, Mat frame, int k, FloatBuffer dst) {
-        int i = schedule.next();
-        scanCx[k] = schedule.x(i);
-        scanCy[k] = schedule.y(i);
-        preprocessor.crop(frame, scanCx[k], scanCy[k], searchSide, scoring.card.instanceSize(), padBgr, dst);
+    boolean scanning() {
+        return redetecting() && lostRun >= scoring.params.lostFrames();
     }
 
-    /** Side of the search crop, in frame pixels, at the current box size. */
-    private double searchSideFor() {
-        return exemplarSide() * scoring.card.instanceSize() / scoring.card.exemplarSize();
+    /**
+     * Writes scan window {@code k} of this frame into {@code dst}: the first one on the candidate that waits for
+     * confirmation, if any, else the next window of the schedule, at the size the target had when last tracked
+     * with confidence. Call after {@link #cropSearch}.
+     */
+    void cropScan(CropPreprocessor preprocessor, Mat frame, int k, FloatBuffer dst) {
+        if (k == 0) {
+            double side = exemplarSide(confidentW, confidentH);
+            scanScale = scoring.card.exemplarSize() / side;
+            scanSide = side * scoring.card.instanceSize() / scoring.card.exemplarSize();
+        }
+        if (k == 0 && pending) {
+            scanCx[k] = pendingCx;
+            scanCy[k] = pendingCy;
+        } else {
+            int i = schedule.next();
+            scanCx[k] = schedule.x(i);
+            scanCy[k] = schedule.y(i);
+        }
+        preprocessor.crop(frame, scanCx[k], scanCy[k], scanSide, scoring.card.instanceSize(), padBgr, dst);
     }
 
     private double exemplarSide() {
-        double p = scoring.params.contextAmount() * (w + h);
-        return Math.sqrt((w + p) * (h + p));
+        return exemplarSide(w, h);
+    }
+
+    private double exemplarSide(double width, double height) {
+        double p = scoring.params.contextAmount() * (width + height);
+        return Math.sqrt((width + p) * (height + p));
     }
 
     /** Whether the current box reaches past the frame border: the target is partly out of view. */
@@ -196,23 +247,33 @@ final class TrackedTarget {
         double predH = (top + bottom) / scale;
 
         double similarity = searchEmbedding == null ? Double.NaN
-                : similarityAt(features, predCx, predCy);
+                : similarityAt(features, predCx, predCy, scale);
         TrackState state;
         if (redetecting()) {
             // Only a verified candidate ends LOST (see MultiTargetTracker); the normal window's best is one.
             offerCandidate(frame, cx + predCx, cy + predCy, score, similarity, false);
             state = TrackState.LOST;
         } else {
-            state = updateState(score, similarity);
+            // A low score where the box still passes the tracked box's own test (its similarity has not fallen
+            // by SIMILARITY_DROP, the target's colours) is the classifier's doubt, not a loss.
+            boolean verified = score < p.lostThreshold() && !Double.isNaN(confidentSimilarity)
+                    && similarity >= acceptedSimilarity(SIMILARITY_DROP)
+                    && 1 - colour.similarity(frame, cx + predCx, cy + predCy, confidentW, confidentH)
+                    <= acceptedColourDistance();
+            state = updateState(score, similarity, verified);
             if (state == TrackState.LOST && p.redetect()) {
-                // Re-detection widens the search from the next frame on, at the size the target had when it
-                // was last tracked with confidence (the box may have shrunk onto background since).
-                w = confidentW;
-                h = confidentH;
-                double coverage = (scoring.size - 1) * scoring.card.stride() * searchSideFor()
-                        / scoring.card.instanceSize();
+                // The scan windows, once they start, tile the frame at the size the target had when it was last
+                // tracked with confidence (the box may have shrunk onto background since).
+                double side = exemplarSide(confidentW, confidentH) * scoring.card.instanceSize()
+                        / scoring.card.exemplarSize();
+                double coverage = (scoring.size - 1) * scoring.card.stride() * side / scoring.card.instanceSize();
                 schedule = new ScanSchedule(frameWidth, frameHeight, coverage, cx, cy);
+                lostRun = 0;
+                pending = false;
             }
+        }
+        if (state == TrackState.LOST) {
+            lostRun++;
         }
         // A target lost at the frame border has most likely left the view: hold the box where it left and
         // wait for it there. Lost mid-frame (blur, deformation, partial occlusion), following the best
@@ -225,6 +286,12 @@ final class TrackedTarget {
             h = clamp(h * (1 - rate) + predH * rate, p.minSize(), frameHeight);
         }
         if (state == TrackState.TRACKING) {
+            double step = Math.hypot(cx - confidentCx, cy - confidentCy) / sinceConfident;
+            confidentSpeed = Double.isNaN(confidentSpeed) ? step
+                    : confidentSpeed + SIMILARITY_RATE * (step - confidentSpeed);
+            confidentCx = cx;
+            confidentCy = cy;
+            sinceConfident = 0;
             confidentW = w;
             confidentH = h;
             // A box reaching past the border is embedded with padding: its similarity says less.
@@ -241,11 +308,11 @@ final class TrackedTarget {
 
     /**
      * The state after a frame with this score and verification similarity (NaN without re-detection). A frame
-     * counts towards LOST when its score is low or the tracked box no longer looks like the target (its
-     * similarity fell far below the confident level); both at once, an abrupt change (the target vanished or
-     * the scene cut), make it LOST at once.
+     * counts towards LOST when its score is low and the box is not {@code verified} as the target, or the
+     * tracked box no longer looks like the target (its similarity fell far below the confident level); both at
+     * once, an abrupt change (the target vanished or the scene cut), make it LOST at once.
      */
-    private TrackState updateState(double score, double similarity) {
+    private TrackState updateState(double score, double similarity, boolean verified) {
         TrackerParams.Resolved p = scoring.params;
         boolean unlike = similarity < confidentSimilarity - SIMILARITY_DROP * (1 - p.verifyThreshold());
         if (!lost) {
@@ -259,10 +326,11 @@ final class TrackedTarget {
                 return TrackState.LOST;
             }
         }
-        if (score < p.lostThreshold() || unlike) {
+        if (score < p.lostThreshold() && !verified || unlike) {
             lowScoreRun++;
             if (lowScoreRun >= p.lostFrames() || (unlike && score < p.lostThreshold())) {
                 lost = true;
+                abruptLoss = lowScoreRun < p.lostFrames();
                 return TrackState.LOST;
             }
         } else {
@@ -279,8 +347,8 @@ final class TrackedTarget {
     void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes, FloatBuffer features, Mat frame) {
         TrackerParams.Resolved p = scoring.params;
         int cells = scoring.cells;
-        double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
-        double targetRatio = w / h;
+        double targetSize = Scoring.sizeWithContext(confidentW * scanScale, confidentH * scanScale);
+        double targetRatio = confidentW / confidentH;
         int best = 0;
         double bestValue = Double.NEGATIVE_INFINITY;
         double bestProb = 0;
@@ -294,29 +362,38 @@ final class TrackedTarget {
             }
         }
         if (bestProb >= p.lostThreshold()) {
-            double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scale;
-            double dy = (scoring.pointY[best] + (boxes.get(3 * cells + best) - boxes.get(cells + best)) / 2) / scale;
-            offerCandidate(frame, scanCx[k] + dx, scanCy[k] + dy, bestProb, similarityAt(features, dx, dy), true);
+            double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scanScale;
+            double dy = (scoring.pointY[best] + (boxes.get(3 * cells + best) - boxes.get(cells + best)) / 2) / scanScale;
+            offerCandidate(frame, scanCx[k] + dx, scanCy[k] + dy, bestProb,
+                    similarityAt(features, dx, dy, scanScale), true);
         }
     }
 
-    /** Similarity with the target of the box at offset (dx, dy) frame pixels from the centre of a search window. */
-    private double similarityAt(FloatBuffer features, double dx, double dy) {
+    /**
+     * Similarity with the target of the box at offset (dx, dy) frame pixels from the centre of a search window
+     * cropped at {@code cropScale} crop pixels per frame pixel.
+     */
+    private double similarityAt(FloatBuffer features, double dx, double dy, double cropScale) {
         double half = scoring.card.instanceSize() / 2.0;
-        return searchEmbedding.similarity(features, half + dx * scale, half + dy * scale, targetEmbedding);
+        return searchEmbedding.similarity(features, half + dx * cropScale, half + dy * cropScale, targetEmbedding);
     }
 
     /**
      * Keeps (x, y) as this frame's candidate when its score reaches the LOST threshold, it passes verification
      * (the embedding, then the colours, measured only for a candidate that got this far), and it beats the
-     * candidate kept so far; a verified candidate of the normal window (offered first) beats
-     * every scan window's.
+     * candidate kept so far; a verified candidate of the normal window (offered first) beats every scan
+     * window's. Every candidate must lie within the target's {@link #reach}. One in the target's own search window
+     * while the loss is young (before the scan windows start, and not after an abrupt loss) is verified as the
+     * tracked box is (its similarity has not fallen by {@link #SIMILARITY_DROP}); any other must come within
+     * {@link #VERIFY_MARGIN} of the target's confident level.
      */
     private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
+        double margin = fromScan || scanning() || abruptLoss ? VERIFY_MARGIN : SIMILARITY_DROP;
         if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
-                && similarity >= acceptedSimilarity()
-                && 1 - colour.similarity(frame, x, y, w, h) <= acceptedColourDistance()) {
+                && Math.hypot(x - confidentCx, y - confidentCy) <= reach()
+                && similarity >= acceptedSimilarity(margin)
+                && 1 - colour.similarity(frame, x, y, confidentW, confidentH) <= acceptedColourDistance()) {
             candidateCx = clamp(x, 0, frameWidth);
             candidateCy = clamp(y, 0, frameHeight);
             candidateScore = score;
@@ -325,13 +402,22 @@ final class TrackedTarget {
     }
 
     /**
-     * The similarity a candidate needs: close to what the target itself scored while tracked with confidence
-     * (a stranger scores much lower), within {@link #VERIFY_MARGIN}; the model's threshold before the target
-     * was ever tracked with confidence.
+     * How far from its last confident position the target can be now: its size, plus {@link #SPEED_SLACK} times
+     * its recent speed over the frames since.
      */
-    private double acceptedSimilarity() {
+    private double reach() {
+        double speed = Double.isNaN(confidentSpeed) ? 0 : confidentSpeed;
+        return Math.max(confidentW, confidentH) + SPEED_SLACK * speed * sinceConfident;
+    }
+
+    /**
+     * The similarity a candidate needs: close to what the target itself scored while tracked with confidence
+     * (a stranger scores much lower), within {@code margin} times the distance from the model's threshold to 1;
+     * the model's threshold before the target was ever tracked with confidence.
+     */
+    private double acceptedSimilarity(double margin) {
         double threshold = scoring.params.verifyThreshold();
-        return Double.isNaN(confidentSimilarity) ? threshold : confidentSimilarity - VERIFY_MARGIN * (1 - threshold);
+        return Double.isNaN(confidentSimilarity) ? threshold : confidentSimilarity - margin * (1 - threshold);
     }
 
     /**
@@ -344,21 +430,31 @@ final class TrackedTarget {
 
     /**
      * Acts on this frame's verified candidate. One in the normal window ends LOST there: the re-acquired result.
-     * One in a scan window only moves the search there, so that the next frame confirms it in the normal window
-     * (a single lucky match far away does not re-acquire): null, as when there is no candidate.
+     * One in a scan window re-acquires the target only when it confirms last frame's scan candidate (found
+     * again in the window centred on it); otherwise it waits for the next frame's confirmation, and the answer
+     * stays with the normal window (a single match far away moves nothing). Null while LOST.
      */
     TargetResult takeCandidate() {
-        if (candidateScore < 0) {
+        boolean confirms = pending && candidateFromScan && candidateScore >= 0
+                && Math.hypot(candidateCx - pendingCx, candidateCy - pendingCy) <= Math.max(confidentW, confidentH) / 2;
+        pending = candidateScore >= 0 && candidateFromScan && !confirms;
+        if (pending) {
+            pendingCx = candidateCx;
+            pendingCy = candidateCy;
+        }
+        if (candidateScore < 0 || candidateFromScan && !confirms) {
             return null;
         }
         cx = candidateCx;
         cy = candidateCy;
         if (candidateFromScan) {
-            return null;
+            w = confidentW;
+            h = confidentH;
         }
         lost = false;
         lowScoreRun = 0;
         schedule = null;
+        pending = false;
         return new TargetResult(id, Box.ofCenter(cx, cy, w, h), candidateScore, TrackState.TRACKING, true);
     }
 

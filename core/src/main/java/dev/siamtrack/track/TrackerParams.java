@@ -16,17 +16,19 @@ import java.util.OptionalDouble;
  * @param penaltyK           strength of the scale / aspect-ratio change penalty
  * @param lr                 how fast the box size follows the prediction
  * @param lostThreshold      scores below this count towards LOST; while LOST, a score at or above it re-acquires
- * @param lostFrames         consecutive low-score frames before the state becomes LOST
+ * @param lostFrames         consecutive low-score frames before the state becomes LOST; with re-detection also the
+ *                           LOST frames before scan windows start
  * @param uncertainThreshold scores below this are reported as UNCERTAIN (empty: the card's, but never below lostThreshold)
  * @param minSize            smallest box side in pixels
  * @param redetect           while LOST, search beyond the last position (wider, then the whole frame) and re-acquire
- *                           only a candidate that the target's embedding and colours verify (see
- *                           {@link MultiTargetTracker});
- *                           on by default
+ *                           only a candidate within the target's reach that its embedding and colours verify, one
+ *                           away from its own window only once confirmed on the next frame (see the README's
+ *                           long-term section); on by default
  * @param verifyThreshold    the model's same/different cosine similarity (empty: the card's): a candidate needs a
  *                           similarity within half the distance from it to 1 of what the target scored while tracked
  *                           with confidence, or this threshold before any confident frame
- * @param scanWindows        extra search windows per LOST frame while re-detecting (the cost of a LOST frame)
+ * @param scanWindows        extra search windows per LOST frame while re-detecting, from the {@code lostFrames}-th
+ *                           LOST frame on (the cost of a LOST frame)
  */
 public record TrackerParams(double contextAmount, OptionalDouble windowInfluence, OptionalDouble penaltyK,
                             OptionalDouble lr, OptionalDouble lostThreshold, int lostFrames,

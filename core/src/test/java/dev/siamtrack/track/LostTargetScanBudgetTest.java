@@ -12,35 +12,37 @@ import org.junit.jupiter.api.Test;
 /**
  * Re-detection's scan windows are a budget per frame shared by the LOST targets: sixteen LOST targets embed
  * as many windows as sixteen tracked ones plus the scan windows of {@link
- * MultiTargetTracker#SCANNING_TARGETS_PER_FRAME} targets; one LOST target still scans every frame.
+ * MultiTargetTracker#SCANNING_TARGETS_PER_FRAME} targets once they scan; one LOST target scans every frame once it does.
  */
 class LostTargetScanBudgetTest {
 
     @Test
     void sixteenLostTargetsShareTheScanWindowsOfTwo() throws Exception {
         int windows;
+        int lostFramesToScan;
         try (FrameSource source = FrameSources.open(MultiTargetTrackerTest.CLIP.toString());
              MultiTargetTracker tracker = MultiTargetTracker.create(MultiTargetTrackerTest.OUR_MODEL)) {
             windows = TrackerParams.DEFAULT.resolve(tracker.card()).scanWindows();
+            lostFramesToScan = TrackerParams.DEFAULT.resolve(tracker.card()).lostFrames();
             Mat first = source.next();
             LostTargets.add(tracker, first, true);
             int allLostFrames = 0;
-            boolean allLostBefore = false;
+            int allLostRun = 0;
             for (int i = 0; i < 40; i++) {
                 List<TargetResult> results = tracker.update(source.next());
                 long lost = results.stream().filter(r -> r.state() == TrackState.LOST).count();
                 int embedded = tracker.stageTimes().searchWindows;
                 assertTrue(embedded <= LostTargets.COUNT + MultiTargetTracker.SCANNING_TARGETS_PER_FRAME * windows,
                         embedded + " windows with " + lost + " LOST targets");
-                // Targets LOST on the previous frame re-detect on this one.
-                if (allLostBefore) {
+                // Targets LOST for lostFrames frames scan on the next one.
+                if (allLostRun >= lostFramesToScan) {
                     allLostFrames++;
                     assertEquals(LostTargets.COUNT + MultiTargetTracker.SCANNING_TARGETS_PER_FRAME * windows, embedded);
                 }
-                allLostBefore = lost == LostTargets.COUNT;
+                allLostRun = lost == LostTargets.COUNT ? allLostRun + 1 : 0;
             }
             assertTrue(allLostFrames >= 20, "targets started on the mirrored negative are LOST on the real frames: "
-                    + allLostFrames + " of 40 frames with all 16 LOST");
+                    + allLostFrames + " of 40 frames with all 16 scanning");
         }
         try (FrameSource source = FrameSources.open(MultiTargetTrackerTest.CLIP.toString());
              MultiTargetTracker tracker = MultiTargetTracker.create(MultiTargetTrackerTest.OUR_MODEL)) {
