@@ -3,12 +3,12 @@ package dev.siamtrack.track.opencv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.testing.SharedData;
 import dev.siamtrack.track.TrackResult;
+import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OpenCvTrackerTest {
-
-    private static final Path NANO_V2 = Path.of("..", "shared", "models", "reference", "nanotrack-v2");
 
     /** A textured 40x30 patch sliding 2 px per frame over a grey 320x240 frame. */
     static Mat syntheticFrame(int index, int channels) {
@@ -47,7 +45,10 @@ class OpenCvTrackerTest {
             }
             assertTrue(last.box().iou(syntheticTruth(20)) > 0.5,
                     tracker.name() + " drifted: " + last.box() + " vs " + syntheticTruth(20));
-            assertTrue(last.score() >= 0 && last.score() <= 1, "score " + last.score());
+            // found on every frame: CSRT/KCF/MIL report update()'s true as score 1; Nano's own score is high on a clear patch
+            double minScore = tracker.name().startsWith("opencv-nano") ? 0.5 : 1.0;
+            assertTrue(last.score() >= minScore, tracker.name() + " score " + last.score());
+            assertEquals(TrackState.TRACKING, last.state(), tracker.name());
         }
     }
 
@@ -80,10 +81,10 @@ class OpenCvTrackerTest {
 
     @Test
     void trackerNanoRunsNanoTrackV2() {
-        assumeTrue(Files.isDirectory(NANO_V2), "skipped: " + NANO_V2 + " not present (shared models)");
-        try (OpenCvTracker nano = OpenCvTracker.nano(NANO_V2)) {
+        Path nanoV2 = SharedData.nanoTrack(2);
+        try (OpenCvTracker nano = OpenCvTracker.nano(nanoV2)) {
             assertEquals("opencv-nano@nanotrack-v2", nano.name());
         }
-        assertFollows(() -> OpenCvTracker.nano(NANO_V2), 3);
+        assertFollows(() -> OpenCvTracker.nano(nanoV2), 3);
     }
 }
