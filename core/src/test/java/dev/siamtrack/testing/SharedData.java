@@ -45,7 +45,7 @@ public final class SharedData {
             if (REQUIRED) {
                 fail(reason + ", and -Dsiamtrack.shared.required=true forbids skipping");
             }
-            assumeTrue(false, "skipped: " + reason);
+            assumeTrue(false, reason);
         }
         return path;
     }
