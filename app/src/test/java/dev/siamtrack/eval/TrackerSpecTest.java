@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.siamtrack.cli.Home;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.testing.SharedData;
 import dev.siamtrack.testing.ShippedModel;
