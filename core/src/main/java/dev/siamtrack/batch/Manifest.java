@@ -3,6 +3,7 @@ package dev.siamtrack.batch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,6 +121,11 @@ public final class Manifest {
     private static String rowProblem(String[] f) {
         if (f[0].isBlank()) {
             return "the video is empty";
+        }
+        try {
+            Path.of(f[0].strip());
+        } catch (InvalidPathException e) {
+            return "the video is not a valid path (" + e.getReason() + ")";
         }
         String id = f[1].strip();
         if (id.isEmpty()) {
