@@ -122,10 +122,16 @@ public final class Manifest {
         if (f[0].isBlank()) {
             return "the video is empty";
         }
+        Path video;
         try {
-            Path.of(f[0].strip());
+            video = Path.of(f[0].strip()).normalize();
         } catch (InvalidPathException e) {
             return "the video is not a valid path (" + e.getReason() + ")";
+        }
+        // "/", "." or ".." name no file, and the outputs are named after the file
+        Path file = video.getFileName();
+        if (file == null || file.toString().isEmpty() || file.toString().equals("..")) {
+            return "the video '" + f[0].strip() + "' names no file";
         }
         String id = f[1].strip();
         if (id.isEmpty()) {

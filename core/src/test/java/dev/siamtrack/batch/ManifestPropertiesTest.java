@@ -23,7 +23,8 @@ class ManifestPropertiesTest {
         Arbitrary<String> header = Arbitraries.of(Manifest.HEADER, "\uFEFF" + Manifest.HEADER, "VIDEO, id, frame, x, y, w, h",
                 "video,id,frame,x,y,w", "");
         // rows valid but for the video path test what is done with the path itself
-        Arbitrary<String> validButTheVideo = Arbitraries.strings().withChars("ab./ é\u0000").ofMinLength(1).ofMaxLength(8).map(v -> v + ",a,0,1,2,3,4");
+        Arbitrary<String> validButTheVideo = Arbitraries.oneOf(Arbitraries.strings().withChars("ab./ é\u0000").ofMinLength(1).ofMaxLength(8),
+                Arbitraries.of("/", ".", "..", "./", "a/..", "/..", "../..")).map(v -> v + ",a,0,1,2,3,4");
         Arbitrary<String> row = Arbitraries.oneOf(UserText.csvLine(0, 9), UserText.csvLine(7, 7), validButTheVideo,
                 Arbitraries.strings().all().ofMaxLength(30));
         return Arbitraries.oneOf(header.flatMap(h -> row.list().ofMaxSize(8).map(rows -> prepend(h, rows))),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.model.ModelRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The model that ships in the repository's models/ folder and that models/DEFAULT names. */
@@ -14,8 +15,16 @@ public final class ShippedModel {
     }
 
     public static Path dir() {
-        return ModelRegistry.defaultModel(Path.of("models"))
-                .orElseThrow(() -> new IllegalStateException("models/DEFAULT names no model in " + Path.of("models").toAbsolutePath()));
+        Path models = modelsFolder();
+        return ModelRegistry.defaultModel(models)
+                .orElseThrow(() -> new IllegalStateException("models/DEFAULT names no model in " + models.toAbsolutePath()));
+    }
+
+    /** models/ of the working directory (the repository root under Surefire), else of its parent (a module, under PIT). */
+    private static Path modelsFolder() {
+        Path here = Path.of("models");
+        Path parent = Path.of("..", "models");
+        return Files.isRegularFile(here.resolve("DEFAULT")) || !Files.isRegularFile(parent.resolve("DEFAULT")) ? here : parent;
     }
 
     /**

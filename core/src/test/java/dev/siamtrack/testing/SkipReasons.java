@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Prints every skipped test with its reason on the console (Surefire only counts them). Registered for all tests
- * through the ServiceLoader file beside it and the Surefire setting that turns on extension autodetection.
+ * through META-INF/services and the autodetection setting in junit-platform.properties (core's test resources).
  */
 public final class SkipReasons implements TestWatcher {
 
