@@ -107,4 +107,22 @@ class SiameseTrackerTest {
             assertThrows(IllegalStateException.class, () -> tracker.update(frame));
         }
     }
+
+    @Test
+    void aTargetThatDoesNotMoveStaysWhereItWasGiven() throws Exception {
+        byte[] scratch = new byte[clip.config().width() * clip.config().height() * 3];
+        Box start = clip.groundTruth(0);
+        try (SiameseTracker tracker = SiameseTrackers.create(ShippedModel.dir(), SiameseModel.Options.DEFAULT,
+                TrackerParams.DEFAULT); Mat frame = new Mat()) {
+            clip.renderFrame(0, frame, scratch);
+            tracker.init(frame, start);
+            for (int i = 1; i <= 10; i++) {
+                TrackResult r = tracker.update(frame);
+                // the same frame again: the box may breathe by a pixel or two, not wander
+                double centreError = Math.hypot(r.box().cx() - start.cx(), r.box().cy() - start.cy());
+                assertTrue(centreError < 3.5, "update " + i + ": " + r.box() + " vs " + start);
+                assertEquals(TrackState.TRACKING, r.state(), "update " + i);
+            }
+        }
+    }
 }
