@@ -80,7 +80,7 @@ class CliHelpAndErrorsTest {
             String[] earlierNotRun = {null};
             for (String example : examples(command.getValue())) {
                 tests.add(DynamicTest.dynamicTest(command.getKey() + ": " + example, () -> {
-                    Assumptions.assumeTrue(earlierNotRun[0] == null, () -> "skipped: it may read the outputs of the earlier "
+                    Assumptions.assumeTrue(earlierNotRun[0] == null, () -> "it may read the outputs of the earlier "
                             + command.getKey() + " example, which did not run: " + earlierNotRun[0]);
                     earlierNotRun[0] = example;
                     runExample(example, out);
