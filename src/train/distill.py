@@ -448,6 +448,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--ground-truth-weight", type=float, default=1.0,
+                    help="scales the ground-truth terms (focal score, GIoU box); 0 learns from the teacher alone")
     ap.add_argument("--continue-from", metavar="DIR",
                     help="a student directory written by an earlier run: train it further (its card's stages are kept)")
     ap.add_argument("--cutout-share", type=float, default=0.0,
@@ -521,7 +523,9 @@ def main():
     loader = torch.utils.data.DataLoader(PairStream(train_seqs, static, cfg, args.seed), batch_size=args.batch,
                                          collate_fn=collate, num_workers=args.workers)
     opt = torch.optim.AdamW(student.parameters(), lr=args.lr, weight_decay=DEFAULTS["weight_decay"])
-    weights = DEFAULTS["weights"]
+    weights = dict(DEFAULTS["weights"])
+    for key in ("score", "box"):
+        weights[key] *= args.ground_truth_weight
     hints = [] if v3 else hint_points(teacher_model, student.backbone_model)
 
     stop = {"now": False}

@@ -7,6 +7,7 @@ import dev.siamtrack.batch.VideoJob;
 import dev.siamtrack.batch.VideoReport;
 import dev.siamtrack.batch.VideoTask;
 import dev.siamtrack.eval.Progress;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.io.ResultWriter;
 import dev.siamtrack.model.Device;
 import dev.siamtrack.model.ModelException;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.bench.PreprocessBench;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.run.LatencyStats;
 import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.run.SequenceRunner;

@@ -6,6 +6,7 @@ import dev.siamtrack.eval.Roc;
 import dev.siamtrack.eval.VerificationPairs;
 import dev.siamtrack.eval.VerificationPairs.Crop;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;

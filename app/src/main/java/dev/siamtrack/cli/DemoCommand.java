@@ -2,6 +2,7 @@ package dev.siamtrack.cli;
 
 import dev.siamtrack.eval.GroundTruth;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.io.ResultWriter;
 import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.track.TargetEngine;

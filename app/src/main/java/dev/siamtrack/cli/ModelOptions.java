@@ -1,5 +1,6 @@
 package dev.siamtrack.cli;
 
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.Device;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;

@@ -2,6 +2,7 @@ package dev.siamtrack.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;

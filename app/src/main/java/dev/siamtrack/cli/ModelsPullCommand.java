@@ -1,5 +1,6 @@
 package dev.siamtrack.cli;
 
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelCatalog;
 import dev.siamtrack.model.ModelDownloader;
 import dev.siamtrack.model.ModelException;

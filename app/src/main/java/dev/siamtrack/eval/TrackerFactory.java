@@ -1,6 +1,6 @@
 package dev.siamtrack.eval;
 
-import dev.siamtrack.cli.Home;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.MultiTargetTracker;

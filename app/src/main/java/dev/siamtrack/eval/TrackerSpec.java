@@ -1,6 +1,6 @@
 package dev.siamtrack.eval;
 
-import dev.siamtrack.cli.Home;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

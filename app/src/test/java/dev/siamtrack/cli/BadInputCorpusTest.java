@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.testing.DamagedFiles;
+import dev.siamtrack.testing.ShippedModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.global.opencv_core;
@@ -33,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputCorpusTest {
 
     private static final Path DEMO = Path.of("videos/demo.mp4");
-    private static final Path MODEL = Path.of("models/siamtrack-mnv3");
+    private static final Path MODEL = ShippedModel.dir();
     private static final String INIT = "462,166,56,40";
 
     @TempDir
@@ -137,10 +140,22 @@ class BadInputCorpusTest {
                 2, "0003.png is 160x100 but 0001.png is 160x120: all images of a folder must have the same size", null, true));
         cases.add(new Case("folder with a text file", List.of(folders + "/with-a-text-file", "--init", "10,10,30,30"),
                 0, "8 frames in", null));
-        for (String name : List.of("missing-backbone", "missing-head", "empty-backbone", "empty-head", "empty-model",
-                "garbage-backbone", "garbage-head", "garbage-model", "swapped", "missing-model")) {
-            cases.add(new Case("model: " + name, List.of(DEMO.toString(), "--init", INIT, "--model",
-                    tmp.resolve("models/" + name).toString()), 2, tmp.resolve("models/" + name).toString(), null));
+        // each damage names its file and what is wrong with it, so that they can be told apart
+        Map<String, String> modelErrors = new LinkedHashMap<>();
+        modelErrors.put("missing-backbone", ": missing backbone.onnx");
+        modelErrors.put("missing-head", ": missing head.onnx");
+        modelErrors.put("missing-model", "/head.onnx: no model.json");
+        modelErrors.put("empty-backbone", "/backbone.onnx: not an ONNX model");
+        modelErrors.put("empty-head", "/head.onnx: not an ONNX model");
+        modelErrors.put("empty-model", "/model.json: expected a JSON object");
+        modelErrors.put("garbage-backbone", "/backbone.onnx: not an ONNX model");
+        modelErrors.put("garbage-head", "/head.onnx: not an ONNX model");
+        modelErrors.put("garbage-model", "/model.json: not valid JSON");
+        modelErrors.put("swapped", "/backbone.onnx: expected 1 input [1,3,H,W]");
+        for (Map.Entry<String, String> e : modelErrors.entrySet()) {
+            String dir = tmp.resolve("models/" + e.getKey()).toString();
+            cases.add(new Case("model: " + e.getKey(), List.of(DEMO.toString(), "--init", INIT, "--model", dir), 2,
+                    dir + e.getValue(), null));
         }
         for (String[] field : CARD_FIELDS) {
             String dir = tmp.resolve("models/card-" + field[0].replace('.', '-') + "-" + field[1].replaceAll("\\W", "_")).toString();

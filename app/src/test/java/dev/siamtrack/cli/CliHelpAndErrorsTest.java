@@ -20,8 +20,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.siamtrack.model.ModelCard;
+import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.testing.ShippedModel;
+import java.io.IOException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,38 +61,53 @@ class CliHelpAndErrorsTest {
         return lines;
     }
 
-    @Test
-    void everyHelpExampleRunsAsPrinted() throws Exception {
+    /**
+     * One test per example of every command's help, run as printed (outputs go to a temporary folder instead of
+     * the checkout's out/). The examples of one command run in order and share that folder, since a later one may
+     * read what an earlier one wrote (compare --pairs reads what make-pairs wrote): when one is skipped or fails,
+     * the later ones of that command are skipped with that reason.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyHelpExampleRunsAsPrinted() throws IOException {
         CommandLine cli = SiamTrackCli.commandLine();
-        int ran = 0;
+        List<DynamicTest> tests = new ArrayList<>();
         for (Map.Entry<String, CommandLine> command : cli.getSubcommands().entrySet()) {
             if (command.getKey().equals("serve")) {
                 // a service runs until it is stopped: ServeCommandTest starts one on the demo clip and SIGTERMs it
                 continue;
             }
-            boolean needsShared = false;
+            Path out = Files.createDirectories(tmp.resolve(command.getKey()));
+            String[] earlierNotRun = {null};
             for (String example : examples(command.getValue())) {
-                // without ../shared, an example that reads it is skipped, and so are the ones after it,
-                // which may use its outputs (compare --pairs reads what make-pairs wrote)
-                needsShared |= example.contains("../shared/") && !Files.isDirectory(Path.of("../shared"));
-                if (needsShared) {
-                    continue;
-                }
-                // outputs go to a temporary folder instead of the checkout's out/
-                String[] words = example.replaceAll("(^| )out/", "$1" + tmp + "/").split(" +");
-                CliRunner.Result r = CliRunner.run(Arrays.copyOfRange(words, 1, words.length));
-                assertEquals(0, r.exitCode(), example + "\n" + r.err());
-                Matcher lost = Pattern.compile("(\\d+) frames in .*; (\\d+) frames LOST(?! \\(by target)").matcher(r.err());
-                if (lost.find()) {
-                    int frames = Integer.parseInt(lost.group(1));
-                    assertTrue(Integer.parseInt(lost.group(2)) < frames / 4,
-                            "the example's box is on the target, so it is tracked: " + example + "\n" + r.err());
-                }
-                assertTrackedFromTheStart(words, example);
-                ran++;
+                tests.add(DynamicTest.dynamicTest(command.getKey() + ": " + example, () -> {
+                    Assumptions.assumeTrue(earlierNotRun[0] == null, () -> "it may read the outputs of the earlier "
+                            + command.getKey() + " example, which did not run: " + earlierNotRun[0]);
+                    earlierNotRun[0] = example;
+                    runExample(example, out);
+                    earlierNotRun[0] = null;
+                }));
             }
         }
-        assertTrue(ran >= 1, "the track example on the demo clip ran");
+        assertTrue(tests.size() >= 10, tests.size() + " examples found in the help");
+        return tests.stream();
+    }
+
+    private static void runExample(String example, Path out) throws Exception {
+        if (example.contains("../shared/")) {
+            SharedData.devDataset();
+            SharedData.nanoTrack(2);
+        }
+        String[] words = example.replaceAll("(^| )\\.\\./shared/", "$1" + SharedData.ROOT + "/")
+                .replaceAll("(^| )out/", "$1" + out + "/").split(" +");
+        CliRunner.Result r = CliRunner.run(Arrays.copyOfRange(words, 1, words.length));
+        assertEquals(0, r.exitCode(), example + "\n" + r.err());
+        Matcher lost = Pattern.compile("(\\d+) frames in .*; (\\d+) frames LOST(?! \\(by target)").matcher(r.err());
+        if (lost.find()) {
+            int frames = Integer.parseInt(lost.group(1));
+            assertTrue(Integer.parseInt(lost.group(2)) < frames / 4,
+                    "the example's box is on the target, so it is tracked: " + example + "\n" + r.err());
+        }
+        assertTrackedFromTheStart(words, example);
     }
 
     /**
@@ -199,7 +221,7 @@ class CliHelpAndErrorsTest {
         for (String name : List.of("a-broken", "b-good")) {
             Path dir = Files.createDirectories(models.resolve(name));
             for (String file : List.of("backbone.onnx", "head.onnx", "model.json")) {
-                Files.copy(Path.of("models/siamtrack-mnv3").resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(ShippedModel.dir().resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         Path card = models.resolve("a-broken/model.json");
@@ -207,7 +229,9 @@ class CliHelpAndErrorsTest {
         CliRunner.Result r = CliRunner.run("models", models.toString());
         assertEquals(2, r.exitCode(), r.out());
         assertTrue(r.out().contains("cannot load: " + card + ": stride must be an integer from 1 to 64, found 0"), r.out());
-        assertTrue(r.out().contains(models.resolve("b-good") + "\n    siamtrack-mnv3 (siamtrack): exemplar 127"), r.out());
+        ModelCard shipped = ModelCard.read(ShippedModel.dir().resolve(ModelCard.FILE_NAME));
+        assertTrue(r.out().contains(models.resolve("b-good") + "\n    " + shipped.name() + " (" + shipped.family() + "): exemplar 127"),
+                r.out());
     }
 
     @Test

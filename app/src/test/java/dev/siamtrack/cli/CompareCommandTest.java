@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
 import java.io.PrintWriter;
@@ -59,7 +60,7 @@ class CompareCommandTest {
         String[] all = new String[args.length + 2];
         all[0] = "compare";
         System.arraycopy(args, 0, all, 1, args.length);
-        all[all.length - 1] = "--model=models/siamtrack-mnv3";
+        all[all.length - 1] = "--model=" + ShippedModel.dir();
         int exit = cli.execute(all);
         return new Run(exit, out.toString(), err.toString());
     }
@@ -72,8 +73,10 @@ class CompareCommandTest {
     void identicalShiftedAndUnrelatedCrops() {
         Run identical = run(crop(first, target), crop(first, target));
         assertEquals(0, identical.exit(), identical.err());
-        assertTrue(identical.out().startsWith("similarity 1.0000, threshold 0.5570 (siamtrack-mnv3, model card): same"),
-                identical.out());
+        JsonNode card = ShippedModel.card();
+        String threshold = String.format(Locale.ROOT, "%.4f", card.get("hyper").get("verify_threshold").asDouble());
+        assertTrue(identical.out().startsWith("similarity 1.0000, threshold " + threshold + " (" + card.get("name").asText()
+                + ", model card): same"), identical.out());
         Box shifted = new Box(target.x() + 6, target.y() + 4, target.w(), target.h());
         Run shift = run(crop(first, target), crop(first, shifted));
         assertTrue(shift.out().contains(": same"), shift.out());

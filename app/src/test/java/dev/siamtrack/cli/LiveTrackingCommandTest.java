@@ -1,12 +1,16 @@
 package dev.siamtrack.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.render.TrackViewer;
+import dev.siamtrack.draw.StateColors;
+import dev.siamtrack.geom.Box;
 import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.RtspServer;
 import dev.siamtrack.video.SyntheticStream;
 import java.io.PrintWriter;
@@ -107,7 +111,7 @@ class LiveTrackingCommandTest {
     @Test
     void viewRecordsWritesAndTakesAScreenshot(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(TrackViewer.unavailableReason() == null, "skipped: " + TrackViewer.unavailableReason());
-        Path model = SharedData.nanoTrack(2);
+        Path model = ShippedModel.dir();
         String init = Files.readAllLines(Path.of("videos/demo.txt")).get(0);
         Path csv = dir.resolve("run.csv");
         Path mp4 = dir.resolve("run.mp4");
@@ -122,5 +126,35 @@ class LiveTrackingCommandTest {
         assertTrue(Files.size(mp4) > 10_000);
         Mat shot = opencv_imgcodecs.imread(png.toString());
         assertEquals(640, shot.cols());
+        assertEquals(480, shot.rows());
+        // the screenshot shows frame 20 with target 1's outline where run.csv puts its box on that frame
+        Box box = TrackCommandTest.rowBox(lines.get(21));
+        double cx = box.x() + box.w() / 2;
+        double cy = box.y() + box.h() / 2;
+        assertTrue(outlineNear(shot, box.x(), cy), "left edge of " + box);
+        assertTrue(outlineNear(shot, box.x() + box.w(), cy), "right edge of " + box);
+        assertTrue(outlineNear(shot, cx, box.y()), "top edge of " + box);
+        assertTrue(outlineNear(shot, cx, box.y() + box.h()), "bottom edge of " + box);
+        assertFalse(outlineNear(shot, cx, cy), "no outline in the middle of " + box);
+    }
+
+    /** True when some pixel within 4 px of (x, y) has target 1's colour. */
+    private static boolean outlineNear(Mat image, double x, double y) {
+        int[] rgb = StateColors.target("1");
+        for (int dy = -4; dy <= 4; dy++) {
+            for (int dx = -4; dx <= 4; dx++) {
+                int px = (int) Math.round(x) + dx;
+                int py = (int) Math.round(y) + dy;
+                if (px < 0 || py < 0 || px >= image.cols() || py >= image.rows()) {
+                    continue;
+                }
+                var p = image.ptr(py, px);
+                if (Math.abs((p.get(0) & 0xff) - rgb[2]) <= 30 && Math.abs((p.get(1) & 0xff) - rgb[1]) <= 30
+                        && Math.abs((p.get(2) & 0xff) - rgb[0]) <= 30) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

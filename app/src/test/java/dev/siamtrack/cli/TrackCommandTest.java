@@ -3,7 +3,8 @@ package dev.siamtrack.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.geom.Box;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.FFmpegFrameSource;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** End-to-end runs of track and demo with the NanoTrack v2 reference weights (skipped without ../shared). */
+/** End-to-end runs of track and demo with the shipped default model. */
 class TrackCommandTest {
 
     @TempDir
@@ -25,7 +26,7 @@ class TrackCommandTest {
 
     @Test
     void writesCsvAndJsonlWithTheInitBoxFirst() throws Exception {
-        Path model = SharedData.nanoTrack(2);
+        Path model = ShippedModel.dir();
         Path clip = tmp.resolve("clip.mp4");
         ClipWriter.write(new ClipGenerator(ClipConfig.of(320, 240, 30, 5, false, 1)), clip, i -> { });
         String init = Files.readAllLines(ClipWriter.groundTruthPath(clip)).get(0);
@@ -36,6 +37,7 @@ class TrackCommandTest {
         assertEquals("frame,id,x,y,w,h,score,state,reacquired", lines.get(0));
         assertEquals(31, lines.size());
         assertTrue(lines.get(1).startsWith("0,1,"), lines.get(1));
+        assertRowBox(Box.parse(init), lines.get(1), 0.01);
         assertTrue(csv.err().contains("30 frames"), csv.err());
         try (FFmpegFrameSource saved = new FFmpegFrameSource(tmp.resolve("r.mp4"))) {
             int n = 0;
@@ -55,7 +57,7 @@ class TrackCommandTest {
 
     @Test
     void corruptStretchIsSkippedCountedAndTrackingGoesOn() throws Exception {
-        Path model = SharedData.nanoTrack(2);
+        Path model = ShippedModel.dir();
         Path clip = tmp.resolve("clip.mp4");
         ClipWriter.write(new ClipGenerator(ClipConfig.of(320, 240, 150, 3, false, 1)), clip, i -> { });
         byte[] bytes = Files.readAllBytes(clip);
@@ -78,7 +80,7 @@ class TrackCommandTest {
 
     @Test
     void sigtermKeepsEverythingTrackedSoFar() throws Exception {
-        Path model = SharedData.nanoTrack(2);
+        Path model = ShippedModel.dir();
         Path clip = tmp.resolve("long.mp4");
         ClipWriter.write(new ClipGenerator(ClipConfig.of(320, 240, 1500, 4, false, 1)), clip, i -> { });
         String init = Files.readAllLines(ClipWriter.groundTruthPath(clip)).get(0);
@@ -110,16 +112,44 @@ class TrackCommandTest {
 
     @Test
     void demoTracksTheShippedClip() throws Exception {
-        Path model = SharedData.nanoTrack(2);
+        Path model = ShippedModel.dir();
         Path home = Path.of(System.getProperty("siamtrack.home", "."));
         Path video = home.resolve("videos/demo.mp4");
         CliRunner.Result r = CliRunner.run("demo", "--model", model.toString(), "--video", video.toString(),
                 "--out-dir", tmp.toString());
         assertEquals(0, r.exitCode(), r.err());
+        List<String> rows = Files.readAllLines(tmp.resolve("demo.csv"));
+        assertEquals(301, rows.size());
+        // the IoU computed here from demo.csv and the clip's ground truth, over the frames where the disc is in view
+        List<String> truth = Files.readAllLines(home.resolve("videos/demo.txt"));
+        double sum = 0;
+        int visible = 0;
+        for (int i = 0; i < 300; i++) {
+            Box t = Box.parse(truth.get(i));
+            if (!t.isAbsent()) {
+                sum += Math.max(0, rowBox(rows.get(i + 1)).iou(t));
+                visible++;
+            }
+        }
+        assertEquals(270, visible, "videos/demo.txt: the disc is out of view on 30 frames");
+        assertTrue(sum / visible >= 0.6, "mean IoU " + sum / visible);
         Matcher m = Pattern.compile("mean IoU ([0-9.]+)").matcher(r.out());
         assertTrue(m.find(), r.out());
-        assertTrue(Double.parseDouble(m.group(1)) >= 0.7, r.out());
-        assertEquals(301, Files.readAllLines(tmp.resolve("demo.csv")).size());
+        assertEquals(sum / visible, Double.parseDouble(m.group(1)), 0.01, "the IoU the demo prints: " + r.out());
         assertTrue(Files.size(tmp.resolve("demo.mp4")) > 10_000);
+    }
+
+    /** The x,y,w,h columns of a CSV result row (frame,id,x,y,w,h,score,state,reacquired). */
+    static Box rowBox(String row) {
+        String[] f = row.split(",");
+        return new Box(Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+    }
+
+    static void assertRowBox(Box expected, String row, double tolerance) {
+        Box got = rowBox(row);
+        assertEquals(expected.x(), got.x(), tolerance, row);
+        assertEquals(expected.y(), got.y(), tolerance, row);
+        assertEquals(expected.w(), got.w(), tolerance, row);
+        assertEquals(expected.h(), got.h(), tolerance, row);
     }
 }

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.siamtrack.cli.Home;
+import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.testing.ShippedModel;
+import dev.siamtrack.testing.SlidingPatch;
+import dev.siamtrack.track.TargetResult;
+import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.TargetEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +18,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrackerSpecTest {
 
@@ -39,15 +45,29 @@ class TrackerSpecTest {
         assertEquals("opencv-vit@vitTracker", TrackerSpec.parse("opencv-vit:" + vit).label());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"csrt", "kcf", "mil", "siamtrack:SHIPPED", "siamtrack-lt:SHIPPED", "siamtrack-st:SHIPPED"})
+    void standardFactoryCreatesAWorkingTrackerOfEveryKind(String text) {
+        assertFollowsTheSlidingPatch(TrackerSpec.parse(text.replace("SHIPPED", ShippedModel.dir().toString())));
+    }
+
     @Test
-    void standardFactoryCreatesEveryKind() {
-        Path nano = SharedData.nanoTrack(2);
-        for (String text : List.of("csrt", "kcf", "mil", "opencv-nano:" + nano, "siamtrack:" + nano,
-                "siamtrack-lt:" + nano, "siamtrack-st:" + nano)) {
-            TrackerSpec spec = TrackerSpec.parse(text);
-            try (TargetEngine engine = TrackerFactory.standard().create(spec)) {
-                assertEquals(0, engine.size(), spec.label());
+    void standardFactoryCreatesOpenCvsTrackerNano() {
+        assertFollowsTheSlidingPatch(TrackerSpec.parse("opencv-nano:" + SharedData.nanoTrack(2)));
+    }
+
+    /** The engine starts empty, takes one target and follows it over 20 frames of known motion. */
+    private static void assertFollowsTheSlidingPatch(TrackerSpec spec) {
+        try (TargetEngine engine = TrackerFactory.standard().create(spec)) {
+            assertEquals(0, engine.size(), spec.label());
+            engine.add("patch", SlidingPatch.frame(0, 3), SlidingPatch.truth(0));
+            assertEquals(List.of("patch"), engine.ids());
+            TargetResult last = null;
+            for (int i = 1; i <= 20; i++) {
+                last = engine.update(SlidingPatch.frame(i, 3)).get(0);
             }
+            assertTrue(last.box().iou(SlidingPatch.truth(20)) > 0.5, spec.label() + ": " + last + " vs " + SlidingPatch.truth(20));
+            assertEquals(TrackState.TRACKING, last.state(), spec.label());
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,7 +150,18 @@ public final class Manifest {
         if (f[0].isBlank()) {
             return "the video is empty";
         }
-        String id = f[1];
+        Path video;
+        try {
+            video = Path.of(f[0].strip()).normalize();
+        } catch (InvalidPathException e) {
+            return "the video is not a valid path (" + e.getReason() + ")";
+        }
+        // "/", "." or ".." name no file, and the outputs are named after the file
+        Path file = video.getFileName();
+        if (file == null || file.toString().isEmpty() || file.toString().equals("..")) {
+            return "the video '" + f[0].strip() + "' names no file";
+        }
+        String id = f[1].strip();
         if (id.isEmpty()) {
             return "the target id is empty";
         }

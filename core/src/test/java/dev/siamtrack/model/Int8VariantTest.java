@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class Int8VariantTest {
 
     private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Path TRAIN = SharedData.ROOT.resolve("datasets/train");
 
     @TempDir
     Path tmp;
@@ -31,11 +30,11 @@ class Int8VariantTest {
         Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, onnx").redirectErrorStream(true).start();
         assumeTrue(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0,
                 "skipped: Debian's python3-torch / python3-onnx are not installed");
-        assumeTrue(Files.isDirectory(TRAIN), "skipped: training sequences not found at " + TRAIN.toAbsolutePath());
+        Path train = SharedData.trainDataset();
         Path tiny = tmp.resolve("tiny");
         Path int8 = tmp.resolve("tiny-int8");
         python("src/train/export.py", "--tiny", "--out", tiny.toString());
-        python("src/train/quantize.py", tiny.toString(), "--train", TRAIN.toString(), "--pairs", "4");
+        python("src/train/quantize.py", tiny.toString(), "--train", train.toString(), "--pairs", "4");
 
         try (SiameseModel floats = SiameseModel.load(tiny, SiameseModel.Options.DEFAULT);
              SiameseModel ints = SiameseModel.load(int8, SiameseModel.Options.DEFAULT)) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.siamtrack.testing.ShippedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ class ModelCardTest {
 
     @Test
     void verifyThresholdIsReadDefaultedAndValidated() throws Exception {
-        assertEquals(0.557, ModelCard.read(Path.of("models/siamtrack-mnv3/model.json")).verifyThreshold(), 1e-12);
+        assertEquals(ShippedModel.card().get("hyper").get("verify_threshold").asDouble(),
+                ModelCard.read(ShippedModel.dir().resolve("model.json")).verifyThreshold(), 1e-12);
         Path card = tmp.resolve("model.json");
         Files.writeString(card, "{\"hyper\": {}}");
         assertEquals(0.840, ModelCard.read(card).verifyThreshold(), 1e-12);
@@ -37,9 +40,10 @@ class ModelCardTest {
 
     @Test
     void theShippedCardReadsAndAnEmptyCardTakesTheDefaults() throws Exception {
-        ModelCard shipped = ModelCard.read(Path.of("models/siamtrack-mnv3/model.json"));
-        assertEquals(223, shipped.instanceSize());
-        assertEquals(0.266, shipped.lostThreshold(), 1e-9);
+        ModelCard shipped = ModelCard.read(ShippedModel.dir().resolve("model.json"));
+        JsonNode json = ShippedModel.card();
+        assertEquals(json.get("instance_size").asInt(), shipped.instanceSize());
+        assertEquals(json.get("hyper").get("lost_threshold").asDouble(), shipped.lostThreshold(), 1e-9);
         ModelCard defaults = ModelCard.read(card("{}"));
         assertEquals(127, defaults.exemplarSize());
         assertEquals(255, defaults.instanceSize());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.testing.ShippedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +43,12 @@ class SiameseModelTest {
 
     @Test
     void swappedFilesAreReportedWithExpectedAndFoundShapes() throws Exception {
-        Path v2 = SharedData.nanoTrack(2);
-        Files.copy(v2.resolve("head.onnx"), tmp.resolve("backbone.onnx"));
-        Files.copy(v2.resolve("backbone.onnx"), tmp.resolve("head.onnx"));
+        Path shipped = ShippedModel.dir();
+        Files.copy(shipped.resolve("head.onnx"), tmp.resolve("backbone.onnx"));
+        Files.copy(shipped.resolve("backbone.onnx"), tmp.resolve("head.onnx"));
         ModelException e = assertThrows(ModelException.class, () -> SiameseModel.load(tmp, SiameseModel.Options.DEFAULT));
         assertTrue(e.getMessage().contains("backbone.onnx: expected 1 input [1,3,H,W]"), e.getMessage());
-        assertTrue(e.getMessage().contains("found inputs {input1 [1, 48"), "names what was found: " + e.getMessage());
+        assertTrue(e.getMessage().contains("found inputs {"), "names what was found: " + e.getMessage());
     }
 
     @Test
@@ -89,7 +90,7 @@ class SiameseModelTest {
 
     @Test
     void cudaWithoutProviderFallsBackOrFailsWhenStrict() throws Exception {
-        Path dir = SharedData.nanoTrack(2);
+        Path dir = ShippedModel.dir();
         try (SiameseModel m = SiameseModel.load(dir, new SiameseModel.Options(Device.parse("cuda"), false, 1))) {
             if (!m.device().cuda()) {
                 assertTrue(m.deviceNote().contains("CUDA"), m.deviceNote());

@@ -1,7 +1,11 @@
 package dev.siamtrack.track;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.model.ModelCard;
+import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 
 class ScoringTest {
@@ -39,5 +43,49 @@ class ScoringTest {
         // shrinking by the same factors is penalised the same way (max(x, 1/x))
         double grown = Scoring.sizeWithContext(60, 20);
         assertEquals(0.86537343, Scoring.penalty(40, 20, grown, 3.0, 0.15), 1e-7);
+    }
+
+    @Test
+    void windowAndCellPositionsFollowTheCardsGrid() {
+        ModelCard card = ModelCard.nanoTrack("v2", 2);
+        Scoring scoring = new Scoring(card, TrackerParams.DEFAULT, 2);
+        int n = card.scoreSize();
+        assertEquals(n * n, scoring.cells);
+        for (int k : new int[] {0, 1, n, n + 3, n * n - 1}) {
+            int i = k / n;
+            int j = k % n;
+            assertEquals(Scoring.hanning(i, n) * Scoring.hanning(j, n), scoring.window[k], 1e-6, "window " + k);
+            assertEquals(card.gridOrigin() + j * card.stride(), scoring.pointX[k], 1e-6, "x of cell " + k);
+            assertEquals(card.gridOrigin() + i * card.stride(), scoring.pointY[k], 1e-6, "y of cell " + k);
+        }
+    }
+
+    @Test
+    void probabilityIsTheSoftmaxOfTwoPlanesOrTheSigmoidOfOne() {
+        ModelCard card = ModelCard.nanoTrack("v2", 2);
+        int cells = card.scoreSize() * card.scoreSize();
+        // background logit 0, target logit ln 3: softmax gives 3 / (1 + 3) = 0.75
+        FloatBuffer two = FloatBuffer.allocate(2 * cells);
+        two.put(cells + 5, (float) Math.log(3));
+        assertEquals(0.75, new Scoring(card, TrackerParams.DEFAULT, 2).probability(two, 5), 1e-6);
+        assertEquals(0.5, new Scoring(card, TrackerParams.DEFAULT, 2).probability(two, 4), 1e-6);
+        // one logit ln 3: sigmoid gives 0.75 as well
+        FloatBuffer one = FloatBuffer.allocate(cells);
+        one.put(5, (float) Math.log(3));
+        assertEquals(0.75, new Scoring(card, TrackerParams.DEFAULT, 1).probability(one, 5), 1e-6);
+        assertFalse(new Scoring(card, TrackerParams.DEFAULT, 2).sigmoid);
+    }
+
+    @Test
+    void cellPenaltyReadsTheBoxFromTheLtrbPlanes() {
+        ModelCard card = ModelCard.nanoTrack("v2", 2);
+        Scoring scoring = new Scoring(card, TrackerParams.DEFAULT, 2);
+        int cells = scoring.cells;
+        FloatBuffer boxes = FloatBuffer.allocate(4 * cells);
+        // cell 7: left 25 + right 35 = width 60, top 8 + bottom 12 = height 20
+        boxes.put(7, 25).put(2 * cells + 7, 35).put(cells + 7, 8).put(3 * cells + 7, 12);
+        double size = Scoring.sizeWithContext(40, 20);
+        assertEquals(Scoring.penalty(60, 20, size, 2.0, scoring.params.penaltyK()), scoring.cellPenalty(boxes, 7, size, 2.0), 1e-12);
+        assertTrue(scoring.cellPenalty(boxes, 7, size, 2.0) < 1, "a changed box is penalised");
     }
 }

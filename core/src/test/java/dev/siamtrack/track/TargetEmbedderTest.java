@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class TargetEmbedderTest {
     void sameTargetScoresAboveTheThresholdAndBackgroundBelow() throws Exception {
         ClipGenerator clip = new ClipGenerator(ClipConfig.demo());
         byte[] scratch = new byte[clip.config().width() * clip.config().height() * 3];
-        try (TargetEmbedder embedder = TargetEmbedder.create(Path.of("models/siamtrack-mnv3"), SiameseModel.Options.DEFAULT);
+        try (TargetEmbedder embedder = TargetEmbedder.create(ShippedModel.dir(), SiameseModel.Options.DEFAULT);
              Mat first = new Mat(); Mat later = new Mat()) {
             clip.renderFrame(0, first, scratch);
             clip.renderFrame(40, later, scratch);
@@ -35,7 +35,7 @@ class TargetEmbedderTest {
             }
             assertEquals(1, norm, 1e-5);
             double threshold = embedder.threshold();
-            assertEquals(0.557, threshold, 1e-9);
+            assertEquals(ShippedModel.card().get("hyper").get("verify_threshold").asDouble(), threshold, 1e-9);
 
             assertEquals(1, TargetEmbedder.similarity(anchor, embedder.embed(first, target)), 1e-6);
             Box shifted = new Box(target.x() + 0.15 * target.w(), target.y() - 0.1 * target.h(), target.w(), target.h());
@@ -52,7 +52,7 @@ class TargetEmbedderTest {
 
     @Test
     void refusesBoxesOutsideTheImage() throws Exception {
-        try (TargetEmbedder embedder = TargetEmbedder.create(Path.of("models/siamtrack-mnv3"), SiameseModel.Options.DEFAULT);
+        try (TargetEmbedder embedder = TargetEmbedder.create(ShippedModel.dir(), SiameseModel.Options.DEFAULT);
              Mat image = new Mat(100, 100, org.bytedeco.opencv.global.opencv_core.CV_8UC3)) {
             assertThrows(IllegalArgumentException.class, () -> embedder.embed(image, new Box(120, 10, 20, 20)));
             assertThrows(IllegalArgumentException.class, () -> embedder.embed(image, new Box(10, 10, 0, 20)));

@@ -34,7 +34,7 @@ public final class ClipGenerator {
 
     static final int[] TARGET_FIRST = {20, 130, 245};
     static final int[] TARGET_SECOND = {190, 80, 25};
-    private static final int[] DISTRACTOR_FIRST = {35, 115, 230};
+    static final int[] DISTRACTOR_FIRST = {35, 115, 230};
     private static final int[] DISTRACTOR_SECOND = {175, 95, 45};
 
     /** An ellipse on the image plane: centre, semi-axes and the rotation of its pattern. */
@@ -167,6 +167,14 @@ public final class ClipGenerator {
     /** Ground truth of frame {@code index}: the target's box clipped to the frame, or {@link Box#ABSENT}. */
     public Box groundTruth(int index) {
         return groundTruth[index];
+    }
+
+    /** The look-alike's box on frame {@code index}, clipped to the frame, or {@link Box#ABSENT} when it is outside. */
+    public Box distractorBox(int index) {
+        Ellipse d = distractor(index);
+        Box box = new Box(d.cx() - d.a(), d.cy() - d.b(), 2 * d.a(), 2 * d.b());
+        return box.x() >= width || box.y() >= height || box.x() + box.w() <= 0 || box.y() + box.h() <= 0
+                ? Box.ABSENT : box.clip(width, height);
     }
 
     public List<Box> groundTruth() {

@@ -93,6 +93,33 @@ class ClipGeneratorTest {
     }
 
     @Test
+    void lookAlikePixelsLieInsideItsBox() {
+        ClipGenerator clip = new ClipGenerator(small(5, true));
+        int[] c = ClipGenerator.DISTRACTOR_FIRST;
+        byte[] frame = new byte[W * H * 3];
+        int seen = 0;
+        for (int t = 0; t < clip.frameCount(); t++) {
+            clip.renderFrame(t, frame);
+            Box box = clip.distractorBox(t);
+            int inside = 0;
+            for (int y = 0; y < H; y++) {
+                for (int x = 0; x < W; x++) {
+                    int o = (y * W + x) * 3;
+                    if ((frame[o] & 0xff) != c[0] || (frame[o + 1] & 0xff) != c[1] || (frame[o + 2] & 0xff) != c[2]) {
+                        continue;
+                    }
+                    assertTrue(!box.isAbsent() && x + 0.5 >= box.x() && x + 0.5 <= box.x() + box.w()
+                            && y + 0.5 >= box.y() && y + 0.5 <= box.y() + box.h(),
+                            "look-alike pixel " + x + "," + y + " outside " + box + " in frame " + t);
+                    inside++;
+                }
+            }
+            seen += inside > 0 ? 1 : 0;
+        }
+        assertTrue(seen > 20, "frames showing the look-alike: " + seen);
+    }
+
+    @Test
     void leavingTheFrameGivesNanRowsForTheOutFrames() {
         ClipGenerator clip = new ClipGenerator(small(5, true));
         List<FrameRange> out = clip.events().outOfView();

@@ -1,4 +1,4 @@
-package dev.siamtrack.cli;
+package dev.siamtrack.home;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
