@@ -81,6 +81,10 @@ class ModelCardPropertiesTest {
         String[] parts = path.split("\\.");
         JsonNode parent = card;
         for (int i = 0; i < parts.length - 1; i++) {
+            // an earlier change of the same card may have turned an object on the path into an array or back
+            if (parent.isArray() != parts[i].chars().allMatch(Character::isDigit)) {
+                return;
+            }
             parent = parent.isArray() ? parent.get(Integer.parseInt(parts[i])) : parent.get(parts[i]);
             if (parent == null || !parent.isContainerNode()) {
                 return;
@@ -93,7 +97,7 @@ class ModelCardPropertiesTest {
             } else {
                 o.set(last, value);
             }
-        } else if (parent instanceof ArrayNode a && value != null) {
+        } else if (parent instanceof ArrayNode a && value != null && last.chars().allMatch(Character::isDigit)) {
             a.set(Integer.parseInt(last), value);
         }
     }
