@@ -40,6 +40,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from losses import box_loss, make_targets, score_loss  # noqa: E402
 from model import STRIDE, cell_points  # noqa: E402
+import nanotrack  # noqa: E402
+from nanotrack import prune_initializers  # noqa: E402
 
 DEFAULTS = {"batch": 16, "lr": 3e-4, "weight_decay": 1e-5, "iters": 3000,
             "weights": {"feature": 1.0, "hint": 1.0, "kd_score": 1.0, "kd_box": 0.5, "score": 1.0, "box": 0.5}}
@@ -50,13 +52,6 @@ DEFAULTS = {"batch": 16, "lr": 3e-4, "weight_decay": 1e-5, "iters": 3000,
 def _block_nodes(graph, block):
     prefix = f"/trunk/blocks.{block}/"
     return [n for n in graph.node if n.name.startswith(prefix)]
-
-
-def _prune_initializers(graph):
-    used = {name for n in graph.node for name in n.input}
-    kept = [i for i in graph.initializer if i.name in used]
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
 
 
 def drop_blocks(model, blocks):
@@ -76,7 +71,7 @@ def drop_blocks(model, blocks):
                     n.input[k] = skip_to
         del graph.node[:]
         graph.node.extend(kept)
-    _prune_initializers(graph)
+    prune_initializers(graph)
     return model
 
 
@@ -398,8 +393,6 @@ class Student:
 
 
 def v3_student(teacher_dir, args, earlier):
-    import nanotrack
-
     if earlier:
         architecture = earlier["student"]
         backbone = onnx.load(os.path.join(args.continue_from, "backbone.onnx"))
@@ -423,7 +416,6 @@ def main():
     from data import check_not_dev, discover_sequences, read_static
     from evaluate import held_out
     from train import DEFAULT_DATA, PairStream, collate
-    import nanotrack
 
     ap = argparse.ArgumentParser(description="Distil a lighter student from a trained SiamTrack model directory "
                                  "or from NanoTrack v3's graphs")

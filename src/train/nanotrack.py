@@ -92,6 +92,14 @@ def set_search_size(head, instance):
 
 # ---------------------------------------------------------------- surgery
 
+def prune_initializers(graph):
+    """Drops the initializers no node reads any more (after surgery)."""
+    used = {name for n in graph.node for name in n.input}
+    kept = [i for i in graph.initializer if i.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+
+
 def _producers(graph):
     return {o: n for n in graph.node for o in n.output}
 
@@ -127,13 +135,6 @@ def _bypass(graph, removed, old, new):
     graph.node.extend(kept)
 
 
-def _prune_initializers(graph):
-    used = {name for n in graph.node for name in n.input}
-    kept = [i for i in graph.initializer if i.name in used]
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
-
-
 def drop_residual_blocks(backbone, indices):
     """Removes the residual blocks number `indices` (0-based, graph order) of the backbone."""
     adds = residual_adds(backbone)
@@ -149,7 +150,7 @@ def drop_residual_blocks(backbone, indices):
             skip, branch = branch, skip
         removed = set(_branch_nodes(graph, branch, skip)) | {add.name}
         _bypass(graph, removed, add.output[0], skip)
-    _prune_initializers(graph)
+    prune_initializers(graph)
     return backbone
 
 
@@ -204,7 +205,7 @@ def drop_tower_layers(head, indices):
         for index in sorted(indices, reverse=True):
             dw, clip, pw = tower[index]
             _bypass(graph, {dw.name, clip.name, pw.name}, pw.output[0], dw.input[0])
-    _prune_initializers(graph)
+    prune_initializers(graph)
     return head
 
 
