@@ -530,7 +530,10 @@ public final class SiameseModel implements AutoCloseable {
                     scores = ((TensorInfo) r.get(headScoreName).get().getInfo()).getShape();
                     boxes = ((TensorInfo) r.get(headBoxName).get().getInfo()).getShape();
                 } catch (OrtException e) {
-                    throw new ModelException(directory.resolve(HEAD_FILE) + ": does not accept the backbone's features "
+                    // without a card the search size is NanoTrack's; a head built for another one fails here
+                    throw new ModelException(directory.resolve(HEAD_FILE) + (declared != null ? ": does not accept"
+                            : ": no model.json, and read as a NanoTrack export (255x255 search) it does not accept")
+                            + " the backbone's features "
                             + Arrays.toString(templateShape) + " / " + Arrays.toString(searchShape) + ": " + e.getMessage(), e);
                 }
                 checkHeadOutputs(scores, boxes);
