@@ -144,7 +144,7 @@ class BadInputCorpusTest {
         Map<String, String> modelErrors = new LinkedHashMap<>();
         modelErrors.put("missing-backbone", ": missing backbone.onnx");
         modelErrors.put("missing-head", ": missing head.onnx");
-        modelErrors.put("missing-model", "/head.onnx: no model.json");
+        modelErrors.put("missing-model", "/head.onnx: does not accept the backbone's features [1, 96, 8, 8] / [1, 96, 16, 16] (no model.json");
         modelErrors.put("empty-backbone", "/backbone.onnx: not an ONNX model");
         modelErrors.put("empty-head", "/head.onnx: not an ONNX model");
         modelErrors.put("empty-model", "/model.json: expected a JSON object");

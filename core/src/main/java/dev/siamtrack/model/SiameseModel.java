@@ -531,10 +531,10 @@ public final class SiameseModel implements AutoCloseable {
                     boxes = ((TensorInfo) r.get(headBoxName).get().getInfo()).getShape();
                 } catch (OrtException e) {
                     // without a card the search size is NanoTrack's; a head built for another one fails here
-                    throw new ModelException(directory.resolve(HEAD_FILE) + (declared != null ? ": does not accept"
-                            : ": no model.json, and read as a NanoTrack export (255x255 search) it does not accept")
-                            + " the backbone's features "
-                            + Arrays.toString(templateShape) + " / " + Arrays.toString(searchShape) + ": " + e.getMessage(), e);
+                    throw new ModelException(directory.resolve(HEAD_FILE) + ": does not accept the backbone's features "
+                            + Arrays.toString(templateShape) + " / " + Arrays.toString(searchShape)
+                            + (declared != null ? "" : " (no model.json, so read as a NanoTrack export: 255x255 search)")
+                            + ": " + e.getMessage(), e);
                 }
                 checkHeadOutputs(scores, boxes);
                 scoreChannels = (int) scores[1];
