@@ -41,7 +41,6 @@ sys.path.insert(0, HERE)
 from losses import box_loss, make_targets, score_loss  # noqa: E402
 from model import STRIDE, cell_points  # noqa: E402
 import nanotrack  # noqa: E402
-from nanotrack import prune_initializers  # noqa: E402
 
 DEFAULTS = {"batch": 16, "lr": 3e-4, "weight_decay": 1e-5, "iters": 3000,
             "weights": {"feature": 1.0, "hint": 1.0, "kd_score": 1.0, "kd_box": 0.5, "score": 1.0, "box": 0.5}}
@@ -62,16 +61,8 @@ def drop_blocks(model, blocks):
         adds = [n for n in nodes if n.op_type == "Add" and n.name == f"/trunk/blocks.{block}/Add"]
         if not adds:
             raise ValueError(f"trunk block {block} is not a residual block of this graph (only those can be dropped)")
-        skip_from, skip_to = adds[0].output[0], adds[0].input[0]
-        names = {n.name for n in nodes}
-        kept = [n for n in graph.node if n.name not in names]
-        for n in kept:
-            for k, name in enumerate(n.input):
-                if name == skip_from:
-                    n.input[k] = skip_to
-        del graph.node[:]
-        graph.node.extend(kept)
-    prune_initializers(graph)
+        nanotrack.bypass(graph, {n.name for n in nodes}, adds[0].output[0], adds[0].input[0])
+    nanotrack.prune_initializers(graph)
     return model
 
 

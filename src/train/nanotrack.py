@@ -125,7 +125,8 @@ def _branch_nodes(graph, start, stop):
     return found
 
 
-def _bypass(graph, removed, old, new):
+def bypass(graph, removed, old, new):
+    """Removes the nodes named in `removed`; their consumers read tensor `new` where they read `old`."""
     kept = [n for n in graph.node if n.name not in removed]
     for n in kept:
         for k, name in enumerate(n.input):
@@ -149,7 +150,7 @@ def drop_residual_blocks(backbone, indices):
         if skip not in _all_inputs(_branch_nodes(graph, branch, skip).values()):
             skip, branch = branch, skip
         removed = set(_branch_nodes(graph, branch, skip)) | {add.name}
-        _bypass(graph, removed, add.output[0], skip)
+        bypass(graph, removed, add.output[0], skip)
     prune_initializers(graph)
     return backbone
 
@@ -204,7 +205,7 @@ def drop_tower_layers(head, indices):
     for tower in towers:
         for index in sorted(indices, reverse=True):
             dw, clip, pw = tower[index]
-            _bypass(graph, {dw.name, clip.name, pw.name}, pw.output[0], dw.input[0])
+            bypass(graph, {dw.name, clip.name, pw.name}, pw.output[0], dw.input[0])
     prune_initializers(graph)
     return head
 
