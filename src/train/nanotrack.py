@@ -214,17 +214,3 @@ def load_pair(directory):
     backbone = make_dynamic(onnx.load(os.path.join(directory, "backbone.onnx")))
     head = onnx.load(os.path.join(directory, "head.onnx"))
     return backbone, head
-
-
-def write_model(directory, backbone, head, model_card):
-    import json
-
-    os.makedirs(directory, exist_ok=True)
-    for name, model in (("backbone.onnx", backbone), ("head.onnx", head)):
-        onnx.checker.check_model(model)
-        partial = os.path.join(directory, name + ".partial")
-        onnx.save(model, partial)
-        os.replace(partial, os.path.join(directory, name))
-    with open(os.path.join(directory, "model.json"), "w") as f:
-        json.dump(model_card, f, indent=2)
-        f.write("\n")
