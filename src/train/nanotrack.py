@@ -46,9 +46,12 @@ def score_geometry(instance):
 
 
 def card(name, instance, provenance):
+    """The card of v3's graphs (or a student's) cut for a search crop of `instance` pixels: the cosine window
+    keeps the 15 cells of v3's own map, so a motion costs what it costs v3."""
     size, origin = score_geometry(instance)
     return {"name": name, "family": "siamtrack", "format_version": 1, "exemplar_size": EXEMPLAR,
-            "instance_size": instance, "stride": STRIDE, "score_size": size, "grid_origin": origin,
+            "instance_size": instance, "stride": STRIDE, "score_size": size,
+            "window_size": score_geometry(255)[0], "grid_origin": origin,
             "channel_order": "BGR", "normalize": {"scale": 1.0, "mean": [0, 0, 0], "std": [1, 1, 1]},
             "score_activation": "softmax2", "hyper": dict(V3_HYPER), "provenance": provenance}
 

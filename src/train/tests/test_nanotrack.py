@@ -31,6 +31,25 @@ def test_score_geometry_follows_the_feature_grid():
     assert nanotrack.score_geometry(223) == (13, -96)
     card = nanotrack.card("x", 223, {})
     assert (card["score_size"], card["grid_origin"], card["instance_size"]) == (13, -96, 223)
+    # v3's own window (15 cells at 255) is kept for a smaller crop: two cells cut off on each side at 191
+    assert (nanotrack.card("x", 191, {})["window_size"], nanotrack.score_geometry(191)) == (15, (11, -80))
+
+
+@needs_v3
+def test_cut_v3_writes_v3s_graphs_for_the_crop_and_refuses_an_even_map(tmp_path):
+    import json
+    import cut_v3
+    cut_v3.cut(V3, 191, str(tmp_path / "cut"), "cut")
+    card = json.loads((tmp_path / "cut" / "model.json").read_text())
+    assert (card["instance_size"], card["score_size"], card["window_size"]) == (191, 11, 15)
+    head = onnx.load(str(tmp_path / "cut" / "head.onnx"))
+    rng = np.random.default_rng(1)
+    out = onnx_numpy.run(head, {"input1": rng.standard_normal((1, 96, 8, 8)).astype(np.float32),
+                                "input2": rng.standard_normal((1, 96, 12, 12)).astype(np.float32)})
+    assert out["output1"].shape == (1, 2, 11, 11) and out["output2"].shape == (1, 4, 11, 11)
+    with pytest.raises(ValueError, match="odd-sized"):
+        cut_v3.cut(V3, 207, str(tmp_path / "even"), "even")
+    assert not (tmp_path / "even").exists()
 
 
 @needs_v3

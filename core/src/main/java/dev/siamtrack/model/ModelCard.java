@@ -17,6 +17,7 @@ public record ModelCard(
         int instanceSize,
         int stride,
         int scoreSize,
+        int windowSize,
         int gridOrigin,
         boolean rgb,
         double scale,
@@ -55,7 +56,7 @@ public record ModelCard(
         double[][] hyper = {{0.462, 0.148, 0.390}, {0.490, 0.150, 0.385}, {0.455, 0.138, 0.348}};
         int scoreSize = version == 3 ? 15 : 16;
         double[] h = hyper[version - 1];
-        return new ModelCard(name, "nanotrack-v" + version, 127, 255, 16, scoreSize, -(scoreSize / 2) * 16,
+        return new ModelCard(name, "nanotrack-v" + version, 127, 255, 16, scoreSize, scoreSize, -(scoreSize / 2) * 16,
                 false, 1.0, new double[] {0, 0, 0}, new double[] {1, 1, 1}, false, h[0], h[1], h[2],
                 NANOTRACK_LOST_THRESHOLD, NANOTRACK_UNCERTAIN_THRESHOLD,
                 NANOTRACK_VERIFY_THRESHOLDS[version - 1],
@@ -81,6 +82,11 @@ public record ModelCard(
         int instanceSize = f.integer("instance_size", 255, exemplarSize + 1, 2048);
         int stride = f.integer("stride", 16, 1, 64);
         int scoreSize = f.integer("score_size", 16, 1, 512);
+        int windowSize = f.integer("window_size", scoreSize, scoreSize, 512);
+        if ((windowSize - scoreSize) % 2 != 0) {
+            throw new ModelException(file + ": window_size must exceed score_size by an even number of cells (the"
+                    + " window is centred on the map), found " + windowSize + " for a score_size of " + scoreSize);
+        }
         int gridOrigin = f.integer("grid_origin", -(scoreSize / 2) * stride, -instanceSize, instanceSize);
         String order = f.text("channel_order", "BGR").toUpperCase(Locale.ROOT);
         if (!order.equals("BGR") && !order.equals("RGB")) {
@@ -103,7 +109,7 @@ public record ModelCard(
         String fallbackName = file.getParent() == null ? "model" : file.getParent().getFileName().toString();
         JsonNode provenance = root.path("provenance");
         return new ModelCard(f.text("name", fallbackName), f.text("family", "siamtrack"), exemplarSize, instanceSize,
-                stride, scoreSize, gridOrigin, order.equals("RGB"), scale, mean, std, activation.equals("sigmoid"),
+                stride, scoreSize, windowSize, gridOrigin, order.equals("RGB"), scale, mean, std, activation.equals("sigmoid"),
                 windowInfluence, penaltyK, lr, lostThreshold, uncertainThreshold, verifyThreshold,
                 provenance.isMissingNode() ? "" : provenance.toString());
     }

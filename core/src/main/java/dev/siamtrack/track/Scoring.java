@@ -27,10 +27,14 @@ final class Scoring {
         this.window = new float[cells];
         this.pointX = new float[cells];
         this.pointY = new float[cells];
+        // The cosine window spans card.windowSize() cells centred on the map: a model cut to a smaller search
+        // crop than it was trained with keeps the original's window, so a given motion costs the same.
+        int windowSize = card.windowSize();
+        int offset = (windowSize - size) / 2;
         for (int i = 0; i < size; i++) {
             for (int j = 0; j < size; j++) {
                 int k = i * size + j;
-                window[k] = (float) (hanning(i, size) * hanning(j, size));
+                window[k] = (float) (hanning(i + offset, windowSize) * hanning(j + offset, windowSize));
                 pointX[k] = card.gridOrigin() + j * card.stride();
                 pointY[k] = card.gridOrigin() + i * card.stride();
             }

@@ -63,6 +63,8 @@ class ModelCardTest {
         "stride                       | {\"stride\": 1000}",
         "score_size                   | {\"score_size\": 0}",
         "grid_origin                  | {\"grid_origin\": 99999}",
+        "window_size                  | {\"score_size\": 11, \"window_size\": 9}",
+        "window_size                  | {\"score_size\": 11, \"window_size\": 14}",
         "normalize.scale              | {\"normalize\": {\"scale\": 0}}",
         "normalize.std                | {\"normalize\": {\"std\": [1, 0, 1]}}",
         "normalize.mean               | {\"normalize\": {\"mean\": [1, 2]}}",

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.model.ModelCard;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScoringTest {
 
@@ -58,6 +61,19 @@ class ScoringTest {
             assertEquals(card.gridOrigin() + j * card.stride(), scoring.pointX[k], 1e-6, "x of cell " + k);
             assertEquals(card.gridOrigin() + i * card.stride(), scoring.pointY[k], 1e-6, "y of cell " + k);
         }
+    }
+
+    @Test
+    void aWiderWindowIsTheCentreOfTheOriginalMapsWindow(@TempDir Path dir) throws Exception {
+        // An 11x11 map that keeps a 15-cell window: cell (i, j) weighs what cell (i + 2, j + 2) of the 15x15
+        // map weighs, so the centre is 1 and the corner is hanning(2, 15) squared, not 0.
+        Path file = Files.writeString(dir.resolve("model.json"),
+                "{\"instance_size\": 191, \"score_size\": 11, \"window_size\": 15}");
+        Scoring narrow = new Scoring(ModelCard.read(file), TrackerParams.DEFAULT, 2);
+        double corner = 0.5 - 0.5 * Math.cos(2 * Math.PI * 2 / 14);
+        assertEquals(corner * corner, narrow.window[0], 1e-6);
+        assertEquals(1, narrow.window[5 * 11 + 5], 1e-6);
+        assertEquals(corner, narrow.window[5 * 11], 1e-6);
     }
 
     @Test
