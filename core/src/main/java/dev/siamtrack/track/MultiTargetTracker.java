@@ -48,6 +48,8 @@ public final class MultiTargetTracker implements TargetEngine {
     private final StageTimes times = new StageTimes();
     /** Verification from search features, shared by the targets; null without re-detection. */
     private final SearchEmbedding searchEmbedding;
+    /** Cuts between frames, after which every target must be verified where it is; null without re-detection. */
+    private final SceneCut sceneCut;
     /** Slots of the LOST targets that scan on this frame (the first {@link #scanningCount} entries). */
     private final int[] scanning = new int[SCANNING_TARGETS_PER_FRAME];
     private int scanningCount;
@@ -61,6 +63,7 @@ public final class MultiTargetTracker implements TargetEngine {
         this.scoring = new Scoring(model.card(), params, model.scoreChannels());
         this.searchEmbedding = params.redetect() ? new SearchEmbedding(model.featureChannels(),
                 model.searchFeatureSide(), templateFeatureSide(), model.card().instanceSize()) : null;
+        this.sceneCut = params.redetect() ? new SceneCut() : null;
     }
 
     /** A tracker for the model in {@code modelDir} with default settings (CPU, one thread, the card's tuning). */
@@ -107,6 +110,10 @@ public final class MultiTargetTracker implements TargetEngine {
         if (box.x() + box.w() <= 0 || box.y() + box.h() <= 0 || box.x() >= frame.cols() || box.y() >= frame.rows()) {
             throw new IllegalArgumentException("target '" + id + "': box " + box + " lies outside the " + frame.cols()
                     + "x" + frame.rows() + " frame");
+        }
+        if (sceneCut != null) {
+            // the next frame is compared with this one
+            sceneCut.isCut(frame);
         }
         int slot = targets.size();
         model.reserve(slot + 1);
@@ -157,6 +164,7 @@ public final class MultiTargetTracker implements TargetEngine {
             return List.of();
         }
         long t0 = System.nanoTime();
+        boolean cut = sceneCut != null && sceneCut.isCut(frame);
         // LOST targets that scan and whose turn it is add scan windows after the targets' own slots, with copies
         // of their template, to the same backbone and head calls.
         int windows = scoring.params.scanWindows();
@@ -189,7 +197,7 @@ public final class MultiTargetTracker implements TargetEngine {
         for (int slot = 0; slot < n; slot++) {
             TrackedTarget t = targets.get(slot);
             boolean redetecting = t.redetecting();
-            TargetResult r = t.locate(model.scores(slot), model.boxes(slot), model.searchFeatures(slot), frame);
+            TargetResult r = t.locate(model.scores(slot), model.boxes(slot), model.searchFeatures(slot), frame, cut);
             if (redetecting) {
                 if (isScanning(slot)) {
                     for (int k = 0; k < windows; k++, next++) {
@@ -309,6 +317,9 @@ public final class MultiTargetTracker implements TargetEngine {
     @Override
     public void close() {
         targets.clear();
+        if (sceneCut != null) {
+            sceneCut.close();
+        }
         preprocessor.close();
         model.close();
     }

@@ -215,9 +215,10 @@ final class TrackedTarget {
     /**
      * Picks this frame's box from the head's answers for this target's search crop; {@code features} are the
      * crop's backbone features and {@code frame} the frame it was cropped from (for verification; ignored without
-     * re-detection).
+     * re-detection). After a {@code cut} ({@link SceneCut}) the box stands only if it passes the check a
+     * re-detected candidate must pass; otherwise the target is LOST at once and scanned for from the next frame.
      */
-    TargetResult locate(FloatBuffer scores, FloatBuffer boxes, FloatBuffer features, Mat frame) {
+    TargetResult locate(FloatBuffer scores, FloatBuffer boxes, FloatBuffer features, Mat frame, boolean cut) {
         TrackerParams.Resolved p = scoring.params;
         int cells = scoring.cells;
         double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
@@ -250,6 +251,12 @@ final class TrackedTarget {
                 : similarityAt(features, predCx, predCy, scale);
         TrackState state;
         if (redetecting()) {
+            if (cut) {
+                // Another shot: a candidate from before it is void, and the target may be anywhere now.
+                pending = false;
+                abruptLoss = true;
+                lostRun = Math.max(lostRun, p.lostFrames());
+            }
             // Only a verified candidate ends LOST (see MultiTargetTracker); the normal window's best is one.
             offerCandidate(frame, cx + predCx, cy + predCy, score, similarity, false);
             state = TrackState.LOST;
@@ -260,7 +267,10 @@ final class TrackedTarget {
                     && similarity >= acceptedSimilarity(SIMILARITY_DROP)
                     && 1 - colour.similarity(frame, cx + predCx, cy + predCy, confidentW, confidentH)
                     <= acceptedColourDistance();
-            state = updateState(score, similarity, verified);
+            boolean cutAway = cut && !(similarity >= acceptedSimilarity(VERIFY_MARGIN)
+                    && 1 - colour.similarity(frame, cx + predCx, cy + predCy, confidentW, confidentH)
+                    <= acceptedColourDistance());
+            state = cutAway ? loseAtOnce() : updateState(score, similarity, verified);
             if (state == TrackState.LOST && p.redetect()) {
                 // The scan windows, once they start, tile the frame at the size the target had when it was last
                 // tracked with confidence (the box may have shrunk onto background since).
@@ -268,7 +278,8 @@ final class TrackedTarget {
                         / scoring.card.exemplarSize();
                 double coverage = (scoring.size - 1) * scoring.card.stride() * side / scoring.card.instanceSize();
                 schedule = new ScanSchedule(frameWidth, frameHeight, coverage, cx, cy);
-                lostRun = 0;
+                // after a cut the scan windows start at once: the target's motion says nothing any more
+                lostRun = cutAway ? p.lostFrames() : 0;
                 pending = false;
             }
         }
@@ -337,6 +348,17 @@ final class TrackedTarget {
             lowScoreRun = 0;
         }
         return score < p.uncertainThreshold() ? TrackState.UNCERTAIN : TrackState.TRACKING;
+    }
+
+    /** LOST at once, as after an abrupt change: a candidate must then pass the re-detection check. */
+    private TrackState loseAtOnce() {
+        if (!lost) {
+            lostAtBorder = atBorder();
+        }
+        lost = true;
+        abruptLoss = true;
+        lowScoreRun = scoring.params.lostFrames();
+        return TrackState.LOST;
     }
 
     /**
