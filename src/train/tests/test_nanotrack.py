@@ -11,9 +11,9 @@ import pytest
 torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 
-import nanotrack  # noqa: E402
-import onnx_numpy  # noqa: E402
-from distill import GraphModule, distill_losses, write_student  # noqa: E402
+from siamtrack_train.models import nanotrack  # noqa: E402
+from siamtrack_train.onnx_tools import onnx_numpy  # noqa: E402
+from siamtrack_train.training.distill import GraphModule, distill_losses, write_student  # noqa: E402
 
 SHARED = os.environ.get("SIAMTRACK_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
 V3 = os.path.join(SHARED, "models", "reference", "nanotrack-v3")
