@@ -64,7 +64,7 @@ TRAIN_DEFAULTS = {
     "max_gap": 20,
     "static_share": 0.4,
     "negative_share": 0.15,
-    "cutout_share": 0.0,      # pairs whose instance is the target pasted onto another frame (data.composite)
+    "cutout_share": 0.0,      # pairs whose instance is the target pasted onto another frame (PairSampler.composite)
     "motion_blur": 0.0,       # share of instance crops blurred along a random direction
     "max_distractors": 4,
     "val_interval": 400,
