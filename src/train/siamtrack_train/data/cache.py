@@ -146,7 +146,8 @@ def main():
             continue
         started = time.time()
         sampler = PairSampler(train_seqs, static, seed=100000 + seed, max_gap=TRAIN_DEFAULTS["max_gap"],
-                              static_share=TRAIN_DEFAULTS["static_share"], negative_share=TRAIN_DEFAULTS["negative_share"])
+                              static_share=TRAIN_DEFAULTS["static_share"],
+                              negative_share=TRAIN_DEFAULTS["negative_share"])
         shard = build_shard(trunk, sampler, args.shard_size, args.frozen_blocks, TRAIN_DEFAULTS["max_distractors"])
         torch.save(shard, path + ".tmp")
         os.replace(path + ".tmp", path)

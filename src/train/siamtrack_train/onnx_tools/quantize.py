@@ -301,7 +301,8 @@ def quantize_dir(model_dir, out_dir, crops=None, train_root=None, pairs=32, seed
     check_pixels(card)
     instance = int(card.get("instance_size", 255))
     calibration = {"pairs": len(crops) if crops is not None else pairs, "ranges": "min/max per tensor",
-                   "crops": f"template 127 + search {instance} as the engine crops them (src/train/siamtrack_train/data/crops.py)"}
+                   "crops": f"template 127 + search {instance} as the engine crops them "
+                            "(src/train/siamtrack_train/data/crops.py)"}
     if crops is None:
         crops = calibration_crops(train_root, instance, pairs, seed)
         calibration.update(source=os.path.abspath(train_root), seed=seed,
