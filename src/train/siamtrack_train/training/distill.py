@@ -363,10 +363,6 @@ def build_student(teacher_dir, drop, narrow):
     return model
 
 
-V3_ORIGIN = ("NanoTrack v3 (HonglinChu/SiamTrackers, folder NanoTrack, commit 248663fde6bf, Apache-2.0): "
-             "its exported backbone and head graphs")
-
-
 class Student:
     """What is trained: the student's backbone (and, cut from a NanoTrack v3 teacher, its head) with the
     geometry that maps its crops and cells onto the teacher's."""
@@ -475,7 +471,7 @@ def main():
 
     if v3:
         teacher_model = nanotrack.load_pair(args.teacher)[0]
-        teacher_card = nanotrack.card("nanotrack-v3", 255, {"backbone": V3_ORIGIN})
+        teacher_card = nanotrack.card("nanotrack-v3", 255, {"backbone": nanotrack.V3_ORIGIN})
     else:
         teacher_model = onnx.load(os.path.join(args.teacher, "backbone.onnx"))
         with open(os.path.join(args.teacher, "model.json")) as f:
