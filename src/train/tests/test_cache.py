@@ -3,9 +3,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from cache import FeatureBank  # noqa: E402
-from model import TINY_SPECS  # noqa: E402
-from trunk import Trunk  # noqa: E402
+from siamtrack_train.data.cache import FeatureBank  # noqa: E402
+from siamtrack_train.models.siamtracker import TINY_SPECS  # noqa: E402
+from siamtrack_train.models.trunk import Trunk  # noqa: E402
 
 
 def write_shard(folder, index, n, track_base):

@@ -7,8 +7,10 @@ import pytest
 np = pytest.importorskip("numpy")
 Image = pytest.importorskip("PIL.Image")
 
-from data import (PairSampler, check_not_dev, context_side, crop, cutout, discover_sequences, mean_colour,  # noqa: E402
-                  motion_blur, parse_box_lines, paste, read_got10k, read_otb, read_static, to_crop_coords, usable_box)
+from siamtrack_train.data.crops import context_side, crop, mean_colour, to_crop_coords
+from siamtrack_train.data.pairs import PairSampler, cutout, motion_blur, paste, usable_box
+from siamtrack_train.data.sequences import (check_not_dev, discover_sequences, parse_box_lines, read_got10k, read_otb,
+                                            read_static)
 
 
 def write_image(path, size=(160, 120), colour=(40, 80, 120), box=None, box_colour=(250, 250, 250)):

@@ -12,9 +12,9 @@ torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 from onnx import numpy_helper  # noqa: E402
 
-import onnx_numpy  # noqa: E402
-from distill import (GraphModule, build_student, conv_macs, distill_losses, drop_blocks,  # noqa: E402
-                     hint_points, narrow_block, write_student)
+from siamtrack_train.onnx_tools import onnx_numpy  # noqa: E402
+from siamtrack_train.training.distill import (GraphModule, build_student, conv_macs, distill_losses,  # noqa: E402
+                                              drop_blocks, hint_points, narrow_block, write_student)
 
 TRAIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPORT = os.path.join(TRAIN, "export.py")

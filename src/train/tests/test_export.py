@@ -10,10 +10,12 @@ import pytest
 torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 
-import onnx_numpy  # noqa: E402
-from model import (GRID_ORIGIN, SCORE_SIZE, STRIDE, TRACK_INSTANCE, cell_points, feature_coord,  # noqa: E402
-                   score_geometry, tiny_model)
-from trunk import freeze_padding, unfreeze_padding  # noqa: E402
+from siamtrack_train.models.siamtracker import (GRID_ORIGIN, SCORE_SIZE, STRIDE, cell_points,  # noqa: E402
+                                                feature_coord, score_geometry, tiny_model)
+from siamtrack_train.models.trunk import freeze_padding, unfreeze_padding  # noqa: E402
+from siamtrack_train.onnx_tools import onnx_numpy  # noqa: E402
+from siamtrack_train.onnx_tools.export import export_onnx  # noqa: E402
+from siamtrack_train.settings import TRACK_INSTANCE  # noqa: E402
 
 EXPORT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "export.py")
 
@@ -63,8 +65,6 @@ def test_head_io(exported):
 def test_head_graph_takes_any_search_size(tmp_path):
     """Exported at 16x16 search features, the graph computes the torch head at 14x14 too."""
     model = tiny_model().eval()
-    from export import export_onnx
-
     export_onnx(model, str(tmp_path))
     head = onnx.load(str(tmp_path / "head.onnx"))
     torch.manual_seed(0)

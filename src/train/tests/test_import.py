@@ -8,8 +8,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tfjs_import import import_trunk, load_weights, read_architecture  # noqa: E402
-from trunk import freeze_padding, same_pads  # noqa: E402
+from siamtrack_train.models.tfjs_import import import_trunk, load_weights, read_architecture  # noqa: E402
+from siamtrack_train.models.trunk import freeze_padding, same_pads  # noqa: E402
 
 P = "tower_0/MobilenetV3"
 

@@ -5,8 +5,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from losses import (batch_hard_triplet, box_loss, contrastive_loss, make_targets, score_loss,  # noqa: E402
-                    triplet_loss)
+from siamtrack_train.losses import (batch_hard_triplet, box_loss, contrastive_loss, make_targets,  # noqa: E402
+                                    score_loss, triplet_loss)
 
 
 def logits_for_margins(margins):

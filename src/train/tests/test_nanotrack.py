@@ -11,9 +11,9 @@ import pytest
 torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 
-import nanotrack  # noqa: E402
-import onnx_numpy  # noqa: E402
-from distill import GraphModule, distill_losses, write_student  # noqa: E402
+from siamtrack_train.models import cut_v3, nanotrack  # noqa: E402
+from siamtrack_train.onnx_tools import onnx_numpy  # noqa: E402
+from siamtrack_train.training.distill import GraphModule, distill_losses, write_student  # noqa: E402
 
 SHARED = os.environ.get("SIAMTRACK_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared"))
 V3 = os.path.join(SHARED, "models", "reference", "nanotrack-v3")
@@ -38,7 +38,6 @@ def test_score_geometry_follows_the_feature_grid():
 @needs_v3
 def test_cut_v3_writes_v3s_graphs_for_the_crop_and_refuses_an_even_map(tmp_path):
     import json
-    import cut_v3
     cut_v3.cut(V3, 191, str(tmp_path / "cut"), "cut")
     card = json.loads((tmp_path / "cut" / "model.json").read_text())
     assert (card["instance_size"], card["score_size"], card["window_size"]) == (191, 11, 15)

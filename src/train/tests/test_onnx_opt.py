@@ -13,11 +13,11 @@ torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
-import onnx_numpy  # noqa: E402
-from export import export_onnx  # noqa: E402
-from model import TINY_SPECS, SiamTracker  # noqa: E402
-from onnx_opt import optimize  # noqa: E402
-from trunk import Trunk  # noqa: E402
+from siamtrack_train.models.siamtracker import TINY_SPECS, SiamTracker  # noqa: E402
+from siamtrack_train.models.trunk import Trunk  # noqa: E402
+from siamtrack_train.onnx_tools import onnx_numpy  # noqa: E402
+from siamtrack_train.onnx_tools.export import export_onnx  # noqa: E402
+from siamtrack_train.onnx_tools.onnx_opt import optimize  # noqa: E402
 
 OPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "onnx_opt.py")
 S = 0.1666259765625  # the source graph's 1/6, rounded to float16

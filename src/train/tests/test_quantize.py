@@ -10,8 +10,8 @@ import pytest
 torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 
-import onnx_numpy  # noqa: E402
-from quantize import quantize_dir  # noqa: E402
+from siamtrack_train.onnx_tools import onnx_numpy  # noqa: E402
+from siamtrack_train.onnx_tools.quantize import quantize_dir  # noqa: E402
 
 TRAIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPORT = os.path.join(TRAIN, "export.py")

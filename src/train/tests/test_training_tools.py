@@ -3,17 +3,19 @@ import pytest
 
 pytest.importorskip("torch")
 
-from evaluate import calibrate_states, held_out  # noqa: E402
-from model import SiamTracker, TINY_SPECS  # noqa: E402
-from train import DEFAULTS, load_config, load_matching  # noqa: E402
-from trunk import Trunk  # noqa: E402
+from siamtrack_train.data.sequences import held_out, read_otb, validation_names  # noqa: E402
+from siamtrack_train.evaluation.evaluate import calibrate_states, engine_track_scores  # noqa: E402
+from siamtrack_train.models.checkpoint import load_matching  # noqa: E402
+from siamtrack_train.models.siamtracker import SiamTracker, TINY_SPECS  # noqa: E402
+from siamtrack_train.models.trunk import Trunk  # noqa: E402
+from siamtrack_train.settings import TRAIN_DEFAULTS, load_config  # noqa: E402
 
 
 def test_config_overrides_parse_numbers_strings_and_nested_weights(tmp_path):
     cfg = load_config(None, ["score_loss=bce", "batch=8", "weights.contrastive=0.5", "lr=5e-4"])
     assert cfg["score_loss"] == "bce" and cfg["batch"] == 8 and cfg["lr"] == 5e-4
-    assert cfg["weights"]["contrastive"] == 0.5 and cfg["weights"]["score"] == DEFAULTS["weights"]["score"]
-    assert DEFAULTS["batch"] == 16  # the defaults themselves are untouched
+    assert cfg["weights"]["contrastive"] == 0.5 and cfg["weights"]["score"] == TRAIN_DEFAULTS["weights"]["score"]
+    assert TRAIN_DEFAULTS["batch"] == 16  # the defaults themselves are untouched
     path = tmp_path / "cfg.json"
     path.write_text('{"box_loss": "iou", "triplet_margin": 0.2}')
     cfg = load_config(str(path), ["triplet_margin=0.4"])
@@ -30,7 +32,7 @@ def test_unknown_config_keys_are_rejected(tmp_path):
 
 
 def test_a_resumed_config_from_before_a_key_existed_gets_its_default():
-    old = {k: v for k, v in DEFAULTS.items() if k != "trunk_blocks"}
+    old = {k: v for k, v in TRAIN_DEFAULTS.items() if k != "trunk_blocks"}
     old["lr"] = 3e-4
     cfg = load_config(None, ["trunk_blocks=3"], base=old)
     assert cfg["lr"] == 3e-4 and cfg["trunk_blocks"] == 3
@@ -90,8 +92,6 @@ def test_held_out_splits_by_the_validation_names():
 
 
 def test_validation_file_keeps_every_source_and_at_least_25_whole_videos():
-    from evaluate import validation_names
-
     names = validation_names()
     assert len(names) >= 25
     assert any(n.startswith("davis-") for n in names) and any(n.startswith("lasot-") for n in names)
@@ -100,9 +100,6 @@ def test_validation_file_keeps_every_source_and_at_least_25_whole_videos():
 
 def test_engine_tracks_give_iou_and_score_per_frame_with_ground_truth(tmp_path):
     from PIL import Image
-
-    from data import read_otb
-    from evaluate import engine_track_scores
 
     seq_dir = tmp_path / "seqs" / "walk"
     (seq_dir / "img").mkdir(parents=True)

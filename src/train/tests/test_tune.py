@@ -4,7 +4,7 @@ import os
 import stat
 import sys
 
-import tune
+from siamtrack_train.evaluation import tune
 
 FAKE_EVAL = """#!{python}
 # Stands in for ./siamtrack eval: each variant's AUC is a function of its card's hyper values.

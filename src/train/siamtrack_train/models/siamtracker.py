@@ -11,29 +11,17 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from trunk import Trunk
+from siamtrack_train.models.tfjs_import import import_trunk
+from siamtrack_train.models.trunk import Trunk
+from siamtrack_train.settings import INSTANCE
 
 STRIDE = 16
-EXEMPLAR = 127
-INSTANCE = 255
 TEMPLATE_CELLS = 8
 SEARCH_CELLS = 16
 XCORR_PAD = 4
 SCORE_SIZE = SEARCH_CELLS + 2 * XCORR_PAD - TEMPLATE_CELLS + 1
 GRID_ORIGIN = -(SCORE_SIZE // 2) * STRIDE
 FEATURE_OFFSET = 14  # crop pixel index of backbone feature 0 (see module docstring)
-# Search crop the tracker uses (training crops stay at INSTANCE): 223 = 16 * 14 - 1 gives 14x14
-# features and a 15x15 map covering +-112 px. With the shipped weights (Java engine, success AUC)
-# it matched 255 on dev (0.491 vs 0.488) and on the held-out training sequences (0.615 vs 0.621)
-# at 27% less time per frame; 191 lost 0.03 on dev.
-TRACK_INSTANCE = 223
-# Tracker post-processing: NanoTrack v2's with a lighter cosine window. At search 255, on the
-# held-out training sequences (Java engine, success AUC), window influence 0.25-0.40 beat 0.49 by
-# ~0.025; penalty k and lr changes were flat. At search 223 (15x15 map) 0.30 beat 0.40 on dev
-# (0.503 vs 0.491) and on the held-out sequences (0.631 vs 0.615); 0.20-0.25 tied held-out, lost dev.
-# These are the starting values an export writes; tune.py then tunes each trained model in the engine
-# (the shipped cards carry its picks: siamtrack-mnv3 0.2 / 0.4 / 0.385, siamtrack-lite 0.3 / 0.4 / 0.1).
-HYPER = {"window_influence": 0.30, "penalty_k": 0.15, "lr": 0.385}
 
 TINY_SPECS = [
     {"name": "Conv", "in": 3, "out": 8, "kernel": 3, "stride": 2, "act": "hswish"},

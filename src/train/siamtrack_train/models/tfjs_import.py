@@ -14,6 +14,9 @@ import os
 import re
 
 import numpy as np
+import torch
+
+from siamtrack_train.models.trunk import Trunk
 
 DTYPES = {"float32": np.float32, "int32": np.int32, "float16": np.float16, "uint8": np.uint8}
 
@@ -160,10 +163,6 @@ def trunk_state_dict(specs, weights, prefix="tower_0/MobilenetV3"):
 
 def import_trunk(model_json_path, stride_limit=16, prefix="tower_0/MobilenetV3"):
     """Build a trunk.Trunk with the graph's weights; returns (trunk, specs, endpoint node name)."""
-    import torch
-
-    from trunk import Trunk
-
     model, weights = load_weights(model_json_path)
     specs = read_architecture(model, weights, prefix, stride_limit)
     trunk = Trunk(specs)

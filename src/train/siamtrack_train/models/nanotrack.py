@@ -19,6 +19,8 @@ from onnx import numpy_helper
 
 EXEMPLAR = 127
 STRIDE = 16
+V3_ORIGIN = ("NanoTrack v3 (HonglinChu/SiamTrackers, folder NanoTrack, commit 248663fde6bf, Apache-2.0): "
+             "its exported backbone and head graphs")
 # NanoTrack v3's published post-processing (window influence, penalty k, lr) and the engine's NanoTrack
 # state thresholds (ModelCard.nanoTrack)
 V3_HYPER = {"window_influence": 0.455, "penalty_k": 0.138, "lr": 0.348,

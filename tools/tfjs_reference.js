@@ -1,11 +1,12 @@
 // Runs a TensorFlow.js graph model with pure-JS @tensorflow/tfjs (CPU backend) and writes one
 // intermediate tensor, so the Python importer can be checked against the original graph.
-// usage: node tfjs_reference.js MODEL_JSON INPUT_NAME INPUT.f32 N,H,W,C OUTPUT_NODE OUT.f32
-// Resolve @tensorflow/tfjs from the ignored work folder (src/train/work/node_modules).
+// usage: node tools/tfjs_reference.js MODEL_JSON INPUT_NAME INPUT.f32 N,H,W,C OUTPUT_NODE OUT.f32
+// (run by src/train/verify_import.py). Resolve @tensorflow/tfjs from the ignored work folder
+// (src/train/work/node_modules, where src/train/fetch_backbone.sh installs it).
 const path = require('path');
 const fs = require('fs');
 const tf = require(require.resolve('@tensorflow/tfjs',
-  { paths: [path.join(__dirname, '..', 'work'), process.cwd()] }));
+  { paths: [path.join(__dirname, '..', 'src', 'train', 'work'), process.cwd()] }));
 
 async function main() {
   const [modelJson, inputName, inputFile, shapeText, outputNode, outFile] = process.argv.slice(2);

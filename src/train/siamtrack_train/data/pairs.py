@@ -1,107 +1,13 @@
-"""Training data: sequence / still-image readers, tracker-identical crops, pair sampling with
-augmentation and negatives.
-
-Crops follow the engine: context amount 0.5, exemplar side s = sqrt((w+p)(h+p)) with
-p = (w+h)/2 resized to 127, instance side s*255/127 resized to 255, both centred on the given
-point, outside of the image filled with the image's mean colour. Crop pixel u covers source
-[cx + (u - out/2) * side/out, ...+side/out), i.e. the crop centre (out/2 in continuous
-coordinates) is exactly the requested centre.
-"""
-import csv
-import glob
+"""Training pairs: exemplar and instance crops of one target with augmentation, negatives, cut-out
+composites and distractors (PairSampler)."""
 import math
-import os
 import random
 
 import numpy as np
-from PIL import Image, ImageEnhance, ImageFilter, ImageStat
+from PIL import Image, ImageEnhance, ImageFilter
 
-EXEMPLAR = 127
-INSTANCE = 255
-CONTEXT = 0.5
-
-
-# ---------------------------------------------------------------- readers
-
-def parse_box_lines(text):
-    """Rows of x,y,w,h separated by commas, tabs or spaces; NaN/empty rows become NaN."""
-    rows = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        parts = line.replace(",", " ").replace("\t", " ").split()
-        try:
-            values = [float(p) for p in parts[:4]]
-        except ValueError:
-            values = [math.nan] * 4
-        rows.append(values if len(values) == 4 else [math.nan] * 4)
-    return np.array(rows, dtype=np.float64).reshape(-1, 4)
-
-
-class Sequence:
-    """A tracked object through frames: frame paths and boxes [N,4] (x,y,w,h; NaN = absent)."""
-
-    def __init__(self, name, frames, boxes):
-        if len(frames) != len(boxes):
-            raise ValueError(f"{name}: {len(frames)} frames but {len(boxes)} boxes")
-        self.name, self.frames, self.boxes = name, frames, boxes
-
-    def __len__(self):
-        return len(self.frames)
-
-
-def read_otb(seq_dir):
-    """OTB layout: <seq>/img/*.jpg + groundtruth_rect.txt (NaN rows = absent)."""
-    frames = sorted(glob.glob(os.path.join(seq_dir, "img", "*.jpg")))
-    with open(os.path.join(seq_dir, "groundtruth_rect.txt")) as f:
-        boxes = parse_box_lines(f.read())
-    return Sequence(os.path.basename(seq_dir.rstrip("/")), frames, boxes)
-
-
-def read_got10k(seq_dir):
-    """GOT-10k layout: <seq>/*.jpg + groundtruth.txt + absence.label (1 = target absent)."""
-    frames = sorted(glob.glob(os.path.join(seq_dir, "*.jpg")))
-    with open(os.path.join(seq_dir, "groundtruth.txt")) as f:
-        boxes = parse_box_lines(f.read())
-    absence = os.path.join(seq_dir, "absence.label")
-    if os.path.exists(absence):
-        with open(absence) as f:
-            flags = [int(float(t)) for t in f.read().split()]
-        for i, flag in enumerate(flags[:len(boxes)]):
-            if flag:
-                boxes[i] = math.nan
-    return Sequence(os.path.basename(seq_dir.rstrip("/")), frames, boxes)
-
-
-def discover_sequences(root):
-    """All OTB- or GOT-10k-layout sequences directly under `root`, sorted by name."""
-    seqs = []
-    for name in sorted(os.listdir(root)):
-        d = os.path.join(root, name)
-        if os.path.exists(os.path.join(d, "groundtruth_rect.txt")) and os.path.isdir(os.path.join(d, "img")):
-            seqs.append(read_otb(d))
-        elif os.path.exists(os.path.join(d, "groundtruth.txt")):
-            seqs.append(read_got10k(d))
-    return seqs
-
-
-def read_static(static_dir):
-    """static/images + static/boxes.csv (image,x,y,w,h,label) -> {image path: [(x,y,w,h,label)]}."""
-    images = {}
-    with open(os.path.join(static_dir, "boxes.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            path = os.path.join(static_dir, "images", row["image"])
-            box = (float(row["x"]), float(row["y"]), float(row["w"]), float(row["h"]), row["label"])
-            images.setdefault(path, []).append(box)
-    return images
-
-
-def check_not_dev(path):
-    """The dev set is held out for evaluation: refuse to train on it."""
-    parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
-    if "dev" in parts:
-        raise ValueError(f"refusing to train on the held-out dev set: {path}")
+from siamtrack_train.settings import EXEMPLAR, INSTANCE
+from siamtrack_train.data.crops import context_side, crop, mean_colour, to_crop_coords
 
 
 def usable_box(box, img_w, img_h, min_side=8.0, max_aspect=5.0, min_visible=0.6):
@@ -116,35 +22,6 @@ def usable_box(box, img_w, img_h, min_side=8.0, max_aspect=5.0, min_visible=0.6)
     if vis_w <= 0 or vis_h <= 0 or vis_w * vis_h < min_visible * w * h:
         return False
     return w * h < 0.8 * img_w * img_h
-
-
-# ---------------------------------------------------------------- crops
-
-def context_side(w, h, context=CONTEXT):
-    p = context * (w + h)
-    return math.sqrt((w + p) * (h + p))
-
-
-def mean_colour(img):
-    """Per-channel mean of a PIL RGB image (the padding colour)."""
-    return tuple(int(round(v)) for v in ImageStat.Stat(img).mean)
-
-
-def crop(img, cx, cy, side, out, fill, side_y=None):
-    """Crop of `side` (x) by `side_y` (y, default `side`) source pixels centred on (cx, cy),
-    resized (bilinear) to out x out."""
-    side_y = side if side_y is None else side_y
-    sx, sy = side / out, side_y / out
-    coeffs = (sx, 0.0, cx - side / 2.0, 0.0, sy, cy - side_y / 2.0)
-    return img.transform((out, out), Image.AFFINE, coeffs, resample=Image.BILINEAR, fillcolor=fill)
-
-
-def to_crop_coords(box, cx, cy, side, out, side_y=None):
-    """(x,y,w,h) source box -> (x1,y1,x2,y2) in crop pixels relative to the crop centre."""
-    kx = out / side
-    ky = kx if side_y is None else out / side_y
-    x, y, w, h = box[:4]
-    return np.array([(x - cx) * kx, (y - cy) * ky, (x + w - cx) * kx, (y + h - cy) * ky], dtype=np.float32)
 
 
 def cutout(img, box):

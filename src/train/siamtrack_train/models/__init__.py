@@ -1,0 +1,1 @@
+"""The network: MobileNetV3 trunk, SiamTracker, the TF.js trunk import, checkpoints, NanoTrack v3 graphs."""

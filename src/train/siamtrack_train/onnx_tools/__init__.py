@@ -1,0 +1,1 @@
+"""ONNX graphs: a numpy interpreter, exact rewrites for ONNX Runtime, export of a model directory, int8 variant."""

@@ -1,0 +1,1 @@
+"""Training runs: the SiamTracker training loop and distillation of a lighter student."""
