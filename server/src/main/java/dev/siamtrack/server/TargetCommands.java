@@ -2,7 +2,7 @@ package dev.siamtrack.server;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.run.SequenceRunner;
-import dev.siamtrack.track.MultiTargetTracker;
+import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TargetResult;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +60,7 @@ final class TargetCommands {
      * ({@code haveFrame} false) they wait in the queue; with {@code refusal} set (the source is down) they are
      * refused with it.
      */
-    void apply(SequenceRunner runner, MultiTargetTracker tracker, boolean haveFrame, String refusal,
+    void apply(SequenceRunner runner, TargetEngine tracker, boolean haveFrame, String refusal,
                Consumer<String> removed) {
         boolean addTaken = false;
         int size = queue.size();
@@ -84,7 +84,7 @@ final class TargetCommands {
         }
     }
 
-    private boolean start(SequenceRunner runner, MultiTargetTracker tracker, Add add) {
+    private boolean start(SequenceRunner runner, TargetEngine tracker, Add add) {
         if (tracker.size() + starting.size() >= maxTargets) {
             add.done().completeExceptionally(new ApiException(400, "source '" + source
                     + "' already tracks the maximum of " + maxTargets + " targets"));
@@ -100,7 +100,7 @@ final class TargetCommands {
         return true;
     }
 
-    private String freeId(MultiTargetTracker tracker) {
+    private String freeId(TargetEngine tracker) {
         List<String> ids = tracker.ids();
         String id;
         do {
