@@ -58,7 +58,7 @@ final class RequestGuard {
     }
 
     /** An IP address cannot be rebound to another machine; a name must be localhost or configured. */
-    private boolean knownHost(String hostHeader) {
+    boolean knownHost(String hostHeader) {
         String name = hostHeader;
         int colon = hostHeader.lastIndexOf(':');
         if (colon > hostHeader.lastIndexOf(']')) {
