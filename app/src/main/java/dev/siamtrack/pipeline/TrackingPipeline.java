@@ -17,9 +17,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Capture ({@link CaptureThread}), tracking and output (view / record / write) on three threads joined by
- * bounded hand-offs over a fixed pool of {@link FramePacket}s. With {@code latestFrameOnly} (live sources, {@code --realtime}) the
- * tracker always gets the newest captured frame and the frames it had no time for are counted as dropped;
- * otherwise every frame is processed and capture waits for the slower stages.
+ * bounded hand-offs over a fixed pool of {@link FramePacket}s. With {@code latestFrameOnly} (live sources,
+ * {@code --realtime}) the tracker always gets the newest captured frame and the frames it had no time for are
+ * counted as dropped; otherwise every frame is processed and capture waits for the slower stages.
  */
 public final class TrackingPipeline {
 
@@ -94,9 +94,6 @@ public final class TrackingPipeline {
         long start = System.nanoTime();
         Thread tracking = new Thread(this::trackingLoop, "siamtrack-tracking");
         tracking.setDaemon(true);
-        if (control.quitRequested()) {
-            stop();
-        }
         capture.start();
         tracking.start();
         try {

@@ -87,12 +87,15 @@ class CaptureThreadTest {
         return f.frame().ptr(0, 0).get() & 0xff;
     }
 
-    @Test
-    void everyFrameModeDeliversEachFrameInOrderWithItsIndex() throws Exception {
-        CountingSource source = new CountingSource(50, -1);
+    private static CaptureThread<CapturedFrame> started(FrameSource source, boolean latestOnly, int pool) {
         CaptureThread<CapturedFrame> capture = CaptureThread.of("test-capture", source, CapturedFrame::new,
-                new CaptureThread.Settings(false, false, 3));
+                new CaptureThread.Settings(latestOnly, false, pool));
         capture.start();
+        return capture;
+    }
+
+    /** Takes every frame until capture ends; their indices, each checked against its pixels. */
+    private static List<Integer> drain(CaptureThread<CapturedFrame> capture) throws InterruptedException {
         List<Integer> seen = new ArrayList<>();
         CapturedFrame f;
         while ((f = capture.take()) != null) {
@@ -101,6 +104,14 @@ class CaptureThreadTest {
             Thread.sleep(1);
             capture.release(f);
         }
+        return seen;
+    }
+
+    @Test
+    void everyFrameModeDeliversEachFrameInOrderWithItsIndex() throws Exception {
+        CountingSource source = new CountingSource(50, -1);
+        CaptureThread<CapturedFrame> capture = started(source, false, 3);
+        List<Integer> seen = drain(capture);
         assertEquals(50, seen.size());
         for (int i = 0; i < 50; i++) {
             assertEquals(i, seen.get(i));
@@ -114,10 +125,7 @@ class CaptureThreadTest {
 
     @Test
     void latestOnlyModeGivesASlowConsumerTheNewestFrameAndCountsTheRestDropped() throws Exception {
-        CountingSource source = new CountingSource(200, -1);
-        CaptureThread<CapturedFrame> capture = CaptureThread.of("test-capture", source, CapturedFrame::new,
-                new CaptureThread.Settings(true, false, 3));
-        capture.start();
+        CaptureThread<CapturedFrame> capture = started(new CountingSource(200, -1), true, 3);
         assertTrue(capture.join(10_000), "capture never waits for the consumer");
         CapturedFrame last = capture.take();
         assertEquals(199, last.index(), "the frame waiting is the newest one");
@@ -130,15 +138,8 @@ class CaptureThreadTest {
 
     @Test
     void aBorrowedSourceThatFailsEndsCaptureWithItsError() throws Exception {
-        CaptureThread<CapturedFrame> capture = CaptureThread.of("test-capture", new CountingSource(100, 5),
-                CapturedFrame::new, new CaptureThread.Settings(false, false, 8));
-        capture.start();
-        int frames = 0;
-        CapturedFrame f;
-        while ((f = capture.take()) != null) {
-            frames++;
-            capture.release(f);
-        }
+        CaptureThread<CapturedFrame> capture = started(new CountingSource(100, 5), false, 8);
+        int frames = drain(capture).size();
         assertEquals(5, frames);
         assertTrue(capture.failure().getMessage().contains("frame 5"), String.valueOf(capture.failure()));
         capture.close();
