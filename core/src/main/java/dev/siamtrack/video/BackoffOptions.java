@@ -16,7 +16,8 @@ public record BackoffOptions(Duration initialDelay, Duration maxDelay) {
             throw new IllegalArgumentException("back-off delays must be given");
         }
         if (initialDelay.toMillis() <= 0) {
-            throw new IllegalArgumentException("back-off initial delay must be at least 1 ms, got " + initialDelay.toMillis() + " ms");
+            throw new IllegalArgumentException("back-off initial delay must be at least 1 ms, got "
+                    + initialDelay.toMillis() + " ms");
         }
         if (maxDelay.compareTo(initialDelay) < 0) {
             throw new IllegalArgumentException("back-off max delay (" + maxDelay.toMillis()

@@ -191,25 +191,13 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
     private void run() {
         Backoff backoff = reopen == null ? null : new Backoff(reopen);
         try {
-            while (running) {
-                FrameSource source;
-                try {
-                    source = opener.open();
-                    lastError = null;
-                } catch (SourceException e) {
-                    lastError = e.getMessage();
-                    if (!retryAfter(backoff, e)) {
-                        return;
-                    }
-                    continue;
+            do {
+                FrameSource source = open(backoff);
+                if (source != null) {
+                    read(source);
                 }
-                if (backoff != null) {
-                    backoff.reset();
-                }
-                if (!read(source) || !retryAfter(backoff, null)) {
-                    return;
-                }
-            }
+            } while (running && backoff != null
+                    && !stopRequested.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -217,18 +205,26 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
         }
     }
 
-    /** Waits out the back-off; false (keeping {@code cause} as the failure) when this capture does not reopen. */
-    private boolean retryAfter(Backoff backoff, Exception cause) throws InterruptedException {
-        if (backoff == null) {
-            failure = cause;
-            return false;
+    /** The source, or {@code null} when it cannot be opened (a failure that ends a capture that does not reopen). */
+    private FrameSource open(Backoff backoff) {
+        try {
+            FrameSource source = opener.open();
+            lastError = null;
+            if (backoff != null) {
+                backoff.reset();
+            }
+            return source;
+        } catch (SourceException e) {
+            lastError = e.getMessage();
+            if (backoff == null) {
+                failure = e;
+            }
+            return null;
         }
-        stopRequested.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
-        return true;
     }
 
-    /** Reads {@code source} until it ends, fails or capture stops; false when it failed and is borrowed. */
-    private boolean read(FrameSource source) throws InterruptedException {
+    /** Reads {@code source} until it ends, fails or capture stops; closes it when this capture opened it. */
+    private void read(FrameSource source) throws InterruptedException {
         current = source;
         try {
             FramePacer pacer = new FramePacer(settings.paceToFps() ? source.fps() : 0);
@@ -237,18 +233,16 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
                 pacer.awaitNext();
                 deliver(frame, source.frameIndex());
             }
-            return true;
         } catch (SourceException | RuntimeException e) {
             if (!ownsSources) {
                 failure = e;
-                return false;
-            }
-            if (e instanceof RuntimeException) {
+            } else if (e instanceof SourceException) {
+                lastError = e.getMessage();
+            } else {
                 // A decoder failure on one source: reopen it after the back-off, like a lost stream.
                 LOG.warn("{}: reading failed: {}", name, e.toString());
+                lastError = "reading failed: " + e.getMessage();
             }
-            lastError = e instanceof SourceException ? e.getMessage() : "reading failed: " + e.getMessage();
-            return true;
         } finally {
             if (source instanceof LiveSource live) {
                 reconnectsOfClosedSources += live.reconnects();
