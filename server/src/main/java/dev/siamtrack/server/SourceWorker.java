@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ final class SourceWorker implements AutoCloseable {
     private final CounterDataPoint framesCounter;
     private final DistributionDataPoint trackerSeconds;
     private final Thread trackingThread;
+    private final Consumer<String> onRemoved = this::removed;
     private volatile boolean running = true;
     private volatile SourceStatus status;
 
@@ -182,11 +184,13 @@ final class SourceWorker implements AutoCloseable {
     private void applyCommands(SequenceRunner runner, MultiTargetTracker tracker, boolean haveFrame) {
         String refusal = health.down() || !running ? "source '" + config.name() + "' is down: "
                 + (capture.lastError() == null ? "no frames" : capture.lastError()) : null;
-        commands.apply(runner, tracker, haveFrame, refusal, id -> {
-            results = results.stream().filter(r -> !r.id().equals(id)).toList();
-            targetEvents.removed(id);
-            publishStatus();
-        });
+        commands.apply(runner, tracker, haveFrame, refusal, onRemoved);
+    }
+
+    private void removed(String id) {
+        results = results.stream().filter(r -> !r.id().equals(id)).toList();
+        targetEvents.removed(id);
+        publishStatus();
     }
 
     /** Called by the runner after each frame with every target's result. */
