@@ -3,22 +3,19 @@ package dev.siamtrack.pipeline;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.track.DebugInfo;
 import dev.siamtrack.track.TargetResult;
+import dev.siamtrack.video.CapturedFrame;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * One frame travelling capture -> tracking -> output. Packets come from a small fixed pool and are refilled in
- * place, so steady-state streaming allocates no frame memory.
+ * One frame travelling capture -> tracking -> output, with the tracker's results and debug view. Packets come from
+ * the capture's fixed pool and are refilled in place, so steady-state streaming allocates no frame memory.
  */
-public final class FramePacket {
+public final class FramePacket extends CapturedFrame {
 
-    private final Mat frame = new Mat();
     private ByteBuffer pixels;
     private long pixelsAddress;
-    private int index;
-    private long captureNanos;
-    private long wallClockMillis;
     private List<TargetResult> results = List.of();
     private long trackNanos;
     private Box searchRegion;
@@ -28,11 +25,9 @@ public final class FramePacket {
     private int mapHeight;
 
     /** Copies {@code source} into this packet's own frame and clears the previous frame's results. */
-    void fill(Mat source, int frameIndex, long captureNanoTime, long wallClock) {
-        source.copyTo(frame);
-        index = frameIndex;
-        captureNanos = captureNanoTime;
-        wallClockMillis = wallClock;
+    @Override
+    public void fill(Mat source, int frameIndex, long captureNanoTime, long wallClock) {
+        super.fill(source, frameIndex, captureNanoTime, wallClock);
         results = List.of();
         trackNanos = 0;
         searchRegion = null;
@@ -63,13 +58,9 @@ public final class FramePacket {
         mapHeight = info.mapHeight();
     }
 
-    /** The BGR frame; owned by the packet, valid until the packet returns to its pool. */
-    public Mat frame() {
-        return frame;
-    }
-
     /** The frame's bytes (BGR, rows packed) as a direct buffer over the Mat's memory, rebuilt only on resize. */
     public ByteBuffer pixels() {
+        Mat frame = frame();
         long address = frame.data().address();
         if (pixels == null || address != pixelsAddress) {
             pixels = frame.data().capacity((long) frame.rows() * frame.step()).asByteBuffer();
@@ -77,26 +68,6 @@ public final class FramePacket {
         }
         pixels.rewind();
         return pixels;
-    }
-
-    public int width() {
-        return frame.cols();
-    }
-
-    public int height() {
-        return frame.rows();
-    }
-
-    public int index() {
-        return index;
-    }
-
-    public long captureNanos() {
-        return captureNanos;
-    }
-
-    public long wallClockMillis() {
-        return wallClockMillis;
     }
 
     /** Every target's answer on this frame, in the order they were added; empty while there is none. */

@@ -5,24 +5,21 @@ import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.DebugInfo;
 import dev.siamtrack.track.TargetEngine;
-import dev.siamtrack.video.FramePacer;
+import dev.siamtrack.video.CaptureThread;
+import dev.siamtrack.video.FrameHandoff;
 import dev.siamtrack.video.FrameSource;
-import dev.siamtrack.video.LiveSource;
-import dev.siamtrack.video.SourceException;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Capture, tracking and output (view / record / write) on three threads joined by bounded hand-offs over a
- * fixed pool of {@link FramePacket}s. With {@code latestFrameOnly} (live sources, {@code --realtime}) the
- * tracker always gets the newest captured frame and the frames it had no time for are counted as dropped;
- * otherwise every frame is processed and capture waits for the slower stages.
+ * Capture ({@link CaptureThread}), tracking and output (view / record / write) on three threads joined by
+ * bounded hand-offs over a fixed pool of {@link FramePacket}s. With {@code latestFrameOnly} (live sources,
+ * {@code --realtime}) the tracker always gets the newest captured frame and the frames it had no time for are
+ * counted as dropped; otherwise every frame is processed and capture waits for the slower stages.
  */
 public final class TrackingPipeline {
 
@@ -58,7 +55,6 @@ public final class TrackingPipeline {
     private static final int POOL_SIZE = 6;
     private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
 
-    private final FrameSource source;
     private final TargetEngine engine;
     private final SequenceRunner runner;
     private final TrackingControl control;
@@ -66,12 +62,9 @@ public final class TrackingPipeline {
     private final Settings settings;
     private final Consumer<String> log;
 
-    private final ArrayBlockingQueue<FramePacket> pool = new ArrayBlockingQueue<>(POOL_SIZE);
-    private final FrameHandoff captured;
-    private final FrameHandoff tracked = new FrameHandoff(POOL_SIZE, false);
+    private final CaptureThread<FramePacket> capture;
+    private final FrameHandoff<FramePacket> tracked = new FrameHandoff<>(POOL_SIZE, false);
     private final LatencyStats latency = new LatencyStats(4096);
-    private final AtomicLong capturedCount = new AtomicLong();
-    private final AtomicLong droppedCount = new AtomicLong();
     private final AtomicLong processedCount = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean running = true;
@@ -80,17 +73,14 @@ public final class TrackingPipeline {
 
     public TrackingPipeline(FrameSource source, TargetEngine engine, TrackingControl control, List<FrameOutput> outputs,
                             Settings settings, Consumer<String> log) {
-        this.source = source;
         this.engine = engine;
         this.runner = new SequenceRunner(engine, settings.plan(), 4096);
         this.control = control;
         this.outputs = List.copyOf(outputs);
         this.settings = settings;
         this.log = log;
-        this.captured = new FrameHandoff(POOL_SIZE, settings.latestFrameOnly());
-        for (int i = 0; i < POOL_SIZE; i++) {
-            pool.add(new FramePacket());
-        }
+        this.capture = CaptureThread.of("siamtrack-capture", source, FramePacket::new,
+                new CaptureThread.Settings(settings.latestFrameOnly(), settings.paceToFps(), POOL_SIZE));
         control.onQuit(this::stop);
     }
 
@@ -102,9 +92,7 @@ public final class TrackingPipeline {
      */
     public Summary run() throws Exception {
         long start = System.nanoTime();
-        Thread capture = new Thread(this::captureLoop, "siamtrack-capture");
         Thread tracking = new Thread(this::trackingLoop, "siamtrack-tracking");
-        capture.setDaemon(true);
         tracking.setDaemon(true);
         capture.start();
         tracking.start();
@@ -119,8 +107,10 @@ public final class TrackingPipeline {
             }
         }
         tracking.join(10_000);
-        capture.join(10_000);
-        Exception e = failure.get();
+        if (capture.join(10_000) && !tracking.isAlive()) {
+            capture.close();
+        }
+        Exception e = capture.failure() != null ? capture.failure() : failure.get();
         if (e != null) {
             throw e;
         }
@@ -128,74 +118,15 @@ public final class TrackingPipeline {
     }
 
     private Summary summary(double seconds) {
-        int reconnects = source instanceof LiveSource live ? live.reconnects() : 0;
         boolean presented = outputs.stream().anyMatch(FrameOutput::presents);
-        return new Summary(capturedCount.get(), processedCount.get(), droppedCount.get(), reconnects,
+        return new Summary(capture.captured(), processedCount.get(), capture.dropped(), capture.reconnects(),
                 latency.medianMs(), latency.p95Ms(), runner.updates().medianMs(), seconds, presented);
     }
 
     private void stop() {
         running = false;
         runner.stop();
-        if (source instanceof LiveSource live) {
-            live.stop();
-        }
-    }
-
-    private void captureLoop() {
-        FramePacer pacer = new FramePacer(settings.paceToFps() ? source.fps() : 0);
-        try {
-            while (running && !control.quitRequested()) {
-                Mat frame = source.next();
-                if (frame == null) {
-                    break;
-                }
-                pacer.awaitNext();
-                long now = System.nanoTime();
-                long wallClock = System.currentTimeMillis();
-                capturedCount.incrementAndGet();
-                FramePacket packet = acquire();
-                if (packet == null) {
-                    continue;
-                }
-                packet.fill(frame, source.frameIndex(), now, wallClock);
-                FramePacket displaced = captured.put(packet);
-                if (displaced != null) {
-                    droppedCount.incrementAndGet();
-                    pool.offer(displaced);
-                }
-            }
-        } catch (SourceException e) {
-            failure.compareAndSet(null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-        } finally {
-            captured.finish();
-        }
-    }
-
-    /**
-     * A free packet. In latest-only mode it never waits: with the pool exhausted it reuses the frame still
-     * waiting for the tracker (counted as dropped), or drops the new frame ({@code null}) when none waits.
-     */
-    private FramePacket acquire() throws InterruptedException {
-        if (settings.latestFrameOnly()) {
-            FramePacket packet = pool.poll();
-            if (packet == null) {
-                packet = captured.poll();
-                droppedCount.incrementAndGet();
-            }
-            return packet;
-        }
-        while (running) {
-            FramePacket packet = pool.poll(100, TimeUnit.MILLISECONDS);
-            if (packet != null) {
-                return packet;
-            }
-        }
-        return null;
+        capture.stop();
     }
 
     /** The tracking thread: the {@link SequenceRunner} over the captured packets. */
@@ -220,7 +151,7 @@ public final class TrackingPipeline {
             failure.compareAndSet(null, e);
         } finally {
             stop();
-            tracked.finish();
+            tracked.close();
         }
     }
 
@@ -234,7 +165,7 @@ public final class TrackingPipeline {
             if (!running || !control.awaitTurn()) {
                 return null;
             }
-            current = captured.take();
+            current = capture.take();
             if (current == null) {
                 return null;
             }
@@ -265,12 +196,12 @@ public final class TrackingPipeline {
                     latency.add(System.nanoTime() - packet.captureNanos());
                 }
             } finally {
-                pool.offer(packet);
+                capture.release(packet);
             }
             if (System.nanoTime() > nextProgress) {
                 nextProgress += PROGRESS_INTERVAL_NANOS;
                 log.accept(String.format(Locale.ROOT, "frame %d: %d processed, %d dropped, latency median %.1f ms",
-                        packet.index(), processedCount.get(), droppedCount.get(), latency.medianMs()));
+                        packet.index(), processedCount.get(), capture.dropped(), latency.medianMs()));
             }
             if (control.quitRequested()) {
                 stop();

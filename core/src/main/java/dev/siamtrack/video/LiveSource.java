@@ -43,7 +43,8 @@ public final class LiveSource implements FrameSource {
     private static final Pattern CAMERA_INDEX = Pattern.compile("\\d{1,2}");
     private static final Pattern STREAM_URL =
             Pattern.compile("(?i)(rtsp|rtsps|rtmp|rtmps|http|https|udp|tcp|srt|rtp)://.+");
-    private static final long MAX_BACKOFF_MILLIS = 4000;
+    /** The waits between failed reconnect attempts: 0.5 s, doubled up to 4 s. */
+    public static final BackoffOptions RECONNECT = new BackoffOptions(Duration.ofMillis(500), Duration.ofSeconds(4));
     private static final long FIRST_CONNECT_MILLIS = 5000;
 
     private final String spec;
@@ -53,6 +54,7 @@ public final class LiveSource implements FrameSource {
     private final RtspTransport rtspTransport;
     private final Consumer<String> log;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+    private final Backoff backoff = new Backoff(RECONNECT);
 
     private FFmpegFrameGrabber grabber;
     private int frameIndex = -1;
@@ -185,7 +187,6 @@ public final class LiveSource implements FrameSource {
 
     @Override
     public Mat next() throws SourceException {
-        int attempt = 0;
         while (!closed) {
             String cause;
             try {
@@ -203,38 +204,44 @@ public final class LiveSource implements FrameSource {
                 cause = "read error: " + brief(e);
             }
             lostCause = cause;
-            attempt = reconnect(cause, attempt);
+            reconnect(cause);
         }
         return null;
     }
 
-    /** Reopens the stream, sleeping with exponential back-off between failed attempts. */
-    private int reconnect(String cause, int attempt) {
+    /**
+     * Reopens the stream: at once (a stream that just dropped often answers straight away), then after each
+     * failed attempt the {@link #RECONNECT} back-off, until it opens or the source is closed.
+     */
+    private void reconnect(String cause) {
         if (grabber != null) {
             release(grabber);
             grabber = null;
         }
-        long backoff = Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(attempt, 5));
-        try {
-            Thread.sleep(attempt == 0 ? 0 : backoff);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-            return attempt;
-        }
-        if (closed) {
-            return attempt;
-        }
-        reconnects++;
-        try {
-            connect();
-            log.accept(String.format(Locale.ROOT, "reconnect #%d to %s after %s: ok (attempt %d)",
-                    reconnects, spec, cause, attempt + 1));
-            return 0;
-        } catch (FrameGrabber.Exception e) {
-            log.accept(String.format(Locale.ROOT, "reconnect #%d to %s after %s: failed (%s), retrying in %d ms",
-                    reconnects, spec, cause, brief(e), Math.min(MAX_BACKOFF_MILLIS, 250L << Math.min(attempt + 1, 5))));
-            return attempt + 1;
+        long delay = 0;
+        for (int attempt = 1; !closed; attempt++) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closed = true;
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            reconnects++;
+            try {
+                connect();
+                backoff.reset();
+                log.accept(String.format(Locale.ROOT, "reconnect #%d to %s after %s: ok (attempt %d)",
+                        reconnects, spec, cause, attempt));
+                return;
+            } catch (FrameGrabber.Exception e) {
+                delay = backoff.nextDelayMillis();
+                log.accept(String.format(Locale.ROOT, "reconnect #%d to %s after %s: failed (%s), retrying in %d ms",
+                        reconnects, spec, cause, brief(e), delay));
+            }
         }
     }
 

@@ -1,12 +1,13 @@
 package dev.siamtrack.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.TargetResult;
-import dev.siamtrack.track.TrackState;
+import dev.siamtrack.video.BackoffOptions;
+import dev.siamtrack.video.CaptureThread;
+import dev.siamtrack.video.CapturedFrame;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.LiveSource;
 import dev.siamtrack.video.LoopedFileSource;
@@ -15,63 +16,47 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One source: a capture thread reads frames (reconnecting a live source, looping a file) into a
- * {@link FrameSlot}; a tracking thread runs the one frame loop ({@link SequenceRunner}) over them with a
- * {@link MultiTargetTracker}, applies the target commands that HTTP requests queued (the tracker is not
- * thread-safe, so only this thread touches it) between frames,
- * publishes events on state changes and offers frames to the preview encoder. A failing source is retried
- * with back-off and never affects the others.
+ * One source: a {@link CaptureThread} reads its frames (reopening a live source or a file that fails, looping a
+ * file); a tracking thread runs the one frame loop ({@link SequenceRunner}) over them with a
+ * {@link MultiTargetTracker}, applies the {@link TargetCommands} that HTTP requests queued between frames, keeps
+ * the {@link SourceHealth} and the {@link SourceStatus} current, publishes the {@link TargetEvents} and offers
+ * frames to the preview encoder. A failing source is retried and never affects the others.
  */
 final class SourceWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceWorker.class);
-    private static final long MAX_REOPEN_MILLIS = 10_000;
+    /** A source that cannot be opened, ends or fails is opened again after 0.5 s, doubled up to 10 s. */
+    static final BackoffOptions REOPEN = new BackoffOptions(Duration.ofMillis(500), Duration.ofSeconds(10));
+    private static final int FRAME_POOL = 3;
+    private static final long FRAME_WAIT_MILLIS = 100;
     private static final double EWMA = 0.1;
-
-    /** A change to the targets, applied by the tracking thread between frames. */
-    private sealed interface Command permits Add, Remove {
-    }
-
-    private record Add(String id, Box box, CompletableFuture<TargetResult> done) implements Command {
-    }
-
-    private record Remove(String id, CompletableFuture<Boolean> done) implements Command {
-    }
 
     private final SourceConfig config;
     private final ServeOptions options;
-    private final EventHub events;
     private final PreviewEncoder preview;
-    private final FrameSlot slot;
-    private final boolean live;
+    private final CaptureThread<CapturedFrame> capture;
+    private final TargetCommands commands;
+    private final TargetEvents targetEvents;
+    private final SourceHealth health;
     private final CounterDataPoint framesCounter;
     private final DistributionDataPoint trackerSeconds;
-    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    private final Thread captureThread;
     private final Thread trackingThread;
+    private final Consumer<String> onRemoved = this::removed;
     private volatile boolean running = true;
     private volatile SourceStatus status;
-    private volatile long lastFrameNanos;
-    private volatile String openError;
-    private volatile LiveSource liveSource;
-    private volatile int reconnects;
 
     // Tracking-thread state.
-    private final Map<String, TrackState> lastStates = new HashMap<>();
-    private final Map<String, CompletableFuture<TargetResult>> starting = new HashMap<>();
+    private CapturedFrame current;
     private List<TargetResult> results = List.of();
-    private String state = "STARTING";
-    private long stateSinceNanos = System.nanoTime();
     private long frames;
     private long frameIndex = -1;
     private double fps;
@@ -81,26 +66,26 @@ final class SourceWorker implements AutoCloseable {
     private double trackerMs;
     private int width;
     private int height;
-    private int nextId = 1;
 
     SourceWorker(SourceConfig config, ServeOptions options, EventHub events, ServerMetrics metrics) {
         this.config = config;
         this.options = options;
-        this.events = events;
-        this.live = LiveSource.isLive(config.uri()) && !Files.isRegularFile(Path.of(config.uri()));
-        this.slot = new FrameSlot(live || options.realtimeFiles());
+        boolean live = LiveSource.isLive(config.uri()) && !Files.isRegularFile(Path.of(config.uri()));
+        this.capture = CaptureThread.reopening("siamtrack-capture-" + config.name(), () -> open(live), REOPEN,
+                CapturedFrame::new, new CaptureThread.Settings(live || options.realtimeFiles(), false, FRAME_POOL));
         this.preview = new PreviewEncoder(config.name(), options.previewFps(), options.jpegQuality());
+        this.commands = new TargetCommands(config.name(), options.maxTargets());
+        this.targetEvents = new TargetEvents(config.name(), events);
+        this.health = new SourceHealth(config.name(), options.stallTimeout(), events, this::stateChanged);
         this.framesCounter = metrics.frames.labelValues(config.name());
         this.trackerSeconds = metrics.trackerSeconds.labelValues(config.name());
         this.status = SourceStatus.starting(config.name(), config.uri());
-        this.captureThread = new Thread(this::captureLoop, "siamtrack-capture-" + config.name());
         this.trackingThread = new Thread(this::trackingLoop, "siamtrack-tracking-" + config.name());
-        captureThread.setDaemon(true);
         trackingThread.setDaemon(true);
     }
 
     void start() {
-        captureThread.start();
+        capture.start();
         trackingThread.start();
     }
 
@@ -118,86 +103,27 @@ final class SourceWorker implements AutoCloseable {
 
     /** Queues a new target; completes with its first result, or with the reason it was refused. */
     CompletableFuture<TargetResult> add(String id, Box box) {
-        CompletableFuture<TargetResult> done = new CompletableFuture<>();
-        commands.add(new Add(id, box, done));
-        return done;
+        return commands.add(id, box);
     }
 
     /** Queues a removal; completes with false when no such target exists. */
     CompletableFuture<Boolean> remove(String id) {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        commands.add(new Remove(id, done));
-        return done;
+        return commands.remove(id);
     }
 
-    private void captureLoop() {
-        long backoff = 500;
-        while (running) {
-            FrameSource source;
-            try {
-                source = open();
-                openError = null;
-                backoff = 500;
-            } catch (SourceException e) {
-                openError = e.getMessage();
-                sleepQuietly(backoff);
-                backoff = Math.min(MAX_REOPEN_MILLIS, backoff * 2);
-                continue;
-            }
-            try {
-                Mat frame;
-                while (running && (frame = source.next()) != null) {
-                    long now = System.nanoTime();
-                    lastFrameNanos = now;
-                    if (!slot.put(frame, source.frameIndex(), now)) {
-                        break;
-                    }
-                }
-            } catch (SourceException e) {
-                openError = e.getMessage();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // A decoder failure on one source: reopen it after the back-off, like a lost stream.
-                LOG.warn("source {}: reading failed: {}", config.name(), e.toString());
-                openError = "reading failed: " + e.getMessage();
-            } finally {
-                if (source instanceof LiveSource l) {
-                    reconnects += l.reconnects();
-                }
-                liveSource = null;
-                source.close();
-            }
-            if (running) {
-                sleepQuietly(backoff);
-            }
-        }
-    }
-
-    private FrameSource open() throws SourceException {
+    private FrameSource open(boolean live) throws SourceException {
         if (!live) {
             return new LoopedFileSource(Path.of(config.uri()), options.realtimeFiles());
         }
-        LiveSource source = LiveSource.open(config.uri(), options.stallTimeout(), options.rtspTransport(),
+        return LiveSource.open(config.uri(), options.stallTimeout(), options.rtspTransport(),
                 line -> LOG.info("source {}: {}", config.name(), line));
-        liveSource = source;
-        return source;
-    }
-
-    private void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
     }
 
     private void trackingLoop() {
         try (MultiTargetTracker tracker = MultiTargetTracker.create(options.modelDir(), options.modelOptions(),
                 options.trackerParams(), options.crop())) {
             SequenceRunner runner = new SequenceRunner(tracker, List.of(), 1024);
-            SequenceRunner.Frames frames = new SequenceRunner.Frames() {
+            SequenceRunner.Frames captured = new SequenceRunner.Frames() {
                 @Override
                 public Mat next() throws InterruptedException {
                     return nextFrame(runner, tracker);
@@ -205,27 +131,27 @@ final class SourceWorker implements AutoCloseable {
 
                 @Override
                 public int index() {
-                    return (int) slot.currentIndex();
+                    return current.index();
                 }
             };
             while (running) {
                 try {
-                    runner.run(frames, 0, this::tracked);
+                    runner.run(captured, 0, this::tracked);
                 } catch (IllegalArgumentException rejected) {
                     // The engine refused the one target started on that frame; the source goes on without it.
-                    failStarting(rejected.getMessage());
+                    commands.failStarting(rejected.getMessage());
                 }
             }
         } catch (ModelException e) {
             LOG.error("source {}: cannot load the model: {}", config.name(), e.getMessage());
-            changeState("DOWN", e.getMessage());
+            health.fail(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.error("source {}: tracking failed", config.name(), e);
-            changeState("DOWN", "tracking failed: " + e);
+            health.fail("tracking failed: " + e);
         } finally {
-            failPending("the source has stopped");
+            commands.failAll("the source has stopped");
         }
     }
 
@@ -236,21 +162,35 @@ final class SourceWorker implements AutoCloseable {
      */
     private Mat nextFrame(SequenceRunner runner, MultiTargetTracker tracker) throws InterruptedException {
         while (running) {
-            Mat frame = slot.take(100);
-            if (frame == null) {
-                watchdog();
+            CapturedFrame next = capture.take(FRAME_WAIT_MILLIS);
+            if (next == null) {
+                health.noFrame(capture.lastFrameNanos(), capture.lastError());
                 applyCommands(runner, tracker, false);
                 continue;
             }
-            width = frame.cols();
-            height = frame.rows();
-            if (!state.equals("UP")) {
-                changeState("UP", null);
+            if (current != null) {
+                capture.release(current);
             }
+            current = next;
+            width = next.width();
+            height = next.height();
+            health.frameArrived(width, height);
             applyCommands(runner, tracker, true);
-            return frame;
+            return next.frame();
         }
         return null;
+    }
+
+    private void applyCommands(SequenceRunner runner, MultiTargetTracker tracker, boolean haveFrame) {
+        String refusal = health.down() || !running ? "source '" + config.name() + "' is down: "
+                + (capture.lastError() == null ? "no frames" : capture.lastError()) : null;
+        commands.apply(runner, tracker, haveFrame, refusal, onRemoved);
+    }
+
+    private void removed(String id) {
+        results = results.stream().filter(r -> !r.id().equals(id)).toList();
+        targetEvents.removed(id);
+        publishStatus();
     }
 
     /** Called by the runner after each frame with every target's result. */
@@ -262,17 +202,16 @@ final class SourceWorker implements AutoCloseable {
             trackerMs = average(trackerMs, trackNanos / 1e6);
         }
         for (TargetResult r : results) {
-            CompletableFuture<TargetResult> started = starting.remove(r.id());
+            CompletableFuture<TargetResult> started = commands.started(r.id());
             if (started != null) {
-                lastStates.put(r.id(), r.state());
-                events.publish("target_added", config.name(), r.id(), targetFields(r));
+                targetEvents.added(r, frameIndex);
                 started.complete(r);
             } else {
-                publishStateChange(r);
+                targetEvents.tracked(r, frameIndex);
             }
         }
         long done = System.nanoTime();
-        latencyMs = average(latencyMs, (done - slot.currentNanos()) / 1e6);
+        latencyMs = average(latencyMs, (done - current.captureNanos()) / 1e6);
         frames++;
         framesCounter.inc();
         fpsWindowFrames++;
@@ -289,172 +228,24 @@ final class SourceWorker implements AutoCloseable {
         return previous == 0 ? sample : previous + EWMA * (sample - previous);
     }
 
-    private void publishStateChange(TargetResult r) {
-        TrackState before = lastStates.put(r.id(), r.state());
-        if (before != null && before != r.state()) {
-            ObjectNode f = targetFields(r);
-            f.put("from", before.name());
-            f.put("to", r.state().name());
-            events.publish("state_changed", config.name(), r.id(), f);
-            if (before == TrackState.LOST) {
-                events.publish("target_reacquired", config.name(), r.id(), targetFields(r));
-            }
-        }
-    }
-
-    private ObjectNode targetFields(TargetResult r) {
-        ObjectNode f = events.fields();
-        f.put("state", r.state().name());
-        f.put("score", Math.round(r.score() * 1000) / 1000.0);
-        ObjectNode box = f.putObject("box");
-        box.put("x", Math.round(r.box().x() * 10) / 10.0);
-        box.put("y", Math.round(r.box().y() * 10) / 10.0);
-        box.put("w", Math.round(r.box().w() * 10) / 10.0);
-        box.put("h", Math.round(r.box().h() * 10) / 10.0);
-        f.put("frame", frameIndex);
-        return f;
-    }
-
-    /**
-     * Applies the queued removals, and at most one new target (so that a box the engine refuses can only be
-     * that one). New targets need a frame: without one ({@code haveFrame} false) they wait in the queue, and
-     * are refused once the source is down.
-     */
-    private void applyCommands(SequenceRunner runner, MultiTargetTracker tracker, boolean haveFrame) {
-        boolean addTaken = false;
-        int size = commands.size();
-        for (int i = 0; i < size; i++) {
-            Command c = commands.poll();
-            if (c instanceof Remove remove) {
-                boolean removed = runner.remove(remove.id());
-                if (removed) {
-                    lastStates.remove(remove.id());
-                    results = results.stream().filter(r -> !r.id().equals(remove.id())).toList();
-                    events.publish("target_removed", config.name(), remove.id(), events.fields());
-                    publishStatus();
-                }
-                remove.done().complete(removed);
-            } else if (c instanceof Add add) {
-                if (state.equals("DOWN") || !running) {
-                    add.done().completeExceptionally(new ApiException(409, "source '" + config.name()
-                            + "' is down: " + (openError == null ? "no frames" : openError)));
-                } else if (!haveFrame || addTaken) {
-                    commands.add(add);
-                } else {
-                    addTaken = start(runner, tracker, add);
-                }
-            }
-        }
-    }
-
-    private boolean start(SequenceRunner runner, MultiTargetTracker tracker, Add add) {
-        if (tracker.size() + starting.size() >= options.maxTargets()) {
-            add.done().completeExceptionally(new ApiException(400, "source '" + config.name()
-                    + "' already tracks the maximum of " + options.maxTargets() + " targets"));
-            return false;
-        }
-        String id = add.id() != null ? add.id() : freeId(tracker);
-        if (tracker.ids().contains(id) || starting.containsKey(id)) {
-            add.done().completeExceptionally(new ApiException(409, "target id '" + id + "' is already tracked"));
-            return false;
-        }
-        starting.put(id, add.done());
-        runner.add(id, add.box());
-        return true;
-    }
-
-    /** The target started on the last frame was refused by the engine. */
-    private void failStarting(String reason) {
-        starting.values().forEach(f -> f.completeExceptionally(new ApiException(400, reason)));
-        starting.clear();
-    }
-
-    private String freeId(MultiTargetTracker tracker) {
-        List<String> ids = tracker.ids();
-        String id;
-        do {
-            id = "t" + nextId++;
-        } while (ids.contains(id) || starting.containsKey(id));
-        return id;
-    }
-
-    /** With no frame coming: a stalled source is reported reconnecting, then down after a while. */
-    private void watchdog() {
-        long now = System.nanoTime();
-        long stall = options.stallTimeout().toNanos();
-        long silent = now - Math.max(lastFrameNanos, stateSinceNanos);
-        if (state.equals("UP") && now - lastFrameNanos > stall) {
-            changeState("RECONNECTING", "no frame for " + options.stallTimeout().toMillis() + " ms");
-        } else if (state.equals("RECONNECTING") && silent > 2 * stall) {
-            changeState("DOWN", openError != null ? openError : "no frame for " + (now - lastFrameNanos) / 1_000_000 + " ms");
-        } else if (state.equals("STARTING") && openError != null) {
-            changeState("DOWN", openError);
-        }
-    }
-
-    private void changeState(String next, String reason) {
-        String before = state;
-        long now = System.nanoTime();
-        long downMillis = (now - stateSinceNanos) / 1_000_000;
-        state = next;
-        stateSinceNanos = now;
-        // The rate is measured afresh from here: a source without frames reports 0, not its last rate.
+    /** The rate is measured afresh from a change of state: a source without frames reports 0, not its last rate. */
+    private void stateChanged() {
         fps = 0;
-        fpsWindowStart = now;
+        fpsWindowStart = System.nanoTime();
         fpsWindowFrames = 0;
-        ObjectNode f = events.fields();
-        if (reason != null) {
-            f.put("reason", reason);
-        }
-        switch (next) {
-            case "UP" -> {
-                if (before.equals("STARTING")) {
-                    f.put("width", width);
-                    f.put("height", height);
-                    events.publish("source_up", config.name(), null, f);
-                } else {
-                    f.put("after_ms", downMillis);
-                    events.publish("source_back", config.name(), null, f);
-                }
-            }
-            case "RECONNECTING" -> events.publish("source_reconnecting", config.name(), null, f);
-            default -> events.publish("source_down", config.name(), null, f);
-        }
-        if (!next.equals("UP")) {
-            LOG.warn("source {}: {}{}", config.name(), next, reason == null ? "" : " (" + reason + ")");
-        }
         publishStatus();
     }
 
     private void publishStatus() {
-        LiveSource l = liveSource;
-        int totalReconnects = reconnects + (l == null ? 0 : l.reconnects());
-        status = new SourceStatus(config.name(), config.uri(), state, width, height, frames, frameIndex, fps,
-                latencyMs, trackerMs, slot.dropped(), totalReconnects, results,
-                state.equals("UP") ? null : openError);
-    }
-
-    private void failPending(String reason) {
-        failStarting(reason);
-        Command c;
-        while ((c = commands.poll()) != null) {
-            ApiException e = new ApiException(409, reason);
-            if (c instanceof Add add) {
-                add.done().completeExceptionally(e);
-            } else if (c instanceof Remove remove) {
-                remove.done().completeExceptionally(e);
-            }
-        }
+        status = new SourceStatus(config.name(), config.uri(), health.state(), width, height, frames, frameIndex, fps,
+                latencyMs, trackerMs, capture.dropped(), capture.reconnects(), results,
+                health.up() ? null : capture.lastError());
     }
 
     /** Asks both threads to stop (a live read returns within about the stall timeout). */
     void stop() {
         running = false;
-        slot.close();
-        LiveSource l = liveSource;
-        if (l != null) {
-            l.stop();
-        }
+        capture.stop();
     }
 
     @Override
@@ -462,13 +253,12 @@ final class SourceWorker implements AutoCloseable {
         stop();
         try {
             trackingThread.join(3000);
-            captureThread.join(3000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         preview.close();
-        if (!trackingThread.isAlive() && !captureThread.isAlive()) {
-            slot.release();
+        if (!trackingThread.isAlive()) {
+            capture.close();
         }
     }
 }
