@@ -92,6 +92,8 @@ final class TrackedTarget {
     private int lostRun;
     /** Whether the target became LOST at once (score and similarity fell together: it vanished). */
     private boolean abruptLoss;
+    /** Whether a cut came since the target was last found: its motion before says nothing of where it is now. */
+    private boolean cutSinceFound;
     /** Scale and side of this frame's scan windows: at the size the target had on its last TRACKING frame. */
     private double scanScale;
     private double scanSide;
@@ -255,6 +257,7 @@ final class TrackedTarget {
                 // Another shot: a candidate from before it is void, and the target may be anywhere now.
                 pending = false;
                 abruptLoss = true;
+                cutSinceFound = true;
                 lostRun = Math.max(lostRun, p.lostFrames());
             }
             // Only a verified candidate ends LOST (see MultiTargetTracker); the normal window's best is one.
@@ -272,14 +275,10 @@ final class TrackedTarget {
                     <= acceptedColourDistance());
             state = cutAway ? loseAtOnce() : updateState(score, similarity, verified);
             if (state == TrackState.LOST && p.redetect()) {
-                // The scan windows, once they start, tile the frame at the size the target had when it was last
-                // tracked with confidence (the box may have shrunk onto background since).
-                double side = exemplarSide(confidentW, confidentH) * scoring.card.instanceSize()
-                        / scoring.card.exemplarSize();
-                double coverage = (scoring.size - 1) * scoring.card.stride() * side / scoring.card.instanceSize();
-                schedule = new ScanSchedule(frameWidth, frameHeight, coverage, cx, cy);
+                startScan(cx, cy);
                 // after a cut the scan windows start at once: the target's motion says nothing any more
                 lostRun = cutAway ? p.lostFrames() : 0;
+                cutSinceFound = cutAway;
                 pending = false;
             }
         }
@@ -288,8 +287,15 @@ final class TrackedTarget {
         }
         // A target lost at the frame border has most likely left the view: hold the box where it left and
         // wait for it there. Lost mid-frame (blur, deformation, partial occlusion), following the best
-        // candidate recovers more often than stopping.
-        if (state != TrackState.LOST || !lostAtBorder) {
+        // candidate recovers more often than stopping. After a cut, where it was last seen with confidence is
+        // the best guess: the box goes back there and the scan starts around it.
+        if (cut && state == TrackState.LOST) {
+            cx = confidentCx;
+            cy = confidentCy;
+            w = confidentW;
+            h = confidentH;
+            startScan(cx, cy);
+        } else if (state != TrackState.LOST || !lostAtBorder) {
             double rate = bestPenalty * score * p.lr();
             cx = clamp(cx + predCx, 0, frameWidth);
             cy = clamp(cy + predCy, 0, frameHeight);
@@ -348,6 +354,16 @@ final class TrackedTarget {
             lowScoreRun = 0;
         }
         return score < p.uncertainThreshold() ? TrackState.UNCERTAIN : TrackState.TRACKING;
+    }
+
+    /**
+     * Starts a scan of the whole frame from (x, y) outwards, at the size the target had when it was last tracked
+     * with confidence (the box may have shrunk onto background since).
+     */
+    private void startScan(double x, double y) {
+        double side = exemplarSide(confidentW, confidentH) * scoring.card.instanceSize() / scoring.card.exemplarSize();
+        double coverage = (scoring.size - 1) * scoring.card.stride() * side / scoring.card.instanceSize();
+        schedule = new ScanSchedule(frameWidth, frameHeight, coverage, x, y);
     }
 
     /** LOST at once, as after an abrupt change: a candidate must then pass the re-detection check. */
@@ -425,9 +441,12 @@ final class TrackedTarget {
 
     /**
      * How far from its last confident position the target can be now: its size, plus {@link #SPEED_SLACK} times
-     * its recent speed over the frames since.
+     * its recent speed over the frames since; anywhere after a cut.
      */
     private double reach() {
+        if (cutSinceFound) {
+            return Double.POSITIVE_INFINITY;
+        }
         double speed = Double.isNaN(confidentSpeed) ? 0 : confidentSpeed;
         return Math.max(confidentW, confidentH) + SPEED_SLACK * speed * sinceConfident;
     }
@@ -477,6 +496,7 @@ final class TrackedTarget {
         lowScoreRun = 0;
         schedule = null;
         pending = false;
+        cutSinceFound = false;
         return new TargetResult(id, Box.ofCenter(cx, cy, w, h), candidateScore, TrackState.TRACKING, true);
     }
 
