@@ -53,6 +53,41 @@ final class Scoring {
         return penalty(bw, bh, targetSize, targetRatio, params.penaltyK());
     }
 
+    /**
+     * The cell the target moved to: the best of the probability (written into {@code probability}) times the
+     * scale / ratio change penalty against a target of {@code targetSize} (context-padded, crop pixels) and {@code
+     * targetRatio}, mixed with the cosine window by the window influence.
+     */
+    int bestCell(FloatBuffer scores, FloatBuffer boxes, double targetSize, double targetRatio, float[] probability) {
+        int best = 0;
+        double bestValue = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < cells; k++) {
+            double prob = probability(scores, k);
+            probability[k] = (float) prob;
+            double value = cellPenalty(boxes, k, targetSize, targetRatio) * prob * (1 - params.windowInfluence())
+                    + window[k] * params.windowInfluence();
+            if (value > bestValue) {
+                bestValue = value;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /** As {@link #bestCell} without the cosine window: the target may be anywhere in a scan window. */
+    int bestUnwindowedCell(FloatBuffer scores, FloatBuffer boxes, double targetSize, double targetRatio) {
+        int best = 0;
+        double bestValue = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < cells; k++) {
+            double value = probability(scores, k) * cellPenalty(boxes, k, targetSize, targetRatio);
+            if (value > bestValue) {
+                bestValue = value;
+                best = k;
+            }
+        }
+        return best;
+    }
+
     /** numpy.hanning(n)[i]: 0.5 - 0.5 cos(2 pi i / (n - 1)). */
     static double hanning(int i, int n) {
         return n == 1 ? 1 : 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (n - 1));

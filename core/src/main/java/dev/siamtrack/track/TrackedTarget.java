@@ -18,12 +18,10 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  */
 final class TrackedTarget {
 
-    /** Weight of a new frame in the running mean of the tracked box's similarity. */
-    static final double SIMILARITY_RATE = 0.1;
     /**
      * How far below its confident level a candidate from a scan window (away from where the target was) may be
-     * in similarity, as a share of the distance from the model's verification threshold to 1 (models differ in
-     * how their similarities spread: NanoTrack v2's threshold is 0.84, ours 0.557).
+     * in similarity, as a share of the distance from the model's verification threshold to 1 (see
+     * {@link TargetAppearance}).
      */
     static final double VERIFY_MARGIN = 0.5;
     /**
@@ -31,21 +29,6 @@ final class TrackedTarget {
      * candidate in the target's own search window that has not fallen this far is the target again.
      */
     static final double SIMILARITY_DROP = 1.0;
-    /**
-     * Colour distance (1 - Bhattacharyya coefficient with the first frame's colours, {@link TargetColour}) a
-     * candidate may have beyond {@link #COLOUR_SPREAD} times the target's own mean distance while tracked with
-     * confidence: a target whose colours hold steady must come back in those colours (a look-alike in other
-     * colours is turned away, which the embedding alone does not do), one whose colours vary (lighting,
-     * turning, a box that takes in background) is allowed correspondingly more.
-     */
-    static final double COLOUR_MARGIN = 0.1;
-    static final double COLOUR_SPREAD = 6;
-    /**
-     * How much faster than its recent mean speed on confident frames a LOST target may have moved: a candidate
-     * farther from the last confident position than the target's size plus this many times the distance at that
-     * speed over the frames since is a look-alike, however well it matches.
-     */
-    static final double SPEED_SLACK = 2;
 
     final String id;
     private final Scoring scoring;
@@ -59,39 +42,27 @@ final class TrackedTarget {
     private double h;
     private int frameWidth;
     private int frameHeight;
-    private int lowScoreRun;
-    private boolean lost;
-    private boolean lostAtBorder;
+    private final LossState loss;
     private double scale;
     private double searchSide;
     private double searchCx;
     private double searchCy;
 
-    // Re-detection (TrackerParams.redetect): the target's embedding (from its template) and colours, how similar
-    // the tracked box was to them on confident frames, where a LOST target is searched for, and this frame's best
-    // verified candidate (centre, score, and whether a scan window found it).
+    // Re-detection (TrackerParams.redetect): the target's embedding (from its template) and appearance, where a
+    // LOST target is searched for, and this frame's best verified candidate (centre, score, and whether a scan
+    // window found it).
     private final SearchEmbedding searchEmbedding;
     private final float[] targetEmbedding;
-    /** The target's colour on its first frame; null without re-detection. */
-    private final TargetColour colour;
-    /** Running mean of the tracked box's similarity on TRACKING frames inside the frame; NaN before the first. */
-    private double confidentSimilarity = Double.NaN;
-    /** Running mean of the tracked box's colour distance on the same frames; NaN before the first. */
-    private double confidentColourDistance = Double.NaN;
+    /** What the target looks like while tracked with confidence; null without re-detection. */
+    private final TargetAppearance appearance;
     /** Size of the box on the last TRACKING frame: a LOST target is searched for at this size. */
     private double confidentW;
     private double confidentH;
-    /** Centre of the box on the last TRACKING frame, the frames since it, and the running mean speed there. */
-    private double confidentCx;
-    private double confidentCy;
-    private int sinceConfident;
-    /** NaN before the second confident frame. */
-    private double confidentSpeed = Double.NaN;
+    /** Where the target was on the last TRACKING frame, and how far it can have gone since. */
+    private final MotionPrior motion;
     private ScanSchedule schedule;
     /** LOST frames reported since the target was last found; scan windows start after {@code lostFrames} of them. */
     private int lostRun;
-    /** Whether the target became LOST at once (score and similarity fell together: it vanished). */
-    private boolean abruptLoss;
     /** Whether a cut came since the target was last found: its motion before says nothing of where it is now. */
     private boolean cutSinceFound;
     /** Scale and side of this frame's scan windows: at the size the target had on its last TRACKING frame. */
@@ -130,9 +101,9 @@ final class TrackedTarget {
         h = box.h();
         confidentW = w;
         confidentH = h;
-        confidentCx = cx;
-        confidentCy = cy;
-        colour = searchEmbedding == null ? null : new TargetColour(frame, cx, cy, w, h);
+        motion = new MotionPrior(cx, cy);
+        loss = new LossState(p);
+        appearance = searchEmbedding == null ? null : new TargetAppearance(frame, cx, cy, w, h, p.verifyThreshold());
         try (Scalar m = mean(frame)) {
             padBgr[0] = m.get(0);
             padBgr[1] = m.get(1);
@@ -160,13 +131,13 @@ final class TrackedTarget {
         searchCx = cx;
         searchCy = cy;
         candidateScore = -1;
-        sinceConfident++;
+        motion.frame();
         preprocessor.crop(frame, cx, cy, searchSide, scoring.card.instanceSize(), padBgr, dst);
     }
 
     /** Whether the target is LOST and re-detected: only a verified candidate ends LOST. */
     boolean redetecting() {
-        return lost && schedule != null;
+        return loss.lost() && schedule != null;
     }
 
     /**
@@ -225,20 +196,8 @@ final class TrackedTarget {
         int cells = scoring.cells;
         double targetSize = Scoring.sizeWithContext(w * scale, h * scale);
         double targetRatio = w / h;
-        int best = 0;
-        double bestPscore = Double.NEGATIVE_INFINITY;
-        double bestPenalty = 0;
-        for (int k = 0; k < cells; k++) {
-            double prob = scoring.probability(scores, k);
-            probability[k] = (float) prob;
-            double penalty = scoring.cellPenalty(boxes, k, targetSize, targetRatio);
-            double pscore = penalty * prob * (1 - p.windowInfluence()) + scoring.window[k] * p.windowInfluence();
-            if (pscore > bestPscore) {
-                bestPscore = pscore;
-                best = k;
-                bestPenalty = penalty;
-            }
-        }
+        int best = scoring.bestCell(scores, boxes, targetSize, targetRatio, probability);
+        double bestPenalty = scoring.cellPenalty(boxes, best, targetSize, targetRatio);
         double score = probability[best];
         double left = boxes.get(best);
         double top = boxes.get(cells + best);
@@ -256,7 +215,7 @@ final class TrackedTarget {
             if (cut) {
                 // Another shot: a candidate from before it is void, and the target may be anywhere now.
                 pending = false;
-                abruptLoss = true;
+                loss.markAbrupt();
                 cutSinceFound = true;
                 lostRun = Math.max(lostRun, p.lostFrames());
             }
@@ -266,14 +225,13 @@ final class TrackedTarget {
         } else {
             // A low score where the box still passes the tracked box's own test (its similarity has not fallen
             // by SIMILARITY_DROP, the target's colours) is the classifier's doubt, not a loss.
-            boolean verified = score < p.lostThreshold() && !Double.isNaN(confidentSimilarity)
-                    && similarity >= acceptedSimilarity(SIMILARITY_DROP)
-                    && 1 - colour.similarity(frame, cx + predCx, cy + predCy, confidentW, confidentH)
-                    <= acceptedColourDistance();
-            boolean cutAway = cut && !(similarity >= acceptedSimilarity(VERIFY_MARGIN)
-                    && 1 - colour.similarity(frame, cx + predCx, cy + predCy, confidentW, confidentH)
-                    <= acceptedColourDistance());
-            state = cutAway ? loseAtOnce() : updateState(score, similarity, verified);
+            boolean verified = score < p.lostThreshold() && appearance != null && appearance.known()
+                    && appearance.passes(frame, cx + predCx, cy + predCy, confidentW, confidentH, similarity,
+                    SIMILARITY_DROP);
+            boolean cutAway = cut && !appearance.passes(frame, cx + predCx, cy + predCy, confidentW, confidentH,
+                    similarity, VERIFY_MARGIN);
+            boolean unlike = appearance != null && appearance.fallen(similarity, SIMILARITY_DROP);
+            state = cutAway ? loss.loseAtOnce(atBorder()) : loss.update(score, unlike, verified, atBorder());
             if (state == TrackState.LOST && p.redetect()) {
                 startScan(cx, cy);
                 // after a cut the scan windows start at once: the target's motion says nothing any more
@@ -290,12 +248,12 @@ final class TrackedTarget {
         // candidate recovers more often than stopping. After a cut, where it was last seen with confidence is
         // the best guess: the box goes back there and the scan starts around it.
         if (cut && state == TrackState.LOST) {
-            cx = confidentCx;
-            cy = confidentCy;
+            cx = motion.x();
+            cy = motion.y();
             w = confidentW;
             h = confidentH;
             startScan(cx, cy);
-        } else if (state != TrackState.LOST || !lostAtBorder) {
+        } else if (state != TrackState.LOST || !loss.lostAtBorder()) {
             double rate = bestPenalty * score * p.lr();
             cx = clamp(cx + predCx, 0, frameWidth);
             cy = clamp(cy + predCy, 0, frameHeight);
@@ -303,57 +261,15 @@ final class TrackedTarget {
             h = clamp(h * (1 - rate) + predH * rate, p.minSize(), frameHeight);
         }
         if (state == TrackState.TRACKING) {
-            double step = Math.hypot(cx - confidentCx, cy - confidentCy) / sinceConfident;
-            confidentSpeed = Double.isNaN(confidentSpeed) ? step
-                    : confidentSpeed + SIMILARITY_RATE * (step - confidentSpeed);
-            confidentCx = cx;
-            confidentCy = cy;
-            sinceConfident = 0;
+            motion.confident(cx, cy);
             confidentW = w;
             confidentH = h;
             // A box reaching past the border is embedded with padding: its similarity says less.
             if (!Double.isNaN(similarity) && !atBorder()) {
-                confidentSimilarity = Double.isNaN(confidentSimilarity) ? similarity
-                        : confidentSimilarity + SIMILARITY_RATE * (similarity - confidentSimilarity);
-                double distance = 1 - colour.similarity(frame, cx, cy, w, h);
-                confidentColourDistance = Double.isNaN(confidentColourDistance) ? distance
-                        : confidentColourDistance + SIMILARITY_RATE * (distance - confidentColourDistance);
+                appearance.learn(frame, cx, cy, w, h, similarity);
             }
         }
         return new TargetResult(id, Box.ofCenter(cx, cy, w, h), score, state);
-    }
-
-    /**
-     * The state after a frame with this score and verification similarity (NaN without re-detection). A frame
-     * counts towards LOST when its score is low and the box is not {@code verified} as the target, or the
-     * tracked box no longer looks like the target (its similarity fell far below the confident level); both at
-     * once, an abrupt change (the target vanished or the scene cut), make it LOST at once.
-     */
-    private TrackState updateState(double score, double similarity, boolean verified) {
-        TrackerParams.Resolved p = scoring.params;
-        boolean unlike = similarity < confidentSimilarity - SIMILARITY_DROP * (1 - p.verifyThreshold());
-        if (!lost) {
-            lostAtBorder = atBorder();
-        }
-        if (lost) {
-            if (score >= p.lostThreshold()) {
-                lost = false;
-                lowScoreRun = 0;
-            } else {
-                return TrackState.LOST;
-            }
-        }
-        if (score < p.lostThreshold() && !verified || unlike) {
-            lowScoreRun++;
-            if (lowScoreRun >= p.lostFrames() || (unlike && score < p.lostThreshold())) {
-                lost = true;
-                abruptLoss = lowScoreRun < p.lostFrames();
-                return TrackState.LOST;
-            }
-        } else {
-            lowScoreRun = 0;
-        }
-        return score < p.uncertainThreshold() ? TrackState.UNCERTAIN : TrackState.TRACKING;
     }
 
     /**
@@ -366,40 +282,17 @@ final class TrackedTarget {
         schedule = new ScanSchedule(frameWidth, frameHeight, coverage, x, y);
     }
 
-    /** LOST at once, as after an abrupt change: a candidate must then pass the re-detection check. */
-    private TrackState loseAtOnce() {
-        if (!lost) {
-            lostAtBorder = atBorder();
-        }
-        lost = true;
-        abruptLoss = true;
-        lowScoreRun = scoring.params.lostFrames();
-        return TrackState.LOST;
-    }
-
     /**
      * Offers scan window {@code k}'s best cell (probability times the size-change penalty, no cosine window: the
      * target may be anywhere in it) as a candidate; {@code features} are the window's backbone features, {@code
      * frame} the frame it was cropped from.
      */
     void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes, FloatBuffer features, Mat frame) {
-        TrackerParams.Resolved p = scoring.params;
         int cells = scoring.cells;
         double targetSize = Scoring.sizeWithContext(confidentW * scanScale, confidentH * scanScale);
-        double targetRatio = confidentW / confidentH;
-        int best = 0;
-        double bestValue = Double.NEGATIVE_INFINITY;
-        double bestProb = 0;
-        for (int c = 0; c < cells; c++) {
-            double prob = scoring.probability(scores, c);
-            double value = prob * scoring.cellPenalty(boxes, c, targetSize, targetRatio);
-            if (value > bestValue) {
-                bestValue = value;
-                best = c;
-                bestProb = prob;
-            }
-        }
-        if (bestProb >= p.lostThreshold()) {
+        int best = scoring.bestUnwindowedCell(scores, boxes, targetSize, confidentW / confidentH);
+        double bestProb = scoring.probability(scores, best);
+        if (bestProb >= scoring.params.lostThreshold()) {
             double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scanScale;
             double dy = (scoring.pointY[best] + (boxes.get(3 * cells + best) - boxes.get(cells + best)) / 2) / scanScale;
             offerCandidate(frame, scanCx[k] + dx, scanCy[k] + dy, bestProb,
@@ -420,53 +313,22 @@ final class TrackedTarget {
      * Keeps (x, y) as this frame's candidate when its score reaches the LOST threshold, it passes verification
      * (the embedding, then the colours, measured only for a candidate that got this far), and it beats the
      * candidate kept so far; a verified candidate of the normal window (offered first) beats every scan
-     * window's. Every candidate must lie within the target's {@link #reach}. One in the target's own search window
-     * while the loss is young (before the scan windows start, and not after an abrupt loss) is verified as the
-     * tracked box is (its similarity has not fallen by {@link #SIMILARITY_DROP}); any other must come within
-     * {@link #VERIFY_MARGIN} of the target's confident level.
+     * window's. Every candidate must lie within the target's reach ({@link MotionPrior}; anywhere after a cut).
+     * One in the target's own search window while the loss is young (before the scan windows start, and not
+     * after an abrupt loss) is verified as the tracked box is (its similarity has not fallen by {@link
+     * #SIMILARITY_DROP}); any other must come within {@link #VERIFY_MARGIN} of the target's confident level.
      */
     private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
-        double margin = fromScan || scanning() || abruptLoss ? VERIFY_MARGIN : SIMILARITY_DROP;
+        double margin = fromScan || scanning() || loss.abrupt() ? VERIFY_MARGIN : SIMILARITY_DROP;
         if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
-                && Math.hypot(x - confidentCx, y - confidentCy) <= reach()
-                && similarity >= acceptedSimilarity(margin)
-                && 1 - colour.similarity(frame, x, y, confidentW, confidentH) <= acceptedColourDistance()) {
+                && (cutSinceFound || motion.reaches(x, y, Math.max(confidentW, confidentH)))
+                && appearance.passes(frame, x, y, confidentW, confidentH, similarity, margin)) {
             candidateCx = clamp(x, 0, frameWidth);
             candidateCy = clamp(y, 0, frameHeight);
             candidateScore = score;
             candidateFromScan = fromScan;
         }
-    }
-
-    /**
-     * How far from its last confident position the target can be now: its size, plus {@link #SPEED_SLACK} times
-     * its recent speed over the frames since; anywhere after a cut.
-     */
-    private double reach() {
-        if (cutSinceFound) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double speed = Double.isNaN(confidentSpeed) ? 0 : confidentSpeed;
-        return Math.max(confidentW, confidentH) + SPEED_SLACK * speed * sinceConfident;
-    }
-
-    /**
-     * The similarity a candidate needs: close to what the target itself scored while tracked with confidence
-     * (a stranger scores much lower), within {@code margin} times the distance from the model's threshold to 1;
-     * the model's threshold before the target was ever tracked with confidence.
-     */
-    private double acceptedSimilarity(double margin) {
-        double threshold = scoring.params.verifyThreshold();
-        return Double.isNaN(confidentSimilarity) ? threshold : confidentSimilarity - margin * (1 - threshold);
-    }
-
-    /**
-     * The colour distance a candidate may have (see {@link #COLOUR_MARGIN}); the margin alone before any
-     * confident frame.
-     */
-    private double acceptedColourDistance() {
-        return COLOUR_MARGIN + (Double.isNaN(confidentColourDistance) ? 0 : COLOUR_SPREAD * confidentColourDistance);
     }
 
     /**
@@ -492,8 +354,7 @@ final class TrackedTarget {
             w = confidentW;
             h = confidentH;
         }
-        lost = false;
-        lowScoreRun = 0;
+        loss.found();
         schedule = null;
         pending = false;
         cutSinceFound = false;

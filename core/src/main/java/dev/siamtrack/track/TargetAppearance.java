@@ -1,0 +1,77 @@
+package dev.siamtrack.track;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * What one target looks like while tracked with confidence, and the test a box must pass to be it (used only with
+ * re-detection): its embedding's similarity with the target's own (from its template, see {@link SearchEmbedding})
+ * and its colours' distance from the first frame's ({@link TargetColour}), each against the running mean the
+ * target itself had on its confident frames. A stranger scores much lower than the target's own level; how much
+ * lower a box may be depends on how sure the caller must be (a margin, as a share of the distance from the model's
+ * verification threshold to 1: models differ in how their similarities spread).
+ */
+final class TargetAppearance {
+
+    /** Weight of a new confident frame in the running means. */
+    static final double RATE = 0.1;
+    /**
+     * Colour distance a box may have beyond {@link #COLOUR_SPREAD} times the target's own mean distance while
+     * tracked with confidence: a target whose colours hold steady must come back in those colours (a look-alike in
+     * other colours is turned away, which the embedding alone does not do), one whose colours vary (lighting,
+     * turning, a box that takes in background) is allowed correspondingly more.
+     */
+    static final double COLOUR_MARGIN = 0.1;
+    static final double COLOUR_SPREAD = 6;
+
+    private final TargetColour colour;
+    private final double verifyThreshold;
+    /** Running mean of the tracked box's similarity on confident frames; NaN before the first. */
+    private double similarity = Double.NaN;
+    /** Running mean of the tracked box's colour distance on the same frames; NaN before the first. */
+    private double colourDistance = Double.NaN;
+
+    /** The target's colours are those of the box centred at (cx, cy), w x h, on {@code frame}. */
+    TargetAppearance(Mat frame, double cx, double cy, double w, double h, double verifyThreshold) {
+        this.colour = new TargetColour(frame, cx, cy, w, h);
+        this.verifyThreshold = verifyThreshold;
+    }
+
+    /** Whether the target was ever tracked with confidence (inside the frame). */
+    boolean known() {
+        return !Double.isNaN(similarity);
+    }
+
+    /** Whether {@code boxSimilarity} has fallen below the confident level by {@code margin} or more. */
+    boolean fallen(double boxSimilarity, double margin) {
+        return boxSimilarity < similarity - margin * (1 - verifyThreshold);
+    }
+
+    /**
+     * Whether the box centred at (x, y), w x h, on {@code frame} with this embedding similarity passes as the
+     * target within {@code margin}: the embedding first, the colours (measured only for a box that got this far).
+     */
+    boolean passes(Mat frame, double x, double y, double w, double h, double boxSimilarity, double margin) {
+        return boxSimilarity >= acceptedSimilarity(margin)
+                && 1 - colour.similarity(frame, x, y, w, h) <= acceptedColourDistance();
+    }
+
+    /** Takes a confident frame's box (centred at (x, y), w x h) and similarity into the running means. */
+    void learn(Mat frame, double x, double y, double w, double h, double boxSimilarity) {
+        similarity = Double.isNaN(similarity) ? boxSimilarity : similarity + RATE * (boxSimilarity - similarity);
+        double distance = 1 - colour.similarity(frame, x, y, w, h);
+        colourDistance = Double.isNaN(colourDistance) ? distance : colourDistance + RATE * (distance - colourDistance);
+    }
+
+    /**
+     * The similarity a box needs: within {@code margin} times the distance from the model's threshold to 1 of the
+     * confident level; the model's threshold before the target was ever tracked with confidence.
+     */
+    private double acceptedSimilarity(double margin) {
+        return Double.isNaN(similarity) ? verifyThreshold : similarity - margin * (1 - verifyThreshold);
+    }
+
+    /** The colour distance a box may have; the margin alone before any confident frame. */
+    private double acceptedColourDistance() {
+        return COLOUR_MARGIN + (Double.isNaN(colourDistance) ? 0 : COLOUR_SPREAD * colourDistance);
+    }
+}
