@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 final class ViewerInput {
 
     /** Smaller drags (in frame pixels) are clicks. */
-    static final int MIN_SELECTION = 4;
+    private static final int MIN_SELECTION = 4;
 
     private final TrackingControl control;
     private final Letterbox view;

@@ -31,10 +31,6 @@ final class ProtoWire {
      */
     record Field(int number, int wireType, int start, int valueStart, int end) {
 
-        boolean isLengthDelimited() {
-            return wireType == LENGTH_DELIMITED;
-        }
-
         /** Field {@code number} holding a length-delimited value (a string, bytes or a message). */
         boolean isLengthDelimited(int fieldNumber) {
             return number == fieldNumber && wireType == LENGTH_DELIMITED;
