@@ -4,22 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.siamtrack.bench.PreprocessBench;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.home.Home;
+import dev.siamtrack.model.ModelException;
 import dev.siamtrack.run.LatencyStats;
-import dev.siamtrack.run.PlannedTarget;
-import dev.siamtrack.run.SequenceRunner;
-import dev.siamtrack.track.CropPreprocessor;
-import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.NativeCropPreprocessor;
-import dev.siamtrack.track.PixelSpec;
-import dev.siamtrack.track.SiameseTracker;
-import dev.siamtrack.track.StageTimes;
-import dev.siamtrack.track.TargetEngine;
-import dev.siamtrack.track.TrackState;
-import dev.siamtrack.track.Tracker;
-import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.synth.ClipWriter;
@@ -30,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,8 +43,6 @@ import picocli.CommandLine.Option;
             "      --reference-model ../shared/models/reference/nanotrack-v2",
             "  ./siamtrack bench --targets 1,2,4,8,16 --frames 150"})
 final class BenchCommand implements Callable<Integer> {
-
-    private static final int CROP_ITERATIONS = 2000;
 
     @Option(names = "--video", paramLabel = "FILE", description = "Video to run on (default: videos/demo.mp4).")
     Path video;
@@ -104,166 +90,110 @@ final class BenchCommand implements Callable<Integer> {
         if (opencvThreads > 0) {
             opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));
         }
-        LatencyStats decode = new LatencyStats(frames);
-        LatencyStats crop = new LatencyStats(frames);
-        LatencyStats backbone = new LatencyStats(frames);
-        LatencyStats head = new LatencyStats(frames);
-        LatencyStats post = new LatencyStats(frames);
-        LatencyStats track = new LatencyStats(frames);
-        LatencyStats trackLost = new LatencyStats(frames);
-        LatencyStats trackFound = new LatencyStats(frames);
-        LatencyStats endToEnd = new LatencyStats(frames);
-        LatencyStats nano = new LatencyStats(frames);
-        LatencyStats compared = new LatencyStats(frames);
-        String nanoName = null;
-        String comparedName = null;
-        String ourName;
-        String cropUsed;
-        double[][] cropTimes = new double[2][];
-        int width;
-        int height;
-        try (FrameSource source = FrameSources.open(clip.toString());
-             SiameseTracker tracker = modelOptions.createTracker();
-             SiameseTracker other = compareDir == null ? null : modelOptions.createTracker(compareDir);
-             OpenCvTracker reference = referenceModel == null ? null : OpenCvTracker.nano(referenceModel)) {
-            width = source.width();
-            height = source.height();
-            try {
-                initBox.checkInside(width, height);
-            } catch (IllegalArgumentException e) {
-                throw new UserException("--init " + e.getMessage());
-            }
-            cropUsed = tracker.cropName();
-            nanoName = reference == null ? null : reference.name();
-            comparedName = other == null ? null : "siamtrack@" + other.model().card().name();
-            ourName = "siamtrack@" + tracker.model().card().name();
-            System.err.printf(Locale.ROOT, "bench: %s (%dx%d), model %s, %d ORT thread(s), %s crop%s%n", clip, width,
-                    height, tracker.model().card().name(), modelOptions.threads, cropUsed,
-                    reference == null ? "" : ", vs " + reference.name() + " with " + opencv_core.getNumThreads() + " OpenCV thread(s)");
-            // closing the tracker (above) is closing this engine
-            TargetEngine engine = TargetEngine.single(tracker);
-            TimedFrames timed = new TimedFrames(source);
-            boolean[] started = new boolean[1];
-            // Frames that start with the target LOST (re-detection searches beyond its last position on them)
-            boolean[] lost = new boolean[1];
-            // Each frame: ours (timed by the runner), then OpenCV's on the same decoded frame.
-            SequenceRunner.Stats stats = new SequenceRunner(engine, List.of(new PlannedTarget("1", 0, initBox)), frames)
-                    .run(timed, frames, (index, frame, results, trackNanos) -> {
-                        boolean first = !started[0];
-                        started[0] = true;
-                        if (!first) {
-                            StageTimes st = tracker.stageTimes();
-                            decode.add(timed.lastNanos);
-                            crop.add(st.crop);
-                            backbone.add(st.backbone);
-                            head.add(st.head);
-                            post.add(st.post);
-                            track.add(trackNanos);
-                            (lost[0] ? trackLost : trackFound).add(trackNanos);
-                            endToEnd.add(timed.lastNanos + trackNanos);
-                        }
-                        lost[0] = results.get(0).state() == TrackState.LOST;
-                        timeOnSameFrame(other, first, frame, initBox, compared);
-                        timeOnSameFrame(reference, first, frame, initBox, nano);
-                    });
-            if (stats.frames() < 2) {
-                throw new UserException(clip + ": needs at least 2 frames to benchmark");
-            }
-        }
-        try (FrameSource source = FrameSources.open(clip.toString());
-             CropPreprocessor opencv = CropPreprocessors.create(PixelSpec.RAW_BGR, CropPreprocessors.Preference.OPENCV);
-             CropPreprocessor nativeCrop = NativeCropPreprocessor.isAvailable() ? new NativeCropPreprocessor(PixelSpec.RAW_BGR) : null) {
-            Mat first = source.next();
-            cropTimes[0] = PreprocessBench.timeMs(opencv, first, CROP_ITERATIONS);
-            cropTimes[1] = nativeCrop == null ? null : PreprocessBench.timeMs(nativeCrop, first, CROP_ITERATIONS);
-        }
-        double e2eFps = 1000 / endToEnd.meanMs();
-        System.out.printf(Locale.ROOT, "crop 255x255 alone (%d calls): opencv %.3f / %.3f ms, native %s (median / p95); in use: %s%n",
-                CROP_ITERATIONS, LatencyStats.quantile(cropTimes[0], 0.5), LatencyStats.quantile(cropTimes[0], 0.95),
-                cropTimes[1] == null ? "not built (" + NativeCropPreprocessor.unavailableReason() + ")"
-                        : String.format(Locale.ROOT, "%.3f / %.3f ms", LatencyStats.quantile(cropTimes[1], 0.5),
-                        LatencyStats.quantile(cropTimes[1], 0.95)), cropUsed);
-        System.out.printf(Locale.ROOT, "%-22s %10s %10s%n", "stage (ms per frame)", "median", "p95");
-        row("decode", decode);
-        row("crop/preprocess", crop);
-        row("backbone (search)", backbone);
-        row("head", head);
-        row("post-process", post);
-        row("tracker (update)", track);
-        row("  target found", trackFound);
-        row("  target LOST", trackLost);
-        row("end-to-end", endToEnd);
-        System.out.printf(Locale.ROOT, "tracker-only FPS %.1f (from the median), end-to-end FPS %.1f (mean over %d frames)%n",
-                1000 / track.medianMs(), e2eFps, track.count());
-        if (trackLost.count() > 0 && trackFound.count() > 0) {
-            System.out.printf(Locale.ROOT, "frames starting LOST: %d of %d (re-detection %s); LOST / found median latency %.2f%n",
-                    trackLost.count(), track.count(), modelOptions.params().redetect() ? "on" : "off",
-                    trackLost.medianMs() / trackFound.medianMs());
-        }
+        SingleTargetBench.Result result = new SingleTargetBench(clip, initBox, frames, modelOptions, compareDir, referenceModel).run();
+        print(result);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
-        ObjectNode ours = root.putObject("siamtrack");
-        ours.put("model", modelOptions.modelDir().toString());
-        ours.put("threads", modelOptions.threads);
-        ours.put("track_ms_median", track.medianMs());
-        ours.put("track_ms_p95", track.p95Ms());
-        ours.put("tracker_fps", 1000 / track.medianMs());
-        ours.put("redetect", modelOptions.params().redetect());
-        ours.put("lost_frames", trackLost.count());
-        if (trackLost.count() > 0) {
-            ours.put("lost_ms_median", trackLost.medianMs());
-            ours.put("lost_ms_p95", trackLost.p95Ms());
-        }
-        if (trackFound.count() > 0) {
-            ours.put("found_ms_median", trackFound.medianMs());
-            ours.put("found_ms_p95", trackFound.p95Ms());
-        }
-        ours.put("e2e_fps", e2eFps);
-        ours.put("e2e_ms_median", endToEnd.medianMs());
-        ours.put("e2e_ms_p95", endToEnd.p95Ms());
-        ObjectNode stages = ours.putObject("stages");
-        stage(stages, "decode", decode);
-        stage(stages, "crop", crop);
-        stage(stages, "backbone", backbone);
-        stage(stages, "head", head);
-        stage(stages, "post", post);
-        ObjectNode crops = ours.putObject("crop_implementations");
-        crops.put("in_use", cropUsed);
-        crops.putObject("opencv").put("ms_median", LatencyStats.quantile(cropTimes[0], 0.5))
-                .put("ms_p95", LatencyStats.quantile(cropTimes[0], 0.95));
-        if (cropTimes[1] != null) {
-            crops.putObject("native").put("ms_median", LatencyStats.quantile(cropTimes[1], 0.5))
-                    .put("ms_p95", LatencyStats.quantile(cropTimes[1], 0.95));
-        }
-        if (comparedName != null) {
-            row(comparedName, compared);
-            double ratio = track.medianMs() / compared.medianMs();
-            System.out.printf(Locale.ROOT, "ratio %s / %s tracker median latency: %.3f%n", ourName, comparedName, ratio);
+        putOurs(root.putObject("siamtrack"), result);
+        SingleTargetBench.Latencies ms = result.ms();
+        if (result.comparedName() != null) {
             ObjectNode cmp = root.putObject("compare_model");
             cmp.put("model", compareDir.toString());
-            cmp.put("track_ms_median", compared.medianMs());
-            cmp.put("track_ms_p95", compared.p95Ms());
-            root.put("ratio_compare_track_ms", ratio);
+            cmp.put("track_ms_median", ms.compared.medianMs());
+            cmp.put("track_ms_p95", ms.compared.p95Ms());
+            root.put("ratio_compare_track_ms", ms.track.medianMs() / ms.compared.medianMs());
         }
-        if (nanoName != null) {
-            row(nanoName, nano);
-            double ratio = track.medianMs() / nano.medianMs();
-            System.out.printf(Locale.ROOT, "ratio siamtrack / %s tracker median latency: %.3f (%.2fx faster)%n",
-                    nanoName, ratio, 1 / ratio);
+        if (result.nanoName() != null) {
             ObjectNode ref = root.putObject("opencv_nano");
             ref.put("model", referenceModel.toString());
             ref.put("threads", opencv_core.getNumThreads());
-            ref.put("track_ms_median", nano.medianMs());
-            ref.put("track_ms_p95", nano.p95Ms());
-            root.put("ratio_track_ms", ratio);
+            ref.put("track_ms_median", ms.nano.medianMs());
+            ref.put("track_ms_p95", ms.nano.p95Ms());
+            root.put("ratio_track_ms", ms.track.medianMs() / ms.nano.medianMs());
         }
         root.put("video", clip.toString());
-        root.put("frames", track.count());
-        root.put("width", width);
-        root.put("height", height);
+        root.put("frames", ms.track.count());
+        root.put("width", result.width());
+        root.put("height", result.height());
         root.put("cpu_cores", Runtime.getRuntime().availableProcessors());
         writeJson(mapper, root);
         return SiamTrackCli.EXIT_OK;
+    }
+
+    /** The one-target figures on standard output: crop alone, stages, FPS, then each comparison's ratio. */
+    private void print(SingleTargetBench.Result r) {
+        SingleTargetBench.Latencies ms = r.ms();
+        System.out.printf(Locale.ROOT, "crop 255x255 alone (%d calls): opencv %.3f / %.3f ms, native %s (median / p95); in use: %s%n",
+                SingleTargetBench.CROP_ITERATIONS, LatencyStats.quantile(r.opencvCropMs(), 0.5),
+                LatencyStats.quantile(r.opencvCropMs(), 0.95),
+                r.nativeCropMs() == null ? "not built (" + NativeCropPreprocessor.unavailableReason() + ")"
+                        : String.format(Locale.ROOT, "%.3f / %.3f ms", LatencyStats.quantile(r.nativeCropMs(), 0.5),
+                        LatencyStats.quantile(r.nativeCropMs(), 0.95)), r.cropUsed());
+        System.out.printf(Locale.ROOT, "%-22s %10s %10s%n", "stage (ms per frame)", "median", "p95");
+        row("decode", ms.decode);
+        row("crop/preprocess", ms.crop);
+        row("backbone (search)", ms.backbone);
+        row("head", ms.head);
+        row("post-process", ms.post);
+        row("tracker (update)", ms.track);
+        row("  target found", ms.trackFound);
+        row("  target LOST", ms.trackLost);
+        row("end-to-end", ms.endToEnd);
+        System.out.printf(Locale.ROOT, "tracker-only FPS %.1f (from the median), end-to-end FPS %.1f (mean over %d frames)%n",
+                1000 / ms.track.medianMs(), r.endToEndFps(), ms.track.count());
+        if (ms.trackLost.count() > 0 && ms.trackFound.count() > 0) {
+            System.out.printf(Locale.ROOT, "frames starting LOST: %d of %d (re-detection %s); LOST / found median latency %.2f%n",
+                    ms.trackLost.count(), ms.track.count(), modelOptions.params().redetect() ? "on" : "off",
+                    ms.trackLost.medianMs() / ms.trackFound.medianMs());
+        }
+        if (r.comparedName() != null) {
+            row(r.comparedName(), ms.compared);
+            System.out.printf(Locale.ROOT, "ratio %s / %s tracker median latency: %.3f%n", r.ourName(), r.comparedName(),
+                    ms.track.medianMs() / ms.compared.medianMs());
+        }
+        if (r.nanoName() != null) {
+            row(r.nanoName(), ms.nano);
+            double ratio = ms.track.medianMs() / ms.nano.medianMs();
+            System.out.printf(Locale.ROOT, "ratio siamtrack / %s tracker median latency: %.3f (%.2fx faster)%n",
+                    r.nanoName(), ratio, 1 / ratio);
+        }
+    }
+
+    /** Our tracker's figures in the JSON. */
+    private void putOurs(ObjectNode ours, SingleTargetBench.Result r) throws ModelException {
+        SingleTargetBench.Latencies ms = r.ms();
+        ours.put("model", modelOptions.modelDir().toString());
+        ours.put("threads", modelOptions.threads);
+        ours.put("track_ms_median", ms.track.medianMs());
+        ours.put("track_ms_p95", ms.track.p95Ms());
+        ours.put("tracker_fps", 1000 / ms.track.medianMs());
+        ours.put("redetect", modelOptions.params().redetect());
+        ours.put("lost_frames", ms.trackLost.count());
+        if (ms.trackLost.count() > 0) {
+            ours.put("lost_ms_median", ms.trackLost.medianMs());
+            ours.put("lost_ms_p95", ms.trackLost.p95Ms());
+        }
+        if (ms.trackFound.count() > 0) {
+            ours.put("found_ms_median", ms.trackFound.medianMs());
+            ours.put("found_ms_p95", ms.trackFound.p95Ms());
+        }
+        ours.put("e2e_fps", r.endToEndFps());
+        ours.put("e2e_ms_median", ms.endToEnd.medianMs());
+        ours.put("e2e_ms_p95", ms.endToEnd.p95Ms());
+        ObjectNode stages = ours.putObject("stages");
+        stage(stages, "decode", ms.decode);
+        stage(stages, "crop", ms.crop);
+        stage(stages, "backbone", ms.backbone);
+        stage(stages, "head", ms.head);
+        stage(stages, "post", ms.post);
+        ObjectNode crops = ours.putObject("crop_implementations");
+        crops.put("in_use", r.cropUsed());
+        crops.putObject("opencv").put("ms_median", LatencyStats.quantile(r.opencvCropMs(), 0.5))
+                .put("ms_p95", LatencyStats.quantile(r.opencvCropMs(), 0.95));
+        if (r.nativeCropMs() != null) {
+            crops.putObject("native").put("ms_median", LatencyStats.quantile(r.nativeCropMs(), 0.5))
+                    .put("ms_p95", LatencyStats.quantile(r.nativeCropMs(), 0.95));
+        }
     }
 
     private int benchTargets(Path clip, Box initBox, List<Integer> counts) throws Exception {
@@ -326,20 +256,6 @@ final class BenchCommand implements Callable<Integer> {
         System.err.println("bench: wrote " + json);
     }
 
-    /** Another tracker (none: null) on the frame ours just tracked: init on the first, else a timed update. */
-    private static void timeOnSameFrame(Tracker tracker, boolean first, Mat frame, Box initBox, LatencyStats stats) {
-        if (tracker == null) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        if (first) {
-            tracker.init(frame, initBox);
-        } else {
-            tracker.update(frame);
-            stats.add(System.nanoTime() - t0);
-        }
-    }
-
     private static void row(String name, LatencyStats s) {
         System.out.printf(Locale.ROOT, "%-22s %10.3f %10.3f%n", name, s.medianMs(), s.p95Ms());
     }
@@ -348,29 +264,6 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode o = stages.putObject(name);
         o.put("ms_median", s.medianMs());
         o.put("ms_p95", s.p95Ms());
-    }
-
-    /** The frames of a source, timing each decode. */
-    private static final class TimedFrames implements SequenceRunner.Frames {
-        private final FrameSource source;
-        long lastNanos;
-
-        TimedFrames(FrameSource source) {
-            this.source = source;
-        }
-
-        @Override
-        public Mat next() throws Exception {
-            long t0 = System.nanoTime();
-            Mat frame = source.next();
-            lastNanos = System.nanoTime() - t0;
-            return frame;
-        }
-
-        @Override
-        public int index() {
-            return source.frameIndex();
-        }
     }
 
     private static Box truthInit(Path clip) {

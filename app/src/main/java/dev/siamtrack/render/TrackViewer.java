@@ -41,21 +41,23 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * The live view ({@code track --view}): a NEWT OpenGL window showing each tracked frame with its overlay.
  * Frames are streamed into one texture through two pixel buffer objects used in turn; the overlay (each target's
  * box and trajectory tail in its own colour, its id, state and score, a score bar in the state's colour, FPS and
- * latency, optional search region and score heat map of the selected target) is drawn in GL. Mouse: dragging a
- * rectangle adds a target, clicking a box selects it. Keys: Delete (or Backspace) removes the selected target,
- * r removes all and pauses to draw new ones, space pause/resume, right arrow one step while paused, d debug
- * overlay, s snapshot PNG, q or Esc quit.
+ * latency, optional search region and score heat map of the selected target) is drawn in GL. What the mouse and
+ * keys do is {@link ViewerInput}'s (dragging a rectangle adds a target, clicking a box selects it; Delete or
+ * Backspace removes the selected target, r removes all and pauses to draw new ones, space pause/resume, right
+ * arrow one step while paused, d debug overlay, s snapshot PNG, q or Esc quit); where the frame sits in the
+ * window is {@link Letterbox}'s.
  */
 public final class TrackViewer implements FrameOutput, GLEventListener {
 
     private static final int MAX_WIDTH = 1280;
     private static final int MAX_HEIGHT = 800;
-    private static final int MIN_SELECTION = 4;
 
     private final GLWindow window;
     private final TrackingControl control;
     private final Consumer<String> log;
     private final Trails trails = new Trails();
+    private final Letterbox view = new Letterbox();
+    private final ViewerInput input;
     private final Path screenshotFile;
     private final int screenshotFrame;
     private boolean screenshotTaken;
@@ -68,14 +70,10 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private int heatTexture;
     private final int[] pbo = new int[2];
     private int nextPbo;
-    private int texWidth;
-    private int texHeight;
     private long pboBytes;
     private TextRenderer text;
 
     private int frameIndex = -1;
-    /** The targets on screen; replaced (never modified) per frame, read by the mouse handler on another thread. */
-    private volatile List<TargetResult> results = List.of();
     private Box searchRegion;
     private Box scoreRegion;
     private boolean heatValid;
@@ -85,18 +83,6 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private double latencyMs;
     private double trackMs;
     private long lastFrameNanos;
-
-    private volatile boolean dragging;
-    private volatile boolean selectionPaused;
-    private volatile double dragX0;
-    private volatile double dragY0;
-    private volatile double dragX1;
-    private volatile double dragY1;
-    private int viewX;
-    private int viewY;
-    private int viewW;
-    private int viewH;
-    private int surfaceH;
 
     private Path pendingShot;
     private Exception shotError;
@@ -108,6 +94,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         this.screenshotFile = screenshotFile;
         this.screenshotFrame = screenshotFrame;
         this.log = log;
+        this.input = new ViewerInput(control, view, log,
+                () -> pendingShot = Path.of(String.format(Locale.ROOT, "siamtrack-%06d.png", Math.max(0, frameIndex))));
     }
 
     /** Why no viewer can open here ({@code null} when one can): no X display, or no OpenGL 2 profile. */
@@ -230,24 +218,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
 
     @Override
     public void reshape(GLAutoDrawable drawable, int x, int y, int width, int height) {
-        layout(width, height);
-    }
-
-    /** Letterboxes the frame into the window so resizing keeps its aspect ratio. */
-    private void layout(int width, int height) {
-        surfaceH = height;
-        if (texWidth == 0) {
-            viewX = 0;
-            viewY = 0;
-            viewW = width;
-            viewH = height;
-            return;
-        }
-        double scale = Math.min((double) width / texWidth, (double) height / texHeight);
-        viewW = (int) Math.round(texWidth * scale);
-        viewH = (int) Math.round(texHeight * scale);
-        viewX = (width - viewW) / 2;
-        viewY = (height - viewH) / 2;
+        view.fit(width, height);
     }
 
     @Override
@@ -260,15 +231,15 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         }
         int width = drawable.getSurfaceWidth();
         int height = drawable.getSurfaceHeight();
-        layout(width, height);
+        view.fit(width, height);
         gl.glViewport(0, 0, width, height);
         gl.glClearColor(0.08f, 0.08f, 0.08f, 1);
         gl.glClear(GL.GL_COLOR_BUFFER_BIT);
-        if (texWidth > 0) {
-            gl.glViewport(viewX, viewY, viewW, viewH);
+        if (view.hasFrame()) {
+            gl.glViewport(view.viewX(), view.viewY(), view.viewW(), view.viewH());
             gl.glMatrixMode(GL2.GL_PROJECTION);
             gl.glLoadIdentity();
-            gl.glOrtho(0, texWidth, texHeight, 0, -1, 1);
+            gl.glOrtho(0, view.frameWidth(), view.frameHeight(), 0, -1, 1);
             gl.glMatrixMode(GL2.GL_MODELVIEW);
             gl.glLoadIdentity();
             drawFrame(gl);
@@ -303,11 +274,10 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         int h = packet.height();
         long step = packet.frame().step();
         long bytes = step * h;
-        if (w != texWidth || h != texHeight || bytes != pboBytes) {
+        if (w != view.frameWidth() || h != view.frameHeight() || bytes != pboBytes) {
             gl.glBindTexture(GL.GL_TEXTURE_2D, texture);
             gl.glTexImage2D(GL.GL_TEXTURE_2D, 0, GL.GL_RGB8, w, h, 0, GL2.GL_BGR, GL.GL_UNSIGNED_BYTE, null);
-            texWidth = w;
-            texHeight = h;
+            view.frameSize(w, h);
             pboBytes = bytes;
         }
         gl.glBindBuffer(GL2.GL_PIXEL_UNPACK_BUFFER, pbo[nextPbo]);
@@ -331,8 +301,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             fps = fps == 0 ? instant : 0.9 * fps + 0.1 * instant;
         }
         lastFrameNanos = now;
-        results = List.copyOf(packet.results());
-        trails.update(packet.index(), results);
+        input.show(packet.results());
+        trails.update(packet.index(), input.targets());
         frameIndex = packet.index();
         trackMs = packet.trackNanos() / 1e6;
         searchRegion = packet.searchRegion();
@@ -363,7 +333,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         gl.glEnable(GL.GL_TEXTURE_2D);
         gl.glBindTexture(GL.GL_TEXTURE_2D, texture);
         gl.glTexEnvi(GL2.GL_TEXTURE_ENV, GL2.GL_TEXTURE_ENV_MODE, GL2.GL_REPLACE);
-        texturedQuad(gl, 0, 0, texWidth, texHeight);
+        texturedQuad(gl, 0, 0, view.frameWidth(), view.frameHeight());
         gl.glDisable(GL.GL_TEXTURE_2D);
     }
 
@@ -383,7 +353,7 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
     private void drawOverlay(GL2 gl) {
         gl.glEnable(GL.GL_BLEND);
         gl.glBlendFunc(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA);
-        double px = (double) texWidth / Math.max(1, viewW);
+        double px = view.frameUnitsPerPixel();
         if (searchRegion != null) {
             if (heatValid) {
                 gl.glEnable(GL.GL_TEXTURE_2D);
@@ -396,15 +366,15 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             outline(gl, searchRegion);
         }
         String selected = control.selected();
-        for (TargetResult r : results) {
+        for (TargetResult r : input.targets()) {
             if (!r.box().isAbsent()) {
                 drawTarget(gl, r, r.id().equals(selected), px);
             }
         }
-        if (dragging) {
+        if (input.dragging()) {
             gl.glLineWidth(1);
             gl.glColor4f(1, 1, 1, 1);
-            outline(gl, selection());
+            outline(gl, input.selection());
         }
         gl.glDisable(GL.GL_BLEND);
     }
@@ -460,7 +430,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             text.setColor(1, 0.8f, 0.2f, 1);
             text.draw("PAUSED  (space resume, right arrow step)", 8, height - 36);
         }
-        if (results.isEmpty() && !dragging) {
+        List<TargetResult> results = input.targets();
+        if (results.isEmpty() && !input.dragging()) {
             text.setColor(1, 1, 1, 1);
             text.draw("drag a box around a target", 8, 10);
         }
@@ -471,8 +442,8 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
             int[] rgb = StateColors.rgb(r.state());
             text.setColor(rgb[0] / 255f, rgb[1] / 255f, rgb[2] / 255f, 1);
             Box b = r.box();
-            int x = viewX + (int) Math.round(b.x() * viewW / texWidth);
-            int top = viewY + viewH - (int) Math.round(b.y() * viewH / texHeight);
+            int x = view.toWindowX(b.x());
+            int top = view.toWindowYUp(b.y());
             text.draw(String.format(Locale.ROOT, "%s %s %.2f", r.id(), r.state(), r.score()), x,
                     Math.min(height - 14, top + 12));
         }
@@ -495,119 +466,36 @@ public final class TrackViewer implements FrameOutput, GLEventListener {
         }
     }
 
-    /** Window pixel (y down) -> frame pixel, through the letterbox. */
-    private double toFrameX(int x) {
-        return (x - viewX) * (double) texWidth / Math.max(1, viewW);
-    }
-
-    private double toFrameY(int y) {
-        int top = surfaceH - viewY - viewH;
-        return (y - top) * (double) texHeight / Math.max(1, viewH);
-    }
-
-    private Box selection() {
-        double x0 = Math.max(0, Math.min(dragX0, dragX1));
-        double y0 = Math.max(0, Math.min(dragY0, dragY1));
-        double x1 = Math.min(texWidth, Math.max(dragX0, dragX1));
-        double y1 = Math.min(texHeight, Math.max(dragY0, dragY1));
-        return new Box(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
-    }
-
-    /** {@code r}: remove every target and pause so new ones can be drawn on a still frame; the next one resumes play. */
-    private void clearAndSelectAgain() {
-        control.clearTargets();
-        if (!control.paused()) {
-            control.togglePause();
-            selectionPaused = true;
-        }
-    }
-
-    /** The id of the target whose box holds the frame point (the last added when boxes overlap), or {@code null}. */
-    private String targetAt(double x, double y) {
-        String hit = null;
-        for (TargetResult r : results) {
-            Box b = r.box();
-            if (!b.isAbsent() && x >= b.x() && x <= b.x() + b.w() && y >= b.y() && y <= b.y() + b.h()) {
-                hit = r.id();
-            }
-        }
-        return hit;
-    }
-
-    private void dragTo(MouseEvent e) {
-        dragX1 = toFrameX(e.getX());
-        dragY1 = toFrameY(e.getY());
-    }
-
+    /** Mouse events to {@link ViewerInput}, on NEWT's event thread. */
     private final class Mouse extends MouseAdapter {
         @Override
         public void mousePressed(MouseEvent e) {
-            if (e.getButton() != MouseEvent.BUTTON1 || texWidth == 0) {
-                return;
+            if (e.getButton() == MouseEvent.BUTTON1) {
+                input.press(e.getX(), e.getY());
             }
-            dragX0 = toFrameX(e.getX());
-            dragY0 = toFrameY(e.getY());
-            dragX1 = dragX0;
-            dragY1 = dragY0;
-            dragging = true;
         }
 
         @Override
         public void mouseDragged(MouseEvent e) {
-            if (!dragging) {
-                return;
+            if (input.drag(e.getX(), e.getY())) {
+                window.display();
             }
-            dragTo(e);
-            window.display();
         }
 
         @Override
         public void mouseReleased(MouseEvent e) {
-            if (!dragging) {
-                return;
+            if (input.release(e.getX(), e.getY())) {
+                window.display();
             }
-            dragTo(e);
-            dragging = false;
-            Box box = selection();
-            if (box.w() >= MIN_SELECTION && box.h() >= MIN_SELECTION) {
-                log.accept("target added: " + box);
-                control.addTarget(box);
-                if (selectionPaused && control.paused()) {
-                    control.togglePause();
-                }
-                selectionPaused = false;
-            } else {
-                control.select(targetAt(dragX1, dragY1));
-            }
-            window.display();
         }
     }
 
     private final class Keys extends KeyAdapter {
         @Override
         public void keyPressed(KeyEvent e) {
-            switch (e.getKeySymbol()) {
-                case KeyEvent.VK_SPACE -> control.togglePause();
-                case KeyEvent.VK_RIGHT -> control.step();
-                case KeyEvent.VK_R -> clearAndSelectAgain();
-                case KeyEvent.VK_DELETE, KeyEvent.VK_BACK_SPACE -> removeSelected();
-                case KeyEvent.VK_D -> control.toggleDebug();
-                case KeyEvent.VK_S -> pendingShot = Path.of(String.format(Locale.ROOT, "siamtrack-%06d.png",
-                        Math.max(0, frameIndex)));
-                case KeyEvent.VK_Q, KeyEvent.VK_ESCAPE -> control.quit();
-                default -> {
-                    return;
-                }
+            if (input.key(e.getKeySymbol())) {
+                window.display();
             }
-            window.display();
-        }
-    }
-
-    private void removeSelected() {
-        String id = control.selected();
-        if (id != null) {
-            log.accept("target " + id + " removed");
-            control.removeTarget(id);
         }
     }
 

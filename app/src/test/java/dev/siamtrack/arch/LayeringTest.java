@@ -1,5 +1,6 @@
 package dev.siamtrack.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -29,16 +30,23 @@ class LayeringTest {
     private static final String[] CORE = {"dev.siamtrack.geom..", "dev.siamtrack.model..", "dev.siamtrack.track..",
         "dev.siamtrack.run..", "dev.siamtrack.video..", "dev.siamtrack.draw..", "dev.siamtrack.io..", "dev.siamtrack.batch.."};
     private static final String[] APP = {"dev.siamtrack.cli..", "dev.siamtrack.render..", "dev.siamtrack.pipeline..",
-        "dev.siamtrack.eval..", "dev.siamtrack.bench.."};
+        "dev.siamtrack.eval..", "dev.siamtrack.bench..", "dev.siamtrack.home..", "dev.siamtrack.trax.."};
+    private static final String SERVER = "dev.siamtrack.server..";
+    private static final String SPARK = "dev.siamtrack.spark..";
+
+    @ArchTest
+    static final ArchRule everyPackageBelongsToAModule = classes().that().resideInAPackage("dev.siamtrack..")
+            .should().resideInAnyPackage(concat(concat(CORE, APP), SERVER, SPARK))
+            .because("the layering rules below name each module's packages; a package outside them would go unchecked");
 
     @ArchTest
     static final ArchRule coreDependsOnNothingAboveIt = noClasses().that().resideInAnyPackage(CORE)
-            .should().dependOnClassesThat().resideInAnyPackage(concat(APP, "dev.siamtrack.server..", "dev.siamtrack.spark.."))
+            .should().dependOnClassesThat().resideInAnyPackage(concat(APP, SERVER, SPARK))
             .because("core is the library: server, app and spark build on it, never the other way");
 
     @ArchTest
-    static final ArchRule serverDependsOnlyOnCore = noClasses().that().resideInAPackage("dev.siamtrack.server..")
-            .should().dependOnClassesThat().resideInAnyPackage(concat(APP, "dev.siamtrack.spark.."))
+    static final ArchRule serverDependsOnlyOnCore = noClasses().that().resideInAPackage(SERVER)
+            .should().dependOnClassesThat().resideInAnyPackage(concat(APP, SPARK))
             .because("the service runs without the command's CLI, viewer and evaluation code");
 
     @ArchTest
@@ -56,8 +64,13 @@ class LayeringTest {
             .orShould().callMethod(Long.class, "getLong", String.class)
             .because("the application passes settings in; the library does not look them up");
 
+    /** Top-level packages with their subpackages: core, server and app (spark is one package and not on app's path). */
     @ArchTest
     static final ArchRule packagesFormNoCycles = slices().matching("dev.siamtrack.(*)..").should().beFreeOfCycles();
+
+    /** Every package on its own, so that a package and its subpackage (track and track.opencv) do not depend both ways. */
+    @ArchTest
+    static final ArchRule subpackagesFormNoCycles = slices().matching("dev.siamtrack.(**)").should().beFreeOfCycles();
 
     private static String[] concat(String[] packages, String... more) {
         String[] all = java.util.Arrays.copyOf(packages, packages.length + more.length);

@@ -193,16 +193,7 @@ public final class VideoJob {
             if (listener != null) {
                 listener.opened(source.frameCount());
             }
-            // the rule track applies to a user's box, checked here so one bad box does not stop the others
-            List<PlannedTarget> plan = new ArrayList<>();
-            for (TargetSpec t : task.targets()) {
-                try {
-                    t.box().checkInside(source.width(), source.height());
-                    plan.add(new PlannedTarget(t.id(), t.frame(), t.box()));
-                } catch (IllegalArgumentException e) {
-                    targetFailures.put(t.id(), "target " + t.id() + ": " + e.getMessage());
-                }
-            }
+            List<PlannedTarget> plan = plan(task, source, targetFailures);
             if (plan.isEmpty()) {
                 return VideoReport.failed(task, VideoReport.Status.FAILED, 0, seconds(start),
                         "no target can be tracked: " + String.join("; ", targetFailures.values()));
@@ -240,16 +231,39 @@ public final class VideoJob {
                             + t.frame() + " (last frame " + source.frameIndex() + ")");
                 }
             }
-            List<VideoReport.TargetReport> targets = new ArrayList<>();
-            for (TargetSpec t : task.targets()) {
-                int tracked = framesById.getOrDefault(t.id(), 0);
-                int lost = stats.lostById().getOrDefault(t.id(), 0);
-                targets.add(new VideoReport.TargetReport(t.id(), t.frame(), tracked, lost,
-                        tracked > 0 ? (double) lost / tracked : 0, targetFailures.get(t.id())));
-            }
             return new VideoReport(task.video(), task.name() + extension(), VideoReport.Status.DONE, false, stats.frames(),
-                    source.skippedFrames(), seconds(start), targets, List.copyOf(targetFailures.values()));
+                    source.skippedFrames(), seconds(start), targetReports(task, framesById, stats, targetFailures),
+                    List.copyOf(targetFailures.values()));
         }
+    }
+
+    /**
+     * The task's targets whose box lies inside the video (the rule track applies to a user's box), checked
+     * here so one bad box does not stop the others; the others go into {@code targetFailures}.
+     */
+    private static List<PlannedTarget> plan(VideoTask task, FrameSource source, Map<String, String> targetFailures) {
+        List<PlannedTarget> plan = new ArrayList<>();
+        for (TargetSpec t : task.targets()) {
+            try {
+                t.box().checkInside(source.width(), source.height());
+                plan.add(new PlannedTarget(t.id(), t.frame(), t.box()));
+            } catch (IllegalArgumentException e) {
+                targetFailures.put(t.id(), "target " + t.id() + ": " + e.getMessage());
+            }
+        }
+        return plan;
+    }
+
+    private static List<VideoReport.TargetReport> targetReports(VideoTask task, Map<String, Integer> framesById,
+                                                                SequenceRunner.Stats stats, Map<String, String> targetFailures) {
+        List<VideoReport.TargetReport> targets = new ArrayList<>();
+        for (TargetSpec t : task.targets()) {
+            int tracked = framesById.getOrDefault(t.id(), 0);
+            int lost = stats.lostById().getOrDefault(t.id(), 0);
+            targets.add(new VideoReport.TargetReport(t.id(), t.frame(), tracked, lost,
+                    tracked > 0 ? (double) lost / tracked : 0, targetFailures.get(t.id())));
+        }
+        return targets;
     }
 
     private static void moveIntoPlace(Path from, Path to) throws IOException {

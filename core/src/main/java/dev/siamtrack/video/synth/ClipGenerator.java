@@ -27,8 +27,6 @@ public final class ClipGenerator {
     private static final int PAN = 40;
     private static final double MAX_SCALE = 1.8;
     private static final double DISTRACTOR_SPEED = 3.2;
-    /** The occluder crosses the frame height in this many frames. */
-    private static final double OCCLUDER_CROSSING_FRAMES = 40;
     /** How far (in pixels) beyond the frame border the target is parked while out of view. */
     private static final double OUT_MARGIN = 2;
 
@@ -74,15 +72,7 @@ public final class ClipGenerator {
     private final double distractorB;
     private final double distractorSpin;
 
-    private final double occluderX;
-    private final double occluderY;
-    private final double occluderMidFrame;
-    private final double occluderSpeed;
-    private final double occluderHalfW;
-    private final double occluderHalfH;
-    private final int occluderTexW;
-    private final int occluderTexH;
-    private final byte[] occluderTexture;
+    private final Occluder occluder;
 
     private final Box[] groundTruth;
     private final ClipEvents events;
@@ -94,7 +84,7 @@ public final class ClipGenerator {
         Random random = new Random(config.seed());
 
         canvasWidth = width + 2 * PAN;
-        canvas = paintBackground(random, canvasWidth, height + 2 * PAN);
+        canvas = ClipTextures.background(random, canvasWidth, height + 2 * PAN);
 
         semiA = width * 0.044;
         semiB = height * 0.042;
@@ -130,28 +120,7 @@ public final class ClipGenerator {
         distractorVy = -DISTRACTOR_SPEED * (dir[0] * Math.sin(turn) + dir[1] * Math.cos(turn));
         distractorSpin = -spin * 0.8;
 
-        // The occluder slides down through the target's position at the middle of the occlusion; it is
-        // just large enough to contain the target's box on every frame of the occlusion.
-        int first = config.occlusionFrame();
-        int last = first + config.occlusionFrames() - 1;
-        occluderMidFrame = (first + last) / 2.0;
-        Ellipse mid = target(occluderMidFrame);
-        occluderX = mid.cx();
-        occluderY = mid.cy();
-        occluderSpeed = height / OCCLUDER_CROSSING_FRAMES;
-        double halfW = 0;
-        double halfH = 0;
-        for (int t = first; t <= last; t++) {
-            Ellipse e = target(t);
-            halfW = Math.max(halfW, Math.abs(e.cx() - occluderX) + e.a());
-            halfH = Math.max(halfH, Math.abs(e.cy() - occluderCentreY(t)) + e.b());
-        }
-        occluderHalfW = halfW + 1;
-        occluderHalfH = halfH + 1;
-        occluderTexW = (int) Math.ceil(2 * occluderHalfW) + 2;
-        occluderTexH = (int) Math.ceil(2 * occluderHalfH) + 2;
-        occluderTexture = paintBoard(random, occluderTexW, occluderTexH);
-
+        occluder = new Occluder(config, this::target, random);
         groundTruth = new Box[config.frames()];
         events = measure();
     }
@@ -197,7 +166,7 @@ public final class ClipGenerator {
         }
         paintEllipse(distractor(index), distractorDisc, bgr);
         paintEllipse(target(index), targetDisc, bgr);
-        paintOccluder(index, bgr);
+        occluder.paint(index, bgr, width, height);
     }
 
     /** Renders frame {@code index} into {@code out}, (re)allocating it as CV_8UC3 of the clip's size if needed. */
@@ -299,10 +268,6 @@ public final class ClipGenerator {
         return best;
     }
 
-    private double occluderCentreY(double t) {
-        return occluderY + occluderSpeed * (t - occluderMidFrame);
-    }
-
     private boolean inside(double x, double y) {
         return x > 0 && x < width && y > 0 && y < height;
     }
@@ -312,14 +277,6 @@ public final class ClipGenerator {
         double dy = to.cy() - from.cy();
         double n = Math.hypot(dx, dy);
         return n < 1e-6 ? new double[] {1, 0} : new double[] {dx / n, dy / n};
-    }
-
-    private boolean occluded(int t, int px, int py) {
-        double left = occluderX - occluderHalfW;
-        double top = occluderCentreY(t) - occluderHalfH;
-        double x = px + 0.5;
-        double y = py + 0.5;
-        return x >= left && x < left + 2 * occluderHalfW && y >= top && y < top + 2 * occluderHalfH;
     }
 
     /** Counts target pixels per frame (in frame, visible) and derives the ground truth and the events. */
@@ -346,7 +303,7 @@ public final class ClipGenerator {
                     total++;
                     if (px >= 0 && px < width && py >= 0 && py < height) {
                         inFrame++;
-                        if (!occluded(t, px, py)) {
+                        if (!occluder.hides(t, px, py)) {
                             visible++;
                         }
                     }
@@ -402,69 +359,5 @@ public final class ClipGenerator {
                 }
             }
         }
-    }
-
-    private void paintOccluder(int t, byte[] bgr) {
-        double left = occluderX - occluderHalfW;
-        double top = occluderCentreY(t) - occluderHalfH;
-        // Pixels whose centre lies in [left, left + 2 halfW) x [top, top + 2 halfH).
-        int x0 = Math.max(0, (int) Math.ceil(left - 0.5));
-        int x1 = Math.min(width, (int) Math.ceil(left + 2 * occluderHalfW - 0.5));
-        int y0 = Math.max(0, (int) Math.ceil(top - 0.5));
-        int y1 = Math.min(height, (int) Math.ceil(top + 2 * occluderHalfH - 0.5));
-        int texLeft = (int) Math.floor(left);
-        int texTop = (int) Math.floor(top);
-        for (int py = y0; py < y1; py++) {
-            int ty = Math.min(occluderTexH - 1, Math.max(0, py - texTop));
-            for (int px = x0; px < x1; px++) {
-                int tx = Math.min(occluderTexW - 1, Math.max(0, px - texLeft));
-                System.arraycopy(occluderTexture, (ty * occluderTexW + tx) * 3, bgr, (py * width + px) * 3, 3);
-            }
-        }
-    }
-
-    /** Camera-like background: two-tone fractal noise, faint diagonal stripes and a vertical light gradient. */
-    private static byte[] paintBackground(Random random, int w, int h) {
-        ValueNoise coarse = new ValueNoise(random, 64);
-        ValueNoise fine = new ValueNoise(random, 64);
-        double[] olive = {70, 112, 96};
-        double[] stone = {118, 112, 104};
-        byte[] img = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            double light = 0.78 + 0.32 * y / h;
-            for (int x = 0; x < w; x++) {
-                double mix = coarse.fractal(x / 70.0, y / 70.0, 4);
-                double grain = fine.fractal(x / 6.0, y / 6.0, 2) - 0.5;
-                double stripes = 0.07 * Math.sin((x + 0.6 * y) / 9.0);
-                double shade = light * (1 + stripes + 0.25 * grain);
-                int o = (y * w + x) * 3;
-                for (int c = 0; c < 3; c++) {
-                    img[o + c] = clampByte(ValueNoise.lerp(olive[c], stone[c], 1.6 * mix - 0.3) * shade);
-                }
-            }
-        }
-        return img;
-    }
-
-    /** The occluder: a grey-blue board of horizontal planks with a grainy surface. */
-    private static byte[] paintBoard(Random random, int w, int h) {
-        ValueNoise grain = new ValueNoise(random, 32);
-        double[] paint = {112, 98, 86};
-        byte[] img = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            boolean seam = y % 24 < 2;
-            for (int x = 0; x < w; x++) {
-                double shade = seam ? 0.45 : 0.8 + 0.4 * grain.fractal(x / 18.0, y / 3.0, 3);
-                int o = (y * w + x) * 3;
-                for (int c = 0; c < 3; c++) {
-                    img[o + c] = clampByte(paint[c] * shade);
-                }
-            }
-        }
-        return img;
-    }
-
-    private static byte clampByte(double v) {
-        return (byte) Math.max(0, Math.min(255, Math.round(v)));
     }
 }
