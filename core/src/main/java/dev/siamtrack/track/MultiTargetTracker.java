@@ -167,6 +167,32 @@ public final class MultiTargetTracker implements TargetEngine {
         boolean cut = sceneCut != null && sceneCut.isCut(frame);
         // LOST targets that scan and whose turn it is add scan windows after the targets' own slots, with copies
         // of their template, to the same backbone and head calls.
+        int total = cropAll(frame, n);
+        long t1 = System.nanoTime();
+        long t2;
+        try {
+            model.embedSearch(total);
+            t2 = System.nanoTime();
+            model.runHead(total);
+        } catch (ModelException e) {
+            throw new TrackingException(e.getMessage(), e);
+        }
+        long t3 = System.nanoTime();
+        List<TargetResult> results = locateAll(frame, n, cut);
+        long t4 = System.nanoTime();
+        times.crop = t1 - t0;
+        times.backbone = t2 - t1;
+        times.head = t3 - t2;
+        times.post = t4 - t3;
+        times.searchWindows = total;
+        return results;
+    }
+
+    /**
+     * Crops every target's search region and the scan windows of the targets that scan on this frame (after the
+     * targets' own slots, each with a copy of its target's template); returns the number of crops.
+     */
+    private int cropAll(Mat frame, int n) {
         int windows = scoring.params.scanWindows();
         chooseScanning(n);
         int total = n + scanningCount * windows;
@@ -182,18 +208,14 @@ public final class MultiTargetTracker implements TargetEngine {
                 targets.get(slot).cropScan(preprocessor, frame, k, model.searchInput(next));
             }
         }
-        long t1 = System.nanoTime();
-        long t2;
-        try {
-            model.embedSearch(total);
-            t2 = System.nanoTime();
-            model.runHead(total);
-        } catch (ModelException e) {
-            throw new TrackingException(e.getMessage(), e);
-        }
-        long t3 = System.nanoTime();
+        return total;
+    }
+
+    /** Each target's result from the head's answers for its own crop and, while re-detecting, its scan windows. */
+    private List<TargetResult> locateAll(Mat frame, int n, boolean cut) {
+        int windows = scoring.params.scanWindows();
         List<TargetResult> results = new ArrayList<>(n);
-        next = n;
+        int next = n;
         for (int slot = 0; slot < n; slot++) {
             TrackedTarget t = targets.get(slot);
             boolean redetecting = t.redetecting();
@@ -211,12 +233,6 @@ public final class MultiTargetTracker implements TargetEngine {
             }
             results.add(r);
         }
-        long t4 = System.nanoTime();
-        times.crop = t1 - t0;
-        times.backbone = t2 - t1;
-        times.head = t3 - t2;
-        times.post = t4 - t3;
-        times.searchWindows = total;
         return results;
     }
 

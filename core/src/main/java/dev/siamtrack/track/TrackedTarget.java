@@ -210,6 +210,27 @@ final class TrackedTarget {
 
         double similarity = searchEmbedding == null ? Double.NaN
                 : similarityAt(features, predCx, predCy, scale);
+        TrackState state = decide(frame, cx + predCx, cy + predCy, score, similarity, cut);
+        move(state, cut, predCx, predCy, predW, predH, bestPenalty * score * p.lr());
+        if (state == TrackState.TRACKING) {
+            motion.confident(cx, cy);
+            confidentW = w;
+            confidentH = h;
+            // A box reaching past the border is embedded with padding: its similarity says less.
+            if (!Double.isNaN(similarity) && !atBorder()) {
+                appearance.learn(frame, cx, cy, w, h, similarity);
+            }
+        }
+        return new TargetResult(id, Box.ofCenter(cx, cy, w, h), score, state);
+    }
+
+    /**
+     * The state after this frame, whose best box is centred at (x, y) with this score and similarity: while
+     * re-detecting, that box is offered as a candidate (only a verified one ends LOST); otherwise the state machine
+     * decides, and a target that becomes LOST gets its scan.
+     */
+    private TrackState decide(Mat frame, double x, double y, double score, double similarity, boolean cut) {
+        TrackerParams.Resolved p = scoring.params;
         TrackState state;
         if (redetecting()) {
             if (cut) {
@@ -219,17 +240,15 @@ final class TrackedTarget {
                 cutSinceFound = true;
                 lostRun = Math.max(lostRun, p.lostFrames());
             }
-            // Only a verified candidate ends LOST (see MultiTargetTracker); the normal window's best is one.
-            offerCandidate(frame, cx + predCx, cy + predCy, score, similarity, false);
+            offerCandidate(frame, x, y, score, similarity, false);
             state = TrackState.LOST;
         } else {
             // A low score where the box still passes the tracked box's own test (its similarity has not fallen
             // by SIMILARITY_DROP, the target's colours) is the classifier's doubt, not a loss.
             boolean verified = score < p.lostThreshold() && appearance != null && appearance.known()
-                    && appearance.passes(frame, cx + predCx, cy + predCy, confidentW, confidentH, similarity,
-                    SIMILARITY_DROP);
-            boolean cutAway = cut && !appearance.passes(frame, cx + predCx, cy + predCy, confidentW, confidentH,
-                    similarity, VERIFY_MARGIN);
+                    && appearance.passes(frame, x, y, confidentW, confidentH, similarity, SIMILARITY_DROP);
+            boolean cutAway = cut && !appearance.passes(frame, x, y, confidentW, confidentH, similarity,
+                    VERIFY_MARGIN);
             boolean unlike = appearance != null && appearance.fallen(similarity, SIMILARITY_DROP);
             state = cutAway ? loss.loseAtOnce(atBorder()) : loss.update(score, unlike, verified, atBorder());
             if (state == TrackState.LOST && p.redetect()) {
@@ -243,10 +262,19 @@ final class TrackedTarget {
         if (state == TrackState.LOST) {
             lostRun++;
         }
-        // A target lost at the frame border has most likely left the view: hold the box where it left and
-        // wait for it there. Lost mid-frame (blur, deformation, partial occlusion), following the best
-        // candidate recovers more often than stopping. After a cut, where it was last seen with confidence is
-        // the best guess: the box goes back there and the scan starts around it.
+        return state;
+    }
+
+    /**
+     * Moves the box by this frame's prediction (offset and size in frame pixels), its size smoothed at {@code
+     * rate}. A target lost at the frame border has most likely left the view: the box holds where it left and
+     * waits for it there. Lost mid-frame (blur, deformation, partial occlusion), following the best candidate
+     * recovers more often than stopping. After a cut, where it was last seen with confidence is the best guess:
+     * the box goes back there and the scan starts around it.
+     */
+    private void move(TrackState state, boolean cut, double predCx, double predCy, double predW, double predH,
+                      double rate) {
+        TrackerParams.Resolved p = scoring.params;
         if (cut && state == TrackState.LOST) {
             cx = motion.x();
             cy = motion.y();
@@ -254,22 +282,11 @@ final class TrackedTarget {
             h = confidentH;
             startScan(cx, cy);
         } else if (state != TrackState.LOST || !loss.lostAtBorder()) {
-            double rate = bestPenalty * score * p.lr();
             cx = clamp(cx + predCx, 0, frameWidth);
             cy = clamp(cy + predCy, 0, frameHeight);
             w = clamp(w * (1 - rate) + predW * rate, p.minSize(), frameWidth);
             h = clamp(h * (1 - rate) + predH * rate, p.minSize(), frameHeight);
         }
-        if (state == TrackState.TRACKING) {
-            motion.confident(cx, cy);
-            confidentW = w;
-            confidentH = h;
-            // A box reaching past the border is embedded with padding: its similarity says less.
-            if (!Double.isNaN(similarity) && !atBorder()) {
-                appearance.learn(frame, cx, cy, w, h, similarity);
-            }
-        }
-        return new TargetResult(id, Box.ofCenter(cx, cy, w, h), score, state);
     }
 
     /**
