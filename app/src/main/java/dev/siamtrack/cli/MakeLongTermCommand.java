@@ -23,10 +23,14 @@ import picocli.CommandLine.Spec;
             "frames later, so the target has moved on.",
             "Writes OUT/NAME/ in OTB layout and OUT/longterm.json (where each cut is and",
             "which sequence filled it). Same sources, options and seed: same set."},
-        footer = {"", "Example:",
-            "  ./siamtrack make-longterm ../shared/datasets/dev --out out/dev-lt",
-            "  ./siamtrack eval out/dev-lt --trackers siamtrack --report out/eval-lt",
-            "", "Exit codes: 0 done, 1 failure while writing, 2 bad input."})
+        footer = {"", "Exit codes: 0 done, 1 failure while writing, 2 bad input.",
+            "", "Examples (two synthetic sequences, made long-term, then re-detection on and off):",
+            "  ./siamtrack make-clip --seed 1 --frames 150 --out out/seqs/clip-1",
+            "  ./siamtrack make-clip --seed 2 --frames 150 --out out/seqs/clip-2",
+            "  ./siamtrack make-longterm out/seqs --out out/seqs-lt",
+            "  ./siamtrack eval out/seqs-lt --trackers siamtrack-lt,siamtrack-st --report out/eval-lt",
+            "On OTB-100 (see 'eval --help' for where to get it):",
+            "  ./siamtrack make-longterm OTB100 --out out/otb100-lt"})
 public final class MakeLongTermCommand implements Callable<Integer> {
 
     @Spec
