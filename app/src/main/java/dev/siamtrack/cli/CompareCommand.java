@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
 /** {@code siamtrack compare}: one-shot verification of two target crops, or ROC / EER over many pairs. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Compare two target crops with the model's Siamese embedding and say same or different.",
+            "Compare two target crops with the model's embedding: the same target or not.",
             "The embedding is the pooled backbone features of the template crop; the cosine similarity",
             "of two is held against the threshold calibrated in the model card. A crop is",
             "IMAGE:x,y,w,h, or IMAGE alone for the whole image.",
@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
             "  ./siamtrack make-clip --leave --out out/demo-frames",
             "  ./siamtrack compare out/demo-frames/img/0001.jpg:462,166,56,40 \\",
             "      out/demo-frames/img/0150.jpg:253,279,101,72",
-            "  ./siamtrack compare out/demo-frames/img/0001.jpg:462,166,56,40 \\",
+            "  ./siamtrack compare --model siamtrack-lite \\",
+            "      out/demo-frames/img/0001.jpg:462,166,56,40 \\",
             "      out/demo-frames/img/0001.jpg:100,300,56,40",
             "Many pairs with an ROC curve: see 'make-pairs --help'."})
 public final class CompareCommand implements Callable<Integer> {

@@ -34,8 +34,8 @@ import picocli.CommandLine.Parameters;
             "", "Examples:",
             "  ./siamtrack eval videos --trackers siamtrack,csrt --report out/eval",
             "With NanoTrack v2 in our engine and in OpenCV, after ./siamtrack models pull nanotrack-v2:",
-            "  ./siamtrack eval videos --trackers siamtrack:nanotrack-v2,opencv-nano:nanotrack-v2 \\",
-            "      --report out/eval-v2",
+            "  ./siamtrack eval videos --report out/eval-v2 \\",
+            "      --trackers siamtrack:nanotrack-v2,opencv-nano:nanotrack-v2",
             "On OTB-100, its sequences downloaded from http://cvlab.hanyang.ac.kr/tracker_benchmark/",
             "(datasets.html) and unzipped into OTB100/:",
             "  ./siamtrack eval OTB100 --trackers siamtrack,siamtrack-st --report out/otb100"})
@@ -128,16 +128,16 @@ public final class EvalCommand implements Callable<Integer> {
                     .run(selected, scan.skipped());
             err.println("report written to " + reportDir.resolve("summary.md"));
             if (data.outcomes().isEmpty()) {
-                err.println("siamtrack eval: no sequence could be evaluated");
+                err.println("siamtrack: no sequence could be evaluated");
                 return 1;
             }
             return 0;
         } catch (IOException e) {
-            err.println("siamtrack eval: " + e.getMessage());
+            err.println("siamtrack: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("siamtrack eval: interrupted");
+            err.println("siamtrack: interrupted");
             return 1;
         }
     }
@@ -177,7 +177,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private int usage(String message) {
-        err.println("siamtrack eval: " + message);
+        err.println("siamtrack: " + message);
         return 2;
     }
 }

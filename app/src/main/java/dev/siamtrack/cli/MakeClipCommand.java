@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  ./siamtrack make-clip --leave --out out/clip.mp4",
             "  ./siamtrack make-clip --leave --out out/demo-frames",
-            "  ./siamtrack make-clip --seed 3 --frames 150 --out out/seqs/clip-3"})
+            "  ./siamtrack make-clip --seed 3 --frames 150 --out out/clip3"})
 public final class MakeClipCommand implements Callable<Integer> {
 
     @Spec
