@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             "  ./siamtrack make-clip --seed 1 --frames 150 --out out/seqs/clip1",
             "  ./siamtrack make-clip --seed 2 --frames 150 --out out/seqs/clip2",
             "  ./siamtrack make-longterm out/seqs --out out/seqs-lt",
-            "  ./siamtrack eval out/seqs-lt --trackers siamtrack-lt,siamtrack-st --report out/eval-lt",
+            "  ./siamtrack eval out/seqs-lt --trackers siamtrack-lt,siamtrack-st \\",
+            "      --report out/eval-lt",
             "On OTB-100 (see 'eval --help' for where to get it):",
             "  ./siamtrack make-longterm OTB100 --out out/otb100-lt"})
 public final class MakeLongTermCommand implements Callable<Integer> {
