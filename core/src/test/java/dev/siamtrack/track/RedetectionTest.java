@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
 import java.nio.file.Path;
@@ -17,10 +18,10 @@ import java.util.stream.IntStream;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
-/** Re-detection with the shipped model on generated clips (frames rendered in memory). */
+/** Re-detection with the default model on generated clips (frames rendered in memory). */
 class RedetectionTest {
 
-    private static final Path MODEL = Path.of("models/siamtrack-lite");
+    private static final Path MODEL = ShippedModel.dir();
     /** Marks a frame of noise (an unrelated scene) in a frame order. */
     private static final int NOISE = -1;
 
