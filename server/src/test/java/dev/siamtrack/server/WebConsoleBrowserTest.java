@@ -87,9 +87,10 @@ class WebConsoleBrowserTest {
                 assertEquals("t1", target.path("id").asText());
                 wait.until(d -> d.findElement(By.id("events")).getText().contains("target_added"));
                 // A second target, added through the API on the clip's ground truth, for the screenshot.
-                Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(100));
+                Box discBox = ServiceClient.demoTruth(client.awaitDemoTargetInView(100));
                 var disc = client.post("/api/sources/demo/targets", String.format(java.util.Locale.ROOT,
-                        "{\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f,\"id\":\"disc\"}", truth.x(), truth.y(), truth.w(), truth.h()));
+                        "{\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f,\"id\":\"disc\"}", discBox.x(), discBox.y(),
+                        discBox.w(), discBox.h()));
                 assertEquals(201, disc.statusCode(), disc.body());
                 wait.until(d -> !d.findElements(By.cssSelector("tr.target[data-id=disc]")).isEmpty());
                 Thread.sleep(700);
