@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -79,7 +80,12 @@ class WebConsoleBrowserTest {
                 assertEquals(dragged.h(), start.h(), 2 * pixel, start + " from the drag " + dragged);
                 assertTrue(start.iou(truth) > 0.8, start + " vs the ground truth dragged " + truth);
                 assertEquals("TRACKING", added.path("state").asText(), added.toString());
-                // a box on the target is followed: the page shows it TRACKING
+                // A box on the target where the service added it is followed: the page shows it TRACKING. (The
+                // file plays in real time: on a loaded machine the drag can reach the service frames later.)
+                Box there = ServiceClient.demoTruth(added.path("frame").asLong());
+                Assumptions.assumeTrue(!there.isAbsent() && start.iou(there) > 0.5, "the drag reached the service"
+                        + " on frame " + added.path("frame").asLong() + ", where the target had left the dragged box "
+                        + start + " (it is at " + there + "): too loaded a machine to check that it is tracked");
                 wait.until(d -> "TRACKING".equals(browser.executeScript(
                         "var b = document.querySelector('.tile[data-source=demo] tr.target[data-id=t1] .target-state');"
                                 + "return b && b.textContent;")));
