@@ -2,7 +2,7 @@
 backbone.onnx, head.onnx and model.json (see docs/model-format.md).
 
 usage:
-  /usr/bin/python3 src/train/export.py --checkpoint src/train/work/ckpt/best.pt --out models/siamtrack-mnv3
+  /usr/bin/python3 src/train/export.py --checkpoint src/train/work/ckpt/best.pt --out out/my-model
   /usr/bin/python3 src/train/export.py --tiny --out DIR      # untrained, seconds, torch + onnx only
 
 backbone.onnx: input `input` [1,3,H,W] raw BGR pixels 0..255 (H, W symbolic), output `output`

@@ -1,8 +1,7 @@
 """Distil a lighter student from a trained model directory (the teacher).
 
 usage:
-  /usr/bin/python3 src/train/distill.py --teacher models/siamtrack-mnv3 --out models/siamtrack-mnv3-lite \
-      --drop 2,5,9,11 --narrow 1=32 --minutes 60
+  /usr/bin/python3 src/train/distill.py --teacher TEACHER_DIR --out DIR --drop 2,5,9,11 --narrow 1=32 --minutes 60
 
 The student is the teacher's own exported backbone graph made cheaper, so it starts from the
 teacher's weights instead of from scratch:

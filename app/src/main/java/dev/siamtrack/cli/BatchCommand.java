@@ -65,7 +65,7 @@ final class BatchCommand implements Callable<Integer> {
             description = "Videos tracked at the same time, one ONNX Runtime thread each (default: the number of cores).")
     Integer workers;
 
-    @Option(names = "--model", paramLabel = "DIR|NAME",
+    @Option(names = "--model", paramLabel = "DIR|NAME", converter = ModelArgument.class,
             description = "Model directory (backbone.onnx, head.onnx, optional model.json), or the name of one in models/ or pulled with 'models pull'. Default: the installed default model in models/.")
     Path model;
 
@@ -97,7 +97,7 @@ final class BatchCommand implements Callable<Integer> {
             throw new UserException("--out " + out + " is a file, not a folder");
         }
         SiameseModel.Options options = new SiameseModel.Options(Device.CPU, false, 1);
-        Path modelDir = ModelRegistry.resolve(model == null ? null : Home.findModel(model), Home.modelsDir());
+        Path modelDir = ModelRegistry.resolve(model, Home.modelsDir());
         try {
             // loaded once up front so a wrong model is a usage error, not a failure of every video
             SiameseModel.load(modelDir, options).close();

@@ -37,11 +37,10 @@ import picocli.CommandLine.Option;
             "same frames, and the ratio of their median per-frame latencies."},
         footer = {"", "Examples:",
             "  ./siamtrack bench",
-            "  ./siamtrack bench --model ../shared/models/reference/nanotrack-v2 \\",
-            "      --reference-model ../shared/models/reference/nanotrack-v2",
-            "  ./siamtrack bench --compare-model ../shared/models/reference/nanotrack-v2 \\",
-            "      --reference-model ../shared/models/reference/nanotrack-v2",
-            "  ./siamtrack bench --targets 1,2,4,8,16 --frames 150"})
+            "  ./siamtrack bench --targets 1,2,4,8,16 --frames 150",
+            "Against NanoTrack v2 (in our engine and in OpenCV), after ./siamtrack models pull nanotrack-v2:",
+            "  ./siamtrack bench --model nanotrack-v2 --reference-model nanotrack-v2",
+            "  ./siamtrack bench --compare-model nanotrack-v2 --reference-model nanotrack-v2"})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--video", paramLabel = "FILE", description = "Video to run on (default: videos/demo.mp4).")
@@ -50,11 +49,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "X,Y,W,H", description = "Target box on frame 0 (default: first line of the video's .txt ground truth).")
     String init;
 
-    @Option(names = "--reference-model", paramLabel = "DIR",
-            description = "NanoTrack v1/v2 directory to run with OpenCV's TrackerNano for comparison.")
+    @Option(names = "--reference-model", paramLabel = "DIR|NAME", converter = ModelArgument.class,
+            description = "NanoTrack v1 or v2 model (directory or name, e.g. nanotrack-v2 after 'models pull') to run"
+                    + " with OpenCV's TrackerNano for comparison.")
     Path referenceModel;
 
-    @Option(names = "--compare-model", paramLabel = "DIR|NAME",
+    @Option(names = "--compare-model", paramLabel = "DIR|NAME", converter = ModelArgument.class,
             description = "A second model (directory or name) to run in our engine on the same frames, with the same options.")
     Path compareModel;
 

@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
 /** {@code siamtrack compare}: one-shot verification of two target crops, or ROC / EER over many pairs. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Compare two target crops with the model's Siamese embedding and say same or different.",
+            "Compare two target crops with the model's embedding: the same target or not.",
             "The embedding is the pooled backbone features of the template crop; the cosine similarity",
             "of two is held against the threshold calibrated in the model card. A crop is",
             "IMAGE:x,y,w,h, or IMAGE alone for the whole image.",
@@ -52,11 +52,14 @@ import picocli.CommandLine.Spec;
             "ROC curve (roc.png), ROC AUC, the equal-error rate and its threshold to",
             "--report (summary.json, summary.md)."},
         footer = {"", "Exit codes: 0 done (for two crops: whatever the decision), 1 failure while running, 2 bad input.",
-            "", "Examples:",
-            "  ./siamtrack compare ../shared/datasets/dev/Couple/img/0001.jpg:51,47,25,62 \\",
-            "      ../shared/datasets/dev/Couple/img/0120.jpg:123,42,28,91",
-            "  ./siamtrack make-pairs ../shared/datasets/dev --out out/dev-pairs.csv",
-            "  ./siamtrack compare --pairs out/dev-pairs.csv --report out/compare-mnv3"})
+            "", "Examples (the demo clip's frames: its target on frames 1 and 150, then a crop of background):",
+            "  ./siamtrack make-clip --leave --out out/demo-frames",
+            "  ./siamtrack compare out/demo-frames/img/0001.jpg:462,166,56,40 \\",
+            "      out/demo-frames/img/0150.jpg:253,279,101,72",
+            "  ./siamtrack compare --model siamtrack-lite \\",
+            "      out/demo-frames/img/0001.jpg:462,166,56,40 \\",
+            "      out/demo-frames/img/0001.jpg:100,300,56,40",
+            "Many pairs with an ROC curve: see 'make-pairs --help'."})
 public final class CompareCommand implements Callable<Integer> {
 
     private static final Pattern CROP = Pattern.compile("(.+):([-+0-9.eE]+(?:,[-+0-9.eE]+){3})");
@@ -73,8 +76,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "With --pairs: folder for roc.png, summary.json, summary.md.")
     private Path reportDir;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Model directory. Default: the installed default model in models/.")
+    @Option(names = "--model", paramLabel = "DIR|NAME", converter = ModelArgument.class,
+            description = "Model directory, or the name of one in models/ or pulled with 'models pull'. Default: the"
+                    + " installed default model in models/.")
     private Path model;
 
     @Option(names = "--threshold", paramLabel = "T",

@@ -22,10 +22,16 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Track the shipped demo clip and print the mean IoU against its ground truth.",
-            "Uses videos/demo.mp4 and the default model; writes out/demo.mp4 and out/demo.csv."})
+            "Uses videos/demo.mp4 and the default model; writes out/demo.mp4 and out/demo.csv."},
+        footer = {"", "Examples:",
+            "  ./siamtrack demo --out-dir out/demo",
+            "  ./siamtrack demo --model siamtrack-lite --out-dir out/demo-lite",
+            "With NanoTrack v2, after ./siamtrack models pull nanotrack-v2:",
+            "  ./siamtrack demo --model nanotrack-v2 --out-dir out/demo-v2"})
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--video", paramLabel = "FILE", description = "Clip to track (default: videos/demo.mp4); its ground truth is FILE with .txt.")
+    @Option(names = "--video", paramLabel = "FILE", description = "Clip to track (default: videos/demo.mp4); its ground truth is the file of the same"
+            + " name ending in .txt.")
     Path video;
 
     @Option(names = "--out-dir", paramLabel = "DIR", description = "Where demo.csv and demo.mp4 go (default: out/).")

@@ -30,7 +30,15 @@ import picocli.CommandLine.Parameters;
             "and video files with a ground truth of the same name (clip.mp4 + clip.txt)."},
         footer = {"", "Timings are tracker-only (decoding excluded) and trustworthy only",
             "with --threads 1; the summary records the thread count.",
-            "Exit codes: 0 done, 1 failure while running, 2 bad input."})
+            "Exit codes: 0 done, 1 failure while running, 2 bad input.",
+            "", "Examples:",
+            "  ./siamtrack eval videos --trackers siamtrack,csrt --report out/eval",
+            "With NanoTrack v2 in our engine and in OpenCV, after ./siamtrack models pull nanotrack-v2:",
+            "  ./siamtrack eval videos --report out/eval-v2 \\",
+            "      --trackers siamtrack:nanotrack-v2,opencv-nano:nanotrack-v2",
+            "On OTB-100, its sequences downloaded from http://cvlab.hanyang.ac.kr/tracker_benchmark/",
+            "(datasets.html) and unzipped into OTB100/:",
+            "  ./siamtrack eval OTB100 --trackers siamtrack,siamtrack-st --report out/otb100"})
 public final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DATASET_DIR", description = "A folder of sequences, or one sequence folder.")
@@ -51,7 +59,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--format", split = ",", paramLabel = "FORMAT",
             description = "Also write each tracker's results as the benchmarks' scorers read them, in REPORT/FORMAT/TRACKER/:"
                     + " got10k (SEQ/SEQ_001.txt and SEQ/SEQ_time.txt, zipped for the server), trackingnet (SEQ.txt,"
-                    + " zipped for the server), lasot (SEQ.txt).")
+                    + " zipped for the server), lasot (one SEQ.txt per sequence).")
     List<String> formats;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
@@ -120,16 +128,16 @@ public final class EvalCommand implements Callable<Integer> {
                     .run(selected, scan.skipped());
             err.println("report written to " + reportDir.resolve("summary.md"));
             if (data.outcomes().isEmpty()) {
-                err.println("siamtrack eval: no sequence could be evaluated");
+                err.println("siamtrack: no sequence could be evaluated");
                 return 1;
             }
             return 0;
         } catch (IOException e) {
-            err.println("siamtrack eval: " + e.getMessage());
+            err.println("siamtrack: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("siamtrack eval: interrupted");
+            err.println("siamtrack: interrupted");
             return 1;
         }
     }
@@ -169,7 +177,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private int usage(String message) {
-        err.println("siamtrack eval: " + message);
+        err.println("siamtrack: " + message);
         return 2;
     }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,17 +22,24 @@ import picocli.CommandLine.Spec;
 /** Renders a synthetic clip with exact ground truth: scale change, look-alike, occlusion, optional exit. */
 @Command(name = "make-clip", mixinStandardHelpOptions = true,
         description = {
-            "Render a synthetic tracking clip (MP4) with its exact ground truth.",
-            "Ground truth: OTB x,y,w,h per frame, NaN while the target is out of view; an events sidecar",
-            "lists the occlusion and out-of-view frame ranges.",
-            "The same options and seed always give the same clip."})
+            "Render a synthetic tracking clip with its exact ground truth, as an MP4 video or as a folder of"
+                + " frames (OTB layout).",
+            "Ground truth: OTB x,y,w,h per frame, NaN while the target is out of view; an events file lists the"
+                + " occlusion and out-of-view frame ranges. The same options and seed always give the same clip;"
+                + " videos/demo.mp4 is the clip of --leave with the other options at their defaults."},
+        footer = {"", "Examples:",
+            "  ./siamtrack make-clip --leave --out out/clip.mp4",
+            "  ./siamtrack make-clip --leave --out out/demo-frames",
+            "  ./siamtrack make-clip --seed 3 --frames 150 --out out/clip3"})
 public final class MakeClipCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.mp4",
-            description = "Video to write; FILE.txt and FILE.events.json are written next to it.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.mp4|DIR",
+            description = "Video to write, with FILE.txt and FILE.events.json next to it; or a folder (a name without"
+                    + " extension) to write the frames to as an OTB-layout sequence: DIR/img/0001.jpg and on,"
+                    + " DIR/groundtruth_rect.txt and DIR/events.json.")
     private Path out;
 
     @Option(names = "--frames", defaultValue = "" + ClipConfig.DEFAULT_FRAMES, description = "Frame count (default: ${DEFAULT-VALUE}).")
@@ -63,53 +72,68 @@ public final class MakeClipCommand implements Callable<Integer> {
             description = "Video bitrate in kbit/s (default: ${DEFAULT-VALUE}).")
     private int bitrateKbps;
 
+    @Option(names = "--verbose", description = "Show stack traces for errors.")
+    private boolean verbose;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
-            err.println("error: --out must name an .mp4 file, got " + out);
-            return 2;
+        String name = out.getFileName().toString();
+        boolean video = name.toLowerCase(Locale.ROOT).endsWith(".mp4");
+        if (!video && name.contains(".")) {
+            throw new UserException("--out must name an .mp4 file or a folder (a name without extension), got " + out);
         }
-        if (Files.isDirectory(out)) {
-            err.println("error: --out " + out + " is a directory");
-            return 2;
+        if (video && Files.isDirectory(out)) {
+            throw new UserException("--out " + out + " is a directory");
         }
-        ClipConfig config;
-        try {
-            config = ClipConfig.of(width, height, frames, seed, leave, outFrames)
-                    .withFps(fps).withOcclusionFrames(occlusionFrames).withBitrateKbps(bitrateKbps);
-        } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+        if (!video && Files.exists(out) && !isEmptyFolder(out)) {
+            throw new UserException("--out " + out + " exists and is not an empty folder");
         }
+        ClipConfig config = ClipConfig.of(width, height, frames, seed, leave, outFrames)
+                .withFps(fps).withOcclusionFrames(occlusionFrames).withBitrateKbps(bitrateKbps);
         ClipGenerator clip = new ClipGenerator(config);
-        String encoder;
+        IntConsumer progress = done -> {
+            if (done % 50 == 0 || done == config.frames()) {
+                err.printf(Locale.ROOT, "\rrendered %d/%d frames", done, config.frames());
+                err.flush();
+            }
+        };
+        String written;
         try {
-            encoder = ClipWriter.write(clip, out, done -> {
-                if (done % 50 == 0 || done == config.frames()) {
-                    err.printf(Locale.ROOT, "\rrendered %d/%d frames", done, config.frames());
-                    err.flush();
+            if (video) {
+                String encoder = ClipWriter.write(clip, out, progress);
+                written = String.format(Locale.ROOT, "%s (%dx%d, %d frames at %.3g fps, %s), %s, %s", out, width,
+                        height, config.frames(), config.fps(), encoder, ClipWriter.groundTruthPath(out).getFileName(),
+                        ClipWriter.eventsPath(out).getFileName());
+                if (!ClipWriter.H264_ENCODER.equals(encoder)) {
+                    err.println();
+                    err.print("note: H.264 (openh264) was not available, the video is MPEG-4 part 2");
                 }
-            });
-        } catch (IOException e) {
+            } else {
+                ClipWriter.writeSequence(clip, out, progress);
+                written = String.format(Locale.ROOT, "%s (%dx%d, %d frames as img/0001.jpg..., groundtruth_rect.txt,"
+                        + " events.json)", out, width, height, config.frames());
+            }
+        } finally {
             err.println();
-            err.println("error: could not write " + out + ": " + e.getMessage());
-            return 1;
-        }
-        err.println();
-        if (!ClipWriter.H264_ENCODER.equals(encoder)) {
-            err.println("note: H.264 (openh264) was not available, the video is MPEG-4 part 2");
         }
         ClipEvents events = clip.events();
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf(Locale.ROOT, "wrote %s (%dx%d, %d frames at %.3g fps, %s), %s, %s%n", out, width, height,
-                config.frames(), config.fps(), encoder, ClipWriter.groundTruthPath(out).getFileName(),
-                ClipWriter.eventsPath(out).getFileName());
+        stdout.println("wrote " + written);
         stdout.printf(Locale.ROOT, "full occlusion %s, out of view %s, distractor closest at frame %d, scale %.2f..%.2f%n",
                 ranges(events.fullOcclusion()), ranges(events.outOfView()), events.distractorClosestFrame(),
                 events.minScale(), events.maxScale());
         stdout.flush();
         return 0;
+    }
+
+    private static boolean isEmptyFolder(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     private static String ranges(List<ClipEvents.FrameRange> ranges) {

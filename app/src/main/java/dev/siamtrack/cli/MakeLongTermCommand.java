@@ -17,16 +17,22 @@ import picocli.CommandLine.Spec;
 /** {@code siamtrack make-longterm}: a long-term benchmark (target absent for stretches) from OTB sequences. */
 @Command(name = "make-longterm", mixinStandardHelpOptions = true,
         description = {
-            "Turn OTB-layout sequences (NAME/img/ + NAME/groundtruth_rect.txt) into long-term ones.",
+            "Make OTB-layout sequences long-term: the target goes away and comes back.",
+            "Sequences in OTB layout: NAME/img/ and NAME/groundtruth_rect.txt.",
             "At a few cut points, GAP frames are replaced by frames of ANOTHER sequence resized to",
             "the same size (ground truth NaN: the target is away), and the original resumes GAP",
             "frames later, so the target has moved on.",
             "Writes OUT/NAME/ in OTB layout and OUT/longterm.json (where each cut is and",
             "which sequence filled it). Same sources, options and seed: same set."},
-        footer = {"", "Example:",
-            "  ./siamtrack make-longterm ../shared/datasets/dev --out out/dev-lt",
-            "  ./siamtrack eval out/dev-lt --trackers siamtrack --report out/eval-lt",
-            "", "Exit codes: 0 done, 1 failure while writing, 2 bad input."})
+        footer = {"", "Exit codes: 0 done, 1 failure while writing, 2 bad input.",
+            "", "Examples (two synthetic sequences, made long-term, then re-detection on and off):",
+            "  ./siamtrack make-clip --seed 1 --frames 150 --out out/seqs/clip1",
+            "  ./siamtrack make-clip --seed 2 --frames 150 --out out/seqs/clip2",
+            "  ./siamtrack make-longterm out/seqs --out out/seqs-lt",
+            "  ./siamtrack eval out/seqs-lt --trackers siamtrack-lt,siamtrack-st \\",
+            "      --report out/eval-lt",
+            "On OTB-100 (see 'eval --help' for where to get it):",
+            "  ./siamtrack make-longterm OTB100 --out out/otb100-lt"})
 public final class MakeLongTermCommand implements Callable<Integer> {
 
     @Spec
@@ -63,7 +69,7 @@ public final class MakeLongTermCommand implements Callable<Integer> {
             options = new LongTermSets.Options(gap, cuts, minRun, seed);
             sources = LongTermSets.validate(source, out, options);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("siamtrack make-longterm: " + e.getMessage());
+            err.println("siamtrack: " + e.getMessage());
             return 2;
         }
         LongTermSets.Result result;
@@ -73,7 +79,7 @@ public final class MakeLongTermCommand implements Callable<Integer> {
                 err.flush();
             });
         } catch (IOException e) {
-            err.println("siamtrack make-longterm: could not write " + out + ": " + e.getMessage());
+            err.println("siamtrack: could not write " + out + ": " + e.getMessage());
             return 1;
         }
         result.skipped().forEach(s -> err.println("skipped " + s.name() + ": " + s.reason()));

@@ -21,9 +21,14 @@ import picocli.CommandLine.Spec;
             "Each row a,ax,ay,aw,ah,b,bx,by,bw,bh,same,kind pairs the target early in a sequence with",
             "the same target in its last third (same), another sequence's target (other-target) or a",
             "crop of the target's size elsewhere in the same scene (background). Deterministic per seed."},
-        footer = {"", "Example:",
-            "  ./siamtrack make-pairs ../shared/datasets/dev --out out/dev-pairs.csv",
-            "", "Exit codes: 0 done, 1 failure while writing, 2 bad input."})
+        footer = {"", "Exit codes: 0 done, 1 failure while writing, 2 bad input.",
+            "", "Examples (two synthetic sequences, their pairs, then scored):",
+            "  ./siamtrack make-clip --seed 1 --frames 150 --out out/seqs/clip1",
+            "  ./siamtrack make-clip --seed 2 --frames 150 --out out/seqs/clip2",
+            "  ./siamtrack make-pairs out/seqs --out out/pairs.csv",
+            "  ./siamtrack compare --pairs out/pairs.csv --report out/compare",
+            "On OTB-100 (see 'eval --help' for where to get it):",
+            "  ./siamtrack make-pairs OTB100 --out out/otb100-pairs.csv"})
 public final class MakePairsCommand implements Callable<Integer> {
 
     @Spec
@@ -55,7 +60,7 @@ public final class MakePairsCommand implements Callable<Integer> {
             }
             pairs = VerificationPairs.build(LongTermSets.sources(source), perSequence, seed);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("siamtrack make-pairs: " + e.getMessage());
+            err.println("siamtrack: " + e.getMessage());
             return 2;
         }
         try {
@@ -63,7 +68,7 @@ public final class MakePairsCommand implements Callable<Integer> {
             Files.createDirectories(parent);
             VerificationPairs.write(out, pairs);
         } catch (IOException e) {
-            err.println("siamtrack make-pairs: could not write " + out + ": " + e.getMessage());
+            err.println("siamtrack: could not write " + out + ": " + e.getMessage());
             return 1;
         }
         spec.commandLine().getOut().println("wrote " + VerificationPairs.counts(pairs) + " to " + out);

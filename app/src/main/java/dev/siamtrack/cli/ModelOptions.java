@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that runs our tracker: which model, where, and its tuning. */
 final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "DIR|NAME",
+    @Option(names = "--model", paramLabel = "DIR|NAME", converter = ModelArgument.class,
             description = "Model directory (backbone.onnx, head.onnx, optional model.json), or the name of one in models/ or pulled with 'models pull'. Default: the installed default model in models/.")
     Path model;
 
@@ -71,7 +71,7 @@ final class ModelOptions {
     }
 
     Path modelDir() throws ModelException {
-        return ModelRegistry.resolve(model == null ? null : Home.findModel(model), Home.modelsDir());
+        return ModelRegistry.resolve(model, Home.modelsDir());
     }
 
     /** Loads the tracker, telling the user once if the device fell back to the CPU. */

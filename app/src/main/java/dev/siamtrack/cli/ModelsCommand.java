@@ -16,8 +16,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "models", mixinStandardHelpOptions = true, subcommands = ModelsPullCommand.class,
-        description = {"List the models found in models/, in the pulled models' folder (see 'models pull') and in the given folders, with their cards.",
-            "A folder may be a model directory itself or a folder of model directories."})
+        description = {"List the models found in models/, in the pulled models' folder (see 'models pull') and in"
+                + " the given folders, with their cards.",
+            "A folder may be a model directory itself or a folder of model directories."},
+        footer = {"", "Examples:",
+            "  ./siamtrack models",
+            "  ./siamtrack models --full models/siamtrack-lite"})
 final class ModelsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", arity = "0..*", description = "Extra folders to look in.")

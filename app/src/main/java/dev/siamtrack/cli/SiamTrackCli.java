@@ -38,6 +38,7 @@ public final class SiamTrackCli {
         CommandLine cli = new CommandLine(new SiamTrackCli());
         Arguments.register(cli);
         cli.setUsageHelpWidth(100);
+        abbreviateSynopses(cli);
         cli.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             boolean userMistake = e instanceof UserException || e instanceof SourceException
@@ -59,6 +60,15 @@ public final class SiamTrackCli {
             return EXIT_USAGE;
         });
         return cli;
+    }
+
+    /**
+     * "Usage: siamtrack track [OPTIONS] SOURCE": the option list below the synopsis says the rest, and a synopsis
+     * of every option wraps inside option labels such as X,Y,W,H (picocli breaks lines after commas and dots).
+     */
+    private static void abbreviateSynopses(CommandLine command) {
+        command.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        command.getSubcommands().values().forEach(SiamTrackCli::abbreviateSynopses);
     }
 
     /** Whether {@code --verbose} was given to the command that ran (a subcommand's option, not the top level's). */

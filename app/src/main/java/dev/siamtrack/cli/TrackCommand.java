@@ -23,9 +23,10 @@ import picocli.CommandLine.Parameters;
             "with --out, FILE.info.json next to the results records the same counts."},
         footer = {"", "Targets: each --init starts on frame 0; the N-th gets id N unless written ID=X,Y,W,H.",
             "A --targets file has rows id,frame,x,y,w,h (an optional header row, # comments): a target starts",
-            "on its frame (the first frame at or after it for live sources); the same id on a later frame starts it",
-            "over from the new box. Every box must lie inside the frame; a box that does not, a bad number, a zero",
-            "size or an id given twice for one frame is an error (exit 2) before anything is written.",
+            "on its frame (the first frame at or after it for live sources); the same id on a later frame",
+            "starts it over from the new box. Every box must lie inside the frame; a box that does not, a bad",
+            "number, a zero size or an id given twice for one frame is an error (exit 2), found before",
+            "anything is written.",
             "", "Examples:",
             "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 \\",
             "      --out out/run.csv --save out/run.mp4",
@@ -33,8 +34,13 @@ import picocli.CommandLine.Parameters;
             "      --init decoy=20,174,72,52 --out out/two.jsonl --save out/two.mp4",
             "  ./siamtrack track videos/demo.mp4 --targets videos/demo-targets.csv \\",
             "      --out out/targets.csv",
-            "  ./siamtrack track ../shared/datasets/dev/Crossing --init 205,151,17,50 \\",
-            "      --model ../shared/models/reference/nanotrack-v2"})
+            "An image folder: the demo clip's frames as JPEG files (OTB layout), then tracked:",
+            "  ./siamtrack make-clip --leave --out out/demo-frames",
+            "  ./siamtrack track out/demo-frames --init 462.72,166.63,56.32,40.32 \\",
+            "      --out out/frames.csv",
+            "With NanoTrack v2, after ./siamtrack models pull nanotrack-v2:",
+            "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 \\",
+            "      --model nanotrack-v2 --out out/v2.csv"})
 final class TrackCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "Video file (anything FFmpeg decodes), image folder (OTB layout or numbered images), camera (0, /dev/video0) or stream URL (rtsp://, http(s)://, udp://, tcp://).")
@@ -50,8 +56,8 @@ final class TrackCommand implements Callable<Integer> {
     Path targets;
 
     @Option(names = "--out", paramLabel = "FILE.csv|FILE.jsonl",
-            description = "Per-frame results, one row per target: CSV header frame,id,x,y,w,h,score,state,reacquired (a target's first row is its start box), "
-                    + "or one JSON object per line with the same fields.")
+            description = "Per-frame results as CSV frame,id,x,y,w,h,score,state,reacquired (one row per target;"
+                    + " a target's first row is its start box), or as one JSON object per line with the same fields.")
     Path out;
 
     @Option(names = "--save", paramLabel = "FILE.mp4",

@@ -23,20 +23,20 @@ import picocli.CommandLine.Mixin;
 
 /** {@code siamtrack trax}: the tracker as a TraX server, for the VOT toolkit and any other TraX client. */
 @Command(name = "trax", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve the tracker over the TraX protocol (version 4, several objects) for the VOT toolkit.",
-            "Protocol messages go to stdout and nothing else does; logs go to stderr. With TRAX_SOCKET=PORT in the",
-            "environment (the toolkit's socket mode) it connects to 127.0.0.1:PORT and speaks TraX there instead.",
+        description = {"Serve the tracker to the VOT toolkit over TraX (version 4, several objects).",
+            "Protocol messages go to stdout and nothing else does; logs go to stderr. With TRAX_SOCKET=PORT in",
+            "the environment (the toolkit's socket mode) it speaks TraX on 127.0.0.1:PORT instead.",
             "Regions: rectangle or polygon (a polygon starts the box of the same centre and area);",
             "images: path (file://), memory (rgb, gray8) and buffer (JPEG or PNG data); channel: color.",
             "Each state carries the box, confidence=P (the classifier's probability) and siamtrack.state."},
         footer = {"", "Errors (a malformed message, an unreadable image, a region outside the image) are answered",
             "with quit and trax.reason, and the process exits with code 2; a client that goes away without quit",
             "ends the session with code 1.",
-            "", "A trackers.ini entry for the VOT toolkit (absolute paths):",
+            "", "Example: the VOT toolkit starts it from an entry of its trackers.ini (an absolute path):",
             "  [SiamTrack]",
             "  label = SiamTrack",
             "  protocol = trax",
-            "  command = /path/to/siamtrack trax --model /path/to/models/siamtrack-mnv3",
+            "  command = /path/to/siamtrack trax --model siamtrack-lite",
             "  timeout = 120"})
 final class TraxCommand implements Callable<Integer> {
 

@@ -42,8 +42,8 @@ public record TrackerSpec(Kind kind, Path path, String label) {
     }
 
     public static final String SYNTAX =
-            "siamtrack[:DIR], siamtrack-lt[:DIR] (re-detection on), siamtrack-st[:DIR] (off), opencv-nano:DIR,"
-                    + " opencv-vit:FILE, csrt, kcf, mil";
+            "siamtrack[:MODEL], siamtrack-lt[:MODEL] (re-detection on), siamtrack-st[:MODEL] (off), opencv-nano:MODEL"
+                    + " (MODEL: a model directory or the name of an installed one), opencv-vit:FILE, csrt, kcf, mil";
 
     /** Parses one spec and checks that the model files it names exist. */
     public static TrackerSpec parse(String text) {
@@ -64,7 +64,7 @@ public record TrackerSpec(Kind kind, Path path, String label) {
         boolean takesPath = needsPath || kind.isSiamTrack();
         if (arg != null && arg.isEmpty() || needsPath && arg == null) {
             throw new IllegalArgumentException("tracker '" + spec + "' needs a model path: "
-                    + kind.prefix() + (kind == Kind.OPENCV_VIT ? ":FILE" : ":DIR"));
+                    + kind.prefix() + (kind == Kind.OPENCV_VIT ? ":FILE" : ":MODEL"));
         }
         if (!takesPath && arg != null) {
             throw new IllegalArgumentException("tracker '" + kind.prefix() + "' takes no model path: '" + spec + "'");
@@ -79,7 +79,7 @@ public record TrackerSpec(Kind kind, Path path, String label) {
         if (arg == null) {
             return new TrackerSpec(kind, null, kind.prefix());
         }
-        Path path = Path.of(arg);
+        Path path = kind == Kind.OPENCV_VIT ? Path.of(arg) : Home.findModel(Path.of(arg));
         if (kind == Kind.OPENCV_VIT) {
             if (!Files.isRegularFile(path)) {
                 throw new IllegalArgumentException("model file not found for '" + spec + "': " + path);

@@ -1,5 +1,6 @@
 package dev.siamtrack.home;
 
+import dev.siamtrack.model.ModelCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,7 +31,8 @@ public final class Home {
 
     /**
      * What {@code --model} names: an existing directory as it is, else a model of that name in the shipped or
-     * the user's models folder, else the path as given (loading it then says what is missing).
+     * the user's models folder, else the path as given (loading it then says what is missing). The name of a model
+     * that {@code models pull} offers but that is not installed is refused with the command that installs it.
      */
     public static Path findModel(Path requested) {
         if (Files.isDirectory(requested) || requested.getNameCount() != 1) {
@@ -41,6 +43,10 @@ public final class Home {
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
+        }
+        if (ModelCatalog.find(requested.toString()).isPresent()) {
+            throw new IllegalArgumentException("model " + requested + " is not installed; download it with"
+                    + " ./siamtrack models pull " + requested);
         }
         return requested;
     }

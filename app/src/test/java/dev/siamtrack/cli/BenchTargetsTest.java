@@ -40,10 +40,10 @@ class BenchTargetsTest {
     @Test
     void comparesASecondModelOnTheSameFrames() throws Exception {
         Path json = tmp.resolve("compare.json");
-        CliRunner.Result r = CliRunner.run("bench", "--frames", "6", "--model", "models/siamtrack-mnv3", "--compare-model", "models/siamtrack-lite",
+        CliRunner.Result r = CliRunner.run("bench", "--frames", "6", "--model", "models/siamtrack-v3s", "--compare-model", "siamtrack-lite",
                 "--json", json.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("ratio siamtrack@siamtrack-mnv3 / siamtrack@siamtrack-lite tracker median latency"), r.out());
+        assertTrue(r.out().contains("ratio siamtrack@siamtrack-v3s / siamtrack@siamtrack-lite tracker median latency"), r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         double compared = root.get("compare_model").get("track_ms_median").asDouble();
         assertTrue(compared > 0, root.toString());

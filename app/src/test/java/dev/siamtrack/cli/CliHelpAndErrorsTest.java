@@ -12,8 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import com.sun.net.httpserver.HttpServer;
+import dev.siamtrack.model.ModelCatalog;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +46,26 @@ class CliHelpAndErrorsTest {
     @TempDir
     Path tmp;
 
+    /** Every command and nested subcommand of the CLI (not picocli's own 'help'), parents first. */
+    private static List<CommandLine> commands(CommandLine cli) {
+        List<CommandLine> all = new ArrayList<>();
+        all.add(cli);
+        cli.getSubcommands().values().stream().distinct().filter(c -> !c.getCommandName().equals("help"))
+                .forEach(c -> all.addAll(commands(c)));
+        return all;
+    }
+
+    private static String name(CommandLine command) {
+        return command.getCommandSpec().qualifiedName().replaceFirst("^siamtrack ?", "");
+    }
+
     /** The example command lines of a command's help, continuation lines joined. */
     private static List<String> examples(CommandLine command) {
         List<String> lines = new ArrayList<>();
         StringBuilder current = null;
         boolean inExamples = false;
         for (String line : command.getUsageMessage().split("\\R")) {
-            if (line.strip().equals("Examples:")) {
+            if (line.startsWith("Example")) {
                 inExamples = true;
             } else if (inExamples && line.strip().startsWith("./siamtrack ") || current != null) {
                 String part = line.strip();
@@ -61,45 +80,69 @@ class CliHelpAndErrorsTest {
         return lines;
     }
 
+    /** Public datasets the help's examples name, which the user downloads as the help says: their examples skip. */
+    private static final Map<String, String> DOWNLOADED = Map.of("OTB100",
+            "needs the OTB-100 sequences, which the user downloads as 'eval --help' says");
+
     /**
-     * One test per example of every command's help, run as printed (outputs go to a temporary folder instead of
-     * the checkout's out/). The examples of one command run in order and share that folder, since a later one may
-     * read what an earlier one wrote (compare --pairs reads what make-pairs wrote): when one is skipped or fails,
-     * the later ones of that command are skipped with that reason.
+     * One test per example of every command's help, run as printed (outputs go to a temporary folder per command
+     * instead of the checkout's out/). The 'models pull' example runs first, against a local server holding the
+     * NanoTrack v2 reference files, and installs into the scratch XDG_DATA_HOME Surefire sets; the examples that
+     * use the pulled model run after it. An example that reads what an earlier one of its command wrote (the same
+     * out/NAME) is skipped with that example's reason when the earlier one did not run.
      */
     @TestFactory
     Stream<DynamicTest> everyHelpExampleRunsAsPrinted() throws IOException {
-        CommandLine cli = SiamTrackCli.commandLine();
+        List<CommandLine> ordered = new ArrayList<>(commands(SiamTrackCli.commandLine()));
+        ordered.sort(Comparator.comparing(c -> !name(c).equals("models pull")));
+        Map<String, String> notRun = new LinkedHashMap<>();
         List<DynamicTest> tests = new ArrayList<>();
-        for (Map.Entry<String, CommandLine> command : cli.getSubcommands().entrySet()) {
-            if (command.getKey().equals("serve")) {
-                // a service runs until it is stopped: ServeCommandTest starts one on the demo clip and SIGTERMs it
-                continue;
-            }
-            Path out = Files.createDirectories(tmp.resolve(command.getKey()));
-            String[] earlierNotRun = {null};
-            for (String example : examples(command.getValue())) {
-                tests.add(DynamicTest.dynamicTest(command.getKey() + ": " + example, () -> {
-                    Assumptions.assumeTrue(earlierNotRun[0] == null, () -> "it may read the outputs of the earlier "
-                            + command.getKey() + " example, which did not run: " + earlierNotRun[0]);
-                    earlierNotRun[0] = example;
+        for (CommandLine command : ordered) {
+            Path out = Files.createDirectories(tmp.resolve(name(command).isEmpty() ? "root" : name(command).replace(' ', '-')));
+            for (String example : examples(command)) {
+                tests.add(DynamicTest.dynamicTest(name(command) + ": " + example, () -> {
+                    Assumptions.assumeFalse(name(command).equals("serve"),
+                            "a service runs until it is stopped: ServeCommandTest starts one on the demo clip and SIGTERMs it");
+                    DOWNLOADED.forEach((dataset, reason) -> Assumptions.assumeFalse(
+                            Arrays.asList(example.split(" ")).contains(dataset), reason));
+                    List<String> needs = new ArrayList<>(outputsNamed(example, name(command)));
+                    ModelCatalog.names().stream().filter(m -> !example.startsWith("./siamtrack models pull ")
+                            && Arrays.asList(example.split("[ ,:]")).contains(m)).forEach(m -> needs.add("pulled " + m));
+                    for (String need : needs) {
+                        Assumptions.assumeTrue(!notRun.containsKey(need), () -> "it needs what an earlier example makes ("
+                                + need + "), which did not run: " + notRun.get(need));
+                    }
+                    List<String> makes = new ArrayList<>(outputsNamed(example, name(command)));
+                    if (example.startsWith("./siamtrack models pull ")) {
+                        makes.add("pulled " + example.split(" ")[3]);
+                    }
+                    makes.forEach(m -> notRun.put(m, example));
                     runExample(example, out);
-                    earlierNotRun[0] = null;
+                    makes.forEach(notRun::remove);
                 }));
             }
         }
-        assertTrue(tests.size() >= 10, tests.size() + " examples found in the help");
+        assertTrue(tests.size() >= 30, tests.size() + " examples found in the help");
         return tests.stream();
     }
 
-    private static void runExample(String example, Path out) throws Exception {
-        if (example.contains("../shared/")) {
-            SharedData.devDataset();
-            SharedData.nanoTrack(2);
+    /** The out/NAME folders or files (first path element under out/) an example names, keyed by its command. */
+    private static List<String> outputsNamed(String example, String command) {
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("(?:^| |:)out/([^/ :,]+)").matcher(example);
+        while (m.find()) {
+            names.add(command + ": out/" + m.group(1));
         }
-        String[] words = example.replaceAll("(^| )\\.\\./shared/", "$1" + SharedData.ROOT + "/")
-                .replaceAll("(^| )out/", "$1" + out + "/").split(" +");
-        CliRunner.Result r = CliRunner.run(Arrays.copyOfRange(words, 1, words.length));
+        return names;
+    }
+
+    private static void runExample(String example, Path out) throws Exception {
+        assertFalse(example.contains("../shared"), "help examples use what ships or what a user can get: " + example);
+        List<String> words = new ArrayList<>(Arrays.asList(example.replaceAll("(^| |:)out/", "$1" + out + "/").split(" +")));
+        if (example.startsWith("./siamtrack models pull ")) {
+            words.addAll(List.of("--from", servePublisherCopy(words.get(3))));
+        }
+        CliRunner.Result r = CliRunner.run(words.subList(1, words.size()).toArray(String[]::new));
         assertEquals(0, r.exitCode(), example + "\n" + r.err());
         Matcher lost = Pattern.compile("(\\d+) frames in .*; (\\d+) frames LOST(?! \\(by target)").matcher(r.err());
         if (lost.find()) {
@@ -107,7 +150,40 @@ class CliHelpAndErrorsTest {
             assertTrue(Integer.parseInt(lost.group(2)) < frames / 4,
                     "the example's box is on the target, so it is tracked: " + example + "\n" + r.err());
         }
-        assertTrackedFromTheStart(words, example);
+        assertTrackedFromTheStart(words.toArray(String[]::new), example);
+    }
+
+    /**
+     * Plays the model's publisher on a local HTTP server, from the reference copy in the shared data folder (the
+     * checksums are the publisher's), for the rest of the test run; returns its base URL. The model is installed
+     * into the user's models folder, which must be the scratch one Surefire sets, and is removed first.
+     */
+    private static String servePublisherCopy(String model) throws IOException {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Assumptions.assumeTrue(xdg != null && xdg.contains("target"),
+                "'models pull' installs into XDG_DATA_HOME, which only Surefire's run points at a scratch folder");
+        Path reference = SharedData.nanoTrack(Integer.parseInt(model.replace("nanotrack-v", "")));
+        ModelCatalog.Entry entry = ModelCatalog.find(model).orElseThrow();
+        Path installed = Path.of(xdg, "siamtrack", "models", model);
+        if (Files.isDirectory(installed)) {
+            try (Stream<Path> files = Files.walk(installed)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        for (ModelCatalog.File file : entry.files()) {
+            byte[] body = Files.readAllBytes(reference.resolve(file.name()));
+            server.createContext("/" + file.path(), exchange -> {
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream o = exchange.getResponseBody()) {
+                    o.write(body);
+                }
+            });
+        }
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
     }
 
     /**
@@ -144,24 +220,92 @@ class CliHelpAndErrorsTest {
                 "target " + id + "'s box is on a target, so it is tracked from the start: " + example));
     }
 
+    /**
+     * picocli wraps help lines with the JDK's line BreakIterator, which also breaks after '.', ',' and '-' inside a
+     * word ("FILE." / "mp4", "X,Y," / "W,H"). At the CLI's width every help must hold the same words as at a width
+     * where nothing wraps, and no line of a description, a footer or the command list may hold a lone word left
+     * over from a hand-written line that was too long.
+     */
+    @Test
+    void helpNeverBreaksAWordAcrossLines() {
+        List<CommandLine> atWidth = commands(SiamTrackCli.commandLine());
+        CommandLine unwrapped = SiamTrackCli.commandLine();
+        unwrapped.setUsageHelpWidth(10_000);
+        List<CommandLine> wide = commands(unwrapped);
+        for (int i = 0; i < atWidth.size(); i++) {
+            String help = atWidth.get(i).getUsageMessage();
+            List<String> words = Arrays.asList(help.strip().split("\\s+"));
+            List<String> whole = Arrays.asList(wide.get(i).getUsageMessage().strip().split("\\s+"));
+            for (int w = 0; w < Math.min(words.size(), whole.size()); w++) {
+                assertEquals(whole.get(w), words.get(w), "'" + name(atWidth.get(i)) + " --help' breaks a word across lines: '"
+                        + words.get(w) + "' + '" + (w + 1 < words.size() ? words.get(w + 1) : "") + "'\n" + help);
+            }
+            assertEquals(whole.size(), words.size(), help);
+            boolean commandList = false;
+            for (String line : help.split("\\R")) {
+                commandList = line.equals("Commands:") || commandList && !line.isBlank();
+                assertFalse((line.equals(line.strip()) || commandList) && line.strip().matches("[a-z]+[.,;:]?"),
+                        "'" + name(atWidth.get(i))
+                        + " --help' has a word alone on a line (a hand-wrapped line too long for the width): " + line);
+            }
+        }
+    }
+
+    @Test
+    void everyCommandHasAnExampleAndNoHelpNamesTheSharedDataFolder() {
+        for (CommandLine command : commands(SiamTrackCli.commandLine())) {
+            String help = command.getUsageMessage();
+            assertFalse(help.contains("../shared") || help.contains("/work/"), name(command) + " --help:\n" + help);
+            if (name(command).isEmpty()) {
+                continue;
+            }
+            if (name(command).equals("trax")) {
+                // the VOT toolkit starts it: its example is the toolkit's trackers.ini entry
+                assertTrue(help.contains("command = /path/to/siamtrack trax --model "), help);
+            } else {
+                assertFalse(examples(command).isEmpty(), name(command) + " has no example:\n" + help);
+            }
+        }
+    }
+
     @Test
     void theCommandListShowsWholeSentencesAndExamplesStayIndented() {
         CommandLine cli = SiamTrackCli.commandLine();
-        for (Map.Entry<String, CommandLine> command : cli.getSubcommands().entrySet()) {
-            String[] description = command.getValue().getCommandSpec().usageMessage().description();
+        for (CommandLine command : commands(cli)) {
+            String[] description = command.getCommandSpec().usageMessage().description();
             if (description.length > 0) {
-                assertTrue(description[0].endsWith("."), command.getKey() + "'s first line is a sentence: " + description[0]);
+                assertTrue(description[0].endsWith("."), name(command) + "'s first line is a sentence: " + description[0]);
             }
             boolean inExamples = false;
-            for (String line : command.getValue().getUsageMessage().split("\\R")) {
-                inExamples |= line.strip().equals("Examples:");
-                if (inExamples && !line.isBlank() && !line.strip().equals("Examples:")) {
-                    assertTrue(line.startsWith("  ") && line.length() <= 80, command.getKey() + " example line: " + line);
+            for (String line : command.getUsageMessage().split("\\R")) {
+                inExamples |= line.startsWith("Example");
+                if (inExamples && line.startsWith(" ")) {
+                    assertTrue(line.startsWith("  ") && line.length() <= 80, name(command) + " example line: " + line);
                 }
             }
         }
         String track = cli.getSubcommands().get("track").getCommandSpec().usageMessage().description()[0];
         assertTrue(track.contains("--view") && track.contains("camera"), track);
+    }
+
+    /** Every option that takes a model takes an installed model's name, and a known one not installed says how to get it. */
+    @Test
+    void modelNamesAreAcceptedEverywhereAndAMissingKnownOneHintsAtModelsPull() {
+        String hint = "nanotrack-v1 is not installed; download it with ./siamtrack models pull nanotrack-v1";
+        List<String[]> missing = List.of(
+                new String[] {"track", "videos/demo.mp4", "--init", "462,166,56,40", "--model", "nanotrack-v1"},
+                new String[] {"bench", "--frames", "2", "--compare-model", "nanotrack-v1"},
+                new String[] {"bench", "--frames", "2", "--reference-model", "nanotrack-v1"},
+                new String[] {"compare", "--model", "nanotrack-v1", "a.jpg", "b.jpg"},
+                new String[] {"batch", "videos/demo-batch.csv", "--out", tmp.resolve("b").toString(), "--model", "nanotrack-v1"},
+                new String[] {"eval", "videos", "--trackers", "siamtrack:nanotrack-v1", "--report", tmp.resolve("e").toString()});
+        for (String[] args : missing) {
+            CliRunner.Result r = CliRunner.run(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args) + "\n" + r.err());
+            assertTrue(r.err().startsWith("siamtrack: ") && r.err().contains(hint), String.join(" ", args) + "\n" + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("b")) || Files.exists(tmp.resolve("e")), "nothing written before the error");
     }
 
     @Test

@@ -158,7 +158,7 @@ class EvalCommandTest {
         err.reset();
         assertEquals(2, run(factory, args), messages());
         String text = messages();
-        assertTrue(text.startsWith("siamtrack eval: ") && text.contains(part), text);
+        assertTrue(text.startsWith("siamtrack: ") && text.contains(part), text);
         assertFalse(text.contains("\tat "), "no stack trace: " + text);
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code track} with several targets (--init twice, --targets FILE.csv), with the shipped default model. */
 class TrackTargetsTest {
 
-    static final String MODEL = "models/siamtrack-mnv3";
+    static final String MODEL = "models/siamtrack-lite";
 
     @TempDir
     static Path clips;

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TraxCommandTest {
 
-    static final String MODEL = Path.of("models/siamtrack-mnv3").toAbsolutePath().toString();
+    static final String MODEL = Path.of("models/siamtrack-lite").toAbsolutePath().toString();
     static final int FRAMES = 20;
 
     @TempDir

@@ -14,7 +14,7 @@ import java.util.List;
 public final class BatchClips {
 
     /** The model shipped in the repository (tests run from its root). */
-    public static final Path MODEL = Path.of("models/siamtrack-mnv3");
+    public static final Path MODEL = Path.of("models/siamtrack-lite");
     public static final int FRAMES = 40;
     /** The second target of every clip: a patch of background, from this frame on. */
     public static final int SECOND_START = 10;

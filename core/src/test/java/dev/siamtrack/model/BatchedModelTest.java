@@ -21,8 +21,9 @@ class BatchedModelTest {
     private static final double TOLERANCE = 1e-5;
 
     @Test
-    void ourModel() throws Exception {
-        batchEqualsSingleRuns(Path.of("models/siamtrack-mnv3"));
+    void theShippedModels() throws Exception {
+        batchEqualsSingleRuns(Path.of("models/siamtrack-v3s"));
+        batchEqualsSingleRuns(Path.of("models/siamtrack-lite"));
     }
 
     @Test

@@ -24,7 +24,7 @@ public final class LostTargetsCost {
     }
 
     public static void main(String[] args) throws Exception {
-        Path model = Path.of(args.length > 0 ? args[0] : "models/siamtrack-mnv3");
+        Path model = Path.of(args.length > 0 ? args[0] : "models/siamtrack-lite");
         int frames = args.length > 1 ? Integer.parseInt(args[1]) : 250;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         double[] fps = new double[2];

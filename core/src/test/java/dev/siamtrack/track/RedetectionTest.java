@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
 import java.nio.file.Path;
@@ -17,10 +18,10 @@ import java.util.stream.IntStream;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
-/** Re-detection with the shipped model on generated clips (frames rendered in memory). */
+/** Re-detection with the default model on generated clips (frames rendered in memory). */
 class RedetectionTest {
 
-    private static final Path MODEL = Path.of("models/siamtrack-mnv3");
+    private static final Path MODEL = ShippedModel.dir();
     /** Marks a frame of noise (an unrelated scene) in a frame order. */
     private static final int NOISE = -1;
 
@@ -47,11 +48,6 @@ class RedetectionTest {
             }
         }
         return results;
-    }
-
-    @Test
-    void reDetectionIsOnByDefault() {
-        assertTrue(TrackerParams.DEFAULT.redetect());
     }
 
     @Test
@@ -115,6 +111,22 @@ class RedetectionTest {
         assertEquals(TrackState.TRACKING, r.state());
         assertTrue(r.box().iou(clip.groundTruth(order[reacquired])) > 0.3, "at the target: " + r.box());
         assertTrue(results.get(results.size() - 1).box().iou(clip.groundTruth(299)) > 0.3, "and followed to the end");
+    }
+
+    /**
+     * The same jump with re-detection off: the local search never reaches where the target came back, so the
+     * default's re-acquisition above is re-detection's doing (and re-detection is what the default does).
+     */
+    @Test
+    void withoutReDetectionATargetThatComesBackElsewhereStaysLost() throws Exception {
+        ClipGenerator clip = new ClipGenerator(ClipConfig.demo());
+        int[] order = IntStream.concat(IntStream.rangeClosed(0, 215), IntStream.rangeClosed(262, 299)).toArray();
+        List<TargetResult> results = track(clip, order, TrackerParams.builder().redetect(false).build());
+        for (int i = 216; i < results.size(); i++) {
+            TargetResult r = results.get(i);
+            assertFalse(r.reacquired() || r.state() == TrackState.TRACKING
+                    && r.box().iou(clip.groundTruth(order[i])) > 0.3, "frame " + order[i] + ": " + r);
+        }
     }
 
     @Test

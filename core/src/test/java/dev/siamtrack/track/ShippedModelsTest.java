@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShippedModelsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"models/siamtrack-v3s", "models/siamtrack-mnv3", "models/siamtrack-lite"})
+    @ValueSource(strings = {"models/siamtrack-v3s", "models/siamtrack-lite"})
     void followsTheDemoTargetAndReportsItsExit(String model) throws Exception {
         ClipGenerator clip = new ClipGenerator(ClipConfig.demo());
         ClipEvents.FrameRange out = clip.events().outOfView().get(0);

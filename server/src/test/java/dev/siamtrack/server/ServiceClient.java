@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 final class ServiceClient {
 
     static final Path DEMO = Path.of("videos/demo.mp4");
-    static final Path MODEL = Path.of("models/siamtrack-mnv3");
+    static final Path MODEL = Path.of("models/siamtrack-lite");
     static final ObjectMapper JSON = new ObjectMapper();
 
     final String base;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -25,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The operator page in a real headless Chromium (Debian's chromium and chromium-driver, driven by Selenium):
  * it loads with the token from its URL, the preview picture changes, and dragging a box on it adds a target
- * that then appears in the list with its state. Leaves a screenshot in server/target/serve-console.png.
+ * on that box in frame pixels, which then appears in the list as TRACKING. Leaves a screenshot in server/target/serve-console.png.
  */
 class WebConsoleBrowserTest {
 
@@ -59,18 +60,43 @@ class WebConsoleBrowserTest {
                 });
                 assertFalse(Arrays.equals(first, later), "the preview picture changes");
 
-                dragTruthBox(browser, client, img);
-                String state = wait.until(d -> (String) browser.executeScript(
+                JsonNode added;
+                Box dragged;
+                Box truth;
+                try (ServiceClient.Events events = client.new Events("")) {
+                    truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(150) + 5);
+                    dragged = dragBox(browser, img, truth);
+                    added = events.await("target_added", "t1", 30);
+                }
+                // The page maps the drag to frame pixels by the picture's scale: the target starts on that box
+                // (within a screen pixel's worth of frame pixels), which is the ground truth the test dragged.
+                double pixel = 640.0 / img.getRect().getWidth() + 0.6;
+                JsonNode box = added.path("box");
+                Box start = new Box(box.path("x").asDouble(), box.path("y").asDouble(), box.path("w").asDouble(),
+                        box.path("h").asDouble());
+                assertEquals(dragged.x(), start.x(), pixel, start + " from the drag " + dragged);
+                assertEquals(dragged.y(), start.y(), pixel, start + " from the drag " + dragged);
+                assertEquals(dragged.w(), start.w(), 2 * pixel, start + " from the drag " + dragged);
+                assertEquals(dragged.h(), start.h(), 2 * pixel, start + " from the drag " + dragged);
+                assertTrue(start.iou(truth) > 0.8, start + " vs the ground truth dragged " + truth);
+                assertEquals("TRACKING", added.path("state").asText(), added.toString());
+                // A box on the target where the service added it is followed: the page shows it TRACKING. (The
+                // file plays in real time: on a loaded machine the drag can reach the service frames later.)
+                Box there = ServiceClient.demoTruth(added.path("frame").asLong());
+                Assumptions.assumeTrue(!there.isAbsent() && start.iou(there) > 0.5, "the drag reached the service"
+                        + " on frame " + added.path("frame").asLong() + ", where the target had left the dragged box "
+                        + start + " (it is at " + there + "): too loaded a machine to check that it is tracked");
+                wait.until(d -> "TRACKING".equals(browser.executeScript(
                         "var b = document.querySelector('.tile[data-source=demo] tr.target[data-id=t1] .target-state');"
-                                + "return b && /^(TRACKING|UNCERTAIN|LOST)$/.test(b.textContent) ? b.textContent : null;"));
-                assertTrue(state.matches("TRACKING|UNCERTAIN|LOST"), state);
+                                + "return b && b.textContent;")));
                 JsonNode target = client.getJson("/api/sources/demo/targets/t1");
                 assertEquals("t1", target.path("id").asText());
                 wait.until(d -> d.findElement(By.id("events")).getText().contains("target_added"));
                 // A second target, added through the API on the clip's ground truth, for the screenshot.
-                Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(100));
+                Box discBox = ServiceClient.demoTruth(client.awaitDemoTargetInView(100));
                 var disc = client.post("/api/sources/demo/targets", String.format(java.util.Locale.ROOT,
-                        "{\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f,\"id\":\"disc\"}", truth.x(), truth.y(), truth.w(), truth.h()));
+                        "{\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f,\"id\":\"disc\"}", discBox.x(), discBox.y(),
+                        discBox.w(), discBox.h()));
                 assertEquals(201, disc.statusCode(), disc.body());
                 wait.until(d -> !d.findElements(By.cssSelector("tr.target[data-id=disc]")).isEmpty());
                 Thread.sleep(700);
@@ -83,9 +109,11 @@ class WebConsoleBrowserTest {
         }
     }
 
-    /** Drags the demo clip's ground-truth box of the current frame, scaled to the picture on screen. */
-    private static void dragTruthBox(ChromeDriver browser, ServiceClient client, WebElement img) throws Exception {
-        Box truth = ServiceClient.demoTruth(client.awaitDemoTargetInView(150) + 5);
+    /**
+     * Drags {@code truth}, scaled to the picture on screen, and returns the box in frame pixels that the drag's
+     * screen coordinates and the picture's scale give.
+     */
+    private static Box dragBox(ChromeDriver browser, WebElement img, Box truth) {
         double scale = img.getRect().getWidth() / 640.0;
         int cx = img.getRect().getWidth() / 2;
         int cy = img.getRect().getHeight() / 2;
@@ -95,5 +123,6 @@ class WebConsoleBrowserTest {
         int dy = (int) Math.round(truth.h() * scale);
         new Actions(browser).moveToElement(img, x0, y0).clickAndHold().moveByOffset(dx / 2, dy / 2)
                 .moveByOffset(dx - dx / 2, dy - dy / 2).release().perform();
+        return new Box((cx + x0) / scale, (cy + y0) / scale, dx / scale, dy / scale);
     }
 }

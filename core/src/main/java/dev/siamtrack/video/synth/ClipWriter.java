@@ -10,17 +10,20 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameRecorder;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Writes a {@link ClipGenerator}'s clip to disk: {@code NAME.mp4}, the OTB ground truth {@code NAME.txt}
  * (one {@code x,y,w,h} line per frame, {@code NaN,NaN,NaN,NaN} while the target is out of view) and the
- * events sidecar {@code NAME.events.json}.
+ * events sidecar {@code NAME.events.json}; or the frames as an OTB-layout sequence folder.
  */
 public final class ClipWriter {
 
@@ -58,8 +61,32 @@ public final class ClipWriter {
             encoder = encode(clip, video, avcodec.AV_CODEC_ID_MPEG4, MPEG4_ENCODER, progress);
         }
         writeGroundTruth(clip, groundTruthPath(video));
-        writeEvents(clip, video, encoder);
+        writeEvents(clip, eventsPath(video), video.getFileName().toString(),
+                groundTruthPath(video).getFileName().toString(), encoder);
         return encoder;
+    }
+
+    /**
+     * Writes the clip as an OTB-layout sequence: {@code DIR/img/0001.jpg...}, the ground truth
+     * {@code DIR/groundtruth_rect.txt} and the events {@code DIR/events.json}; {@code progress} as for
+     * {@link #write}.
+     */
+    public static void writeSequence(ClipGenerator clip, Path dir, IntConsumer progress) throws IOException {
+        Path images = Files.createDirectories(dir.resolve("img"));
+        ClipConfig config = clip.config();
+        byte[] scratch = new byte[config.width() * config.height() * 3];
+        try (Mat frame = new Mat()) {
+            for (int i = 0; i < config.frames(); i++) {
+                clip.renderFrame(i, frame, scratch);
+                Path image = images.resolve(String.format(Locale.ROOT, "%04d.jpg", i + 1));
+                if (!opencv_imgcodecs.imwrite(image.toString(), frame)) {
+                    throw new IOException("cannot write " + image);
+                }
+                progress.accept(i + 1);
+            }
+        }
+        writeGroundTruth(clip, dir.resolve("groundtruth_rect.txt"));
+        writeEvents(clip, dir.resolve("events.json"), "img/%04d.jpg", "groundtruth_rect.txt", "jpeg");
     }
 
     private static String encode(ClipGenerator clip, Path video, int codecId, String encoderName,
@@ -104,15 +131,16 @@ public final class ClipWriter {
         }
     }
 
-    private static void writeEvents(ClipGenerator clip, Path video, String encoder) throws IOException {
+    private static void writeEvents(ClipGenerator clip, Path events, String video, String groundTruth, String encoder)
+            throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
-        root.put("video", video.getFileName().toString());
-        root.put("groundTruth", groundTruthPath(video).getFileName().toString());
+        root.put("video", video);
+        root.put("groundTruth", groundTruth);
         root.put("encoder", encoder);
         root.set("config", mapper.valueToTree(clip.config()));
         root.setAll((ObjectNode) mapper.valueToTree(clip.events()));
-        mapper.writeValue(eventsPath(video).toFile(), root);
+        mapper.writeValue(events.toFile(), root);
     }
 
     private static String baseName(Path video) {
