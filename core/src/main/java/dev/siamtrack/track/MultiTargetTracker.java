@@ -21,7 +21,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * {@link SiameseTracker} is this class with one target.
  *
  * <pre>{@code
- * try (MultiTargetTracker tracker = MultiTargetTracker.create(Path.of("models/siamtrack-mnv3"))) {
+ * try (MultiTargetTracker tracker = MultiTargetTracker.create(Path.of("models/siamtrack-v3s"))) {
  *     tracker.add("car", frame0, new Box(462, 166, 56, 40));
  *     List<TargetResult> results = tracker.update(frame1);
  * }
@@ -281,7 +281,7 @@ public final class MultiTargetTracker implements TargetEngine {
         return targets.size();
     }
 
-    /** A short label for reports, e.g. {@code siamtrack@siamtrack-mnv3}. */
+    /** A short label for reports, e.g. {@code siamtrack@siamtrack-v3s}. */
     public String name() {
         return "siamtrack@" + model.card().name();
     }
