@@ -14,7 +14,8 @@ import picocli.CommandLine.ParseResult;
         description = "Real-time Siamese video object tracker for the JVM.",
         subcommands = {TrackCommand.class, DemoCommand.class, ModelsCommand.class, BenchCommand.class,
             EvalCommand.class, BatchCommand.class, CompareCommand.class, MakeClipCommand.class,
-            MakeLongTermCommand.class, MakePairsCommand.class, ServeCommand.class, TraxCommand.class, CommandLine.HelpCommand.class})
+            MakeLongTermCommand.class, MakePairsCommand.class, ServeCommand.class, TraxCommand.class, ReportCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SiamTrackCli {
 
     public static final int EXIT_OK = 0;
