@@ -41,8 +41,8 @@ class ReportCommandTest {
         Path work = tmp.resolve("work");
         Path refs = fakeReferenceModels();
         Path clips = Files.createDirectories(tmp.resolve("clips"));
-        assertEquals(0, CliRunner.run("make-clip", "--out", clips.resolve("a.mp4").toString(), "--frames", "10",
-                "--width", "160", "--height", "120").exitCode());
+        assertEquals(0, CliRunner.run("make-clip", "--out", clips.resolve("a.mp4").toString(), "--frames", "30",
+                "--width", "320", "--height", "240").exitCode());
         Map<String, List<String>> cases = Map.of(
                 "--reference-models", List.of("--reference-models", tmp.resolve("none").toString()),
                 "no such folder", List.of("--reference-models", refs.toString(), "--dataset", "x=" + tmp.resolve("nowhere")),
