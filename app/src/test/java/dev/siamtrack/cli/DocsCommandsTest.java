@@ -10,9 +10,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,7 +27,6 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -40,10 +41,14 @@ class DocsCommandsTest {
     private static final long BLOCK_TIMEOUT_SECONDS = 600;
     private static final Pattern OPTION = Pattern.compile("--(?:\\[no-])?([a-z][a-z0-9-]*)");
     /** What the top-level commands and the repository hold that a scratch copy must not share: builds, outputs. */
+    /** Build output, not a temporary folder: the copies link to the repository's files, which a cleanup must not follow. */
+    private static final Path SCRATCH = Path.of("app", "target", "docs-commands");
     private static final Set<String> NOT_COPIED = Set.of("siamtrack", "out", "target", "events", ".git");
 
     @TestFactory
-    Stream<DynamicNode> everyShellBlockRunsAsPrinted(@TempDir Path tmp) throws IOException {
+    Stream<DynamicNode> everyShellBlockRunsAsPrinted() throws IOException {
+        Path tmp = SCRATCH.toAbsolutePath();
+        deleteWithoutFollowingLinks(tmp);
         List<DynamicNode> files = new ArrayList<>();
         for (Path doc : MarkdownBlocks.documents()) {
             Path scratch = tmp.resolve(doc.getFileName().toString());
@@ -154,6 +159,17 @@ class DocsCommandsTest {
         Files.writeString(launcher, "#!/usr/bin/env bash\nexec '" + java + "' -Xmx1g -Dsiamtrack.home='" + scratch
                 + "' @'" + args + "' dev.siamtrack.cli.SiamTrackCli \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static void deleteWithoutFollowingLinks(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static boolean onPath(String tool) {
