@@ -46,7 +46,7 @@ final class BenchmarksDoc {
         lines.add("Timings depend on the machine and on what else runs on it: compare the ratios of one run, not"
                 + " milliseconds across machines. Terms (AUC, P@20, NP, AO, SR, F, Pr, Re, LOST) are explained in the"
                 + " [README's glossary](../README.md#glossary). The datasets named here are the project's own"
-                + " evaluation sets and are not distributed; run the same command with your own (`--dataset NAME=DIR`,"
+                + " evaluation sets and are not distributed; run the same command with your own (`--dataset DIR`,"
                 + " any layout `eval` reads).");
         lines.add("");
         lines.add("## Commands");

@@ -42,14 +42,17 @@ import picocli.CommandLine.Spec;
             "Everything is checked before anything is written; intermediate results go to",
             "WORK/<date and time>/."},
         footer = {"", "Examples:",
-            "  ./siamtrack models pull nanotrack-v2 && ./siamtrack models pull nanotrack-v3",
-            "  ./siamtrack report --dataset mine=DATASET_DIR --out out/benchmarks.md",
-            "  ./siamtrack report --quick --dataset mine=DATASET_DIR --no-longterm --out out/quick.md",
+            "  ./siamtrack models pull nanotrack-v2",
+            "  ./siamtrack models pull nanotrack-v3",
+            "  ./siamtrack make-clip --out out/clips/leaves.mp4 --frames 100 --leave",
+            "  ./siamtrack report --quick --no-longterm --dataset out/clips \\",
+            "      --work out/report --out out/benchmarks.md",
             "", "Exit codes: 0 written, 1 a step failed, 2 bad input (nothing written)."})
 final class ReportCommand implements Callable<Integer> {
 
     static final String DEFAULT_OUT = "docs/benchmarks.md";
     private static final int QUICK_FRAMES = 30;
+    private static final String NAME = "[A-Za-z0-9_-]{1,32}";
     private static final int QUICK_SEQUENCES = 2;
     private static final DateTimeFormatter RUN_FOLDER = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
@@ -68,9 +71,10 @@ final class ReportCommand implements Callable<Integer> {
             description = "Folder holding nanotrack-v2/ and nanotrack-v3/ (default: the models installed with 'models pull').")
     Path referenceModels;
 
-    @Option(names = "--dataset", paramLabel = "NAME=DIR",
-            description = "A dataset to evaluate on, under a name for the tables (repeatable; none: speed only).")
-    Map<String, Path> datasets = new LinkedHashMap<>();
+    @Option(names = "--dataset", paramLabel = "[NAME=]DIR",
+            description = "A dataset to evaluate on, named in the tables by NAME or else its folder's name (repeatable;"
+                    + " none: speed only).")
+    List<String> datasets = new ArrayList<>();
 
     @Option(names = "--sequences", paramLabel = "NAME=FILE",
             description = "Evaluate dataset NAME on the sequences FILE lists only (one per line, # comments).")
@@ -214,17 +218,16 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Checks every dataset and sequence list, and what make-longterm will need; reads only. */
     private List<Plan> plans() throws IOException {
+        Map<String, Path> named = namedDatasets();
         for (String name : sequenceLists.keySet()) {
-            if (!datasets.containsKey(name)) {
-                throw new UserException("--sequences " + name + "=...: no --dataset " + name + "=DIR given");
+            if (!named.containsKey(name)) {
+                throw new UserException("--sequences " + name + "=...: no dataset named " + name + " (--dataset "
+                        + name + "=DIR)");
             }
         }
         List<Plan> plans = new ArrayList<>();
-        for (Map.Entry<String, Path> d : datasets.entrySet()) {
+        for (Map.Entry<String, Path> d : named.entrySet()) {
             String name = d.getKey();
-            if (!name.matches("[A-Za-z0-9_-]{1,32}")) {
-                throw new UserException("--dataset " + name + "=...: a name is 1 to 32 letters, digits, '-' or '_'");
-            }
             Path dir = d.getValue();
             if (!Files.isDirectory(dir)) {
                 throw new UserException("--dataset " + name + "=" + dir + ": no such folder");
@@ -260,6 +263,27 @@ final class ReportCommand implements Callable<Integer> {
             plans.add(new Plan(name, dir, wanted, otb));
         }
         return plans;
+    }
+
+    /** Each --dataset by its name: NAME= when given, else the folder's name. */
+    private Map<String, Path> namedDatasets() {
+        Map<String, Path> named = new LinkedHashMap<>();
+        for (String spec : datasets) {
+            int eq = spec.indexOf('=');
+            boolean hasName = eq > 0 && spec.substring(0, eq).matches(NAME);
+            Path dir = Path.of(hasName ? spec.substring(eq + 1) : spec);
+            Path last = dir.toAbsolutePath().normalize().getFileName();
+            String name = hasName ? spec.substring(0, eq) : last == null ? "" : last.toString();
+            if (!name.matches(NAME)) {
+                throw new UserException("--dataset " + spec + ": a dataset's name is 1 to 32 letters, digits, '-' or"
+                        + " '_'; give one as NAME=DIR");
+            }
+            if (named.put(name, dir) != null) {
+                throw new UserException("--dataset " + spec + ": a second dataset named " + name + "; give another"
+                        + " as NAME=DIR");
+            }
+        }
+        return named;
     }
 
     private static List<String> readSequenceList(Path list) throws IOException {
@@ -315,7 +339,7 @@ final class ReportCommand implements Callable<Integer> {
         if (referenceModels != null) {
             args.addAll(List.of("--reference-models", shown(referenceModels)));
         }
-        datasets.forEach((name, dir) -> args.addAll(List.of("--dataset", name + "=" + shown(dir))));
+        datasets.forEach(d -> args.addAll(List.of("--dataset", d)));
         sequenceLists.forEach((name, file) -> args.addAll(List.of("--sequences", name + "=" + shown(file))));
         if (!work.equals(Path.of("out/report"))) {
             args.addAll(List.of("--work", shown(work)));

@@ -46,11 +46,13 @@ class ReportCommandTest {
         Map<String, List<String>> cases = Map.of(
                 "--reference-models", List.of("--reference-models", tmp.resolve("none").toString()),
                 "no such folder", List.of("--reference-models", refs.toString(), "--dataset", "x=" + tmp.resolve("nowhere")),
-                "no --dataset y=DIR", List.of("--reference-models", refs.toString(), "--dataset", "x=" + clips,
+                "no dataset named y", List.of("--reference-models", refs.toString(), "--dataset", "x=" + clips,
                         "--sequences", "y=" + clips.resolve("a.txt")),
+                "a second dataset named clips", List.of("--reference-models", refs.toString(), "--dataset",
+                        clips.toString(), "--dataset", "clips=" + clips, "--no-longterm"),
                 "add --no-longterm", List.of("--reference-models", refs.toString(), "--dataset", "x=" + clips),
-                "a name is 1 to 32", List.of("--reference-models", refs.toString(), "--dataset", "a b=" + clips,
-                        "--no-longterm"),
+                "give one as NAME=DIR", List.of("--reference-models", refs.toString(), "--dataset",
+                        Files.createDirectories(tmp.resolve("my clips")).toString(), "--no-longterm"),
                 "not in", List.of("--reference-models", refs.toString(), "--dataset", "x=" + clips, "--no-longterm",
                         "--sequences", "x=" + writeList("Walk")));
         for (Map.Entry<String, List<String>> c : cases.entrySet()) {
