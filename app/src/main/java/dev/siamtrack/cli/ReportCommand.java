@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  ./siamtrack models pull nanotrack-v2",
             "  ./siamtrack models pull nanotrack-v3",
-            "  ./siamtrack make-clip --out out/clips/leaves.mp4 --frames 100 --leave",
+            "  ./siamtrack make-clip --out out/clips/leaves.mp4 --frames 150 --leave",
             "  ./siamtrack report --quick --no-longterm --dataset out/clips \\",
             "      --work out/report --out out/benchmarks.md",
             "", "Exit codes: 0 written, 1 a step failed, 2 bad input (nothing written)."})
