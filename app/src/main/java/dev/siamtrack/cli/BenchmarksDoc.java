@@ -119,9 +119,9 @@ final class BenchmarksDoc {
             longTerm(summary, trackers, frames);
             return;
         }
-        lines.add(String.format(Locale.ROOT, "`eval`, one pass: %d sequences, %d frames. Tracker ms: median time per"
+        lines.add(String.format(Locale.ROOT, "`eval`, one pass: %s, %d frames. Tracker ms: median time per"
                 + " frame, decoding excluded. False LOST: frames reported LOST while the box is on the target"
-                + " (IoU >= 0.5).", summary.path("sequences").asInt(), frames));
+                + " (IoU >= 0.5).", sequences(summary), frames));
         lines.add("");
         lines.add("| tracker | AUC | P@20 | NP@0.2 | AO | SR0.5 | SR0.75 | false LOST | tracker ms |");
         lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -137,11 +137,11 @@ final class BenchmarksDoc {
 
     private void longTerm(JsonNode summary, JsonNode trackers, int frames) {
         String refound = "refound_within_" + LongTermMetrics.QUICK_REFIND_FRAMES;
-        lines.add(String.format(Locale.ROOT, "`eval`, one pass: %d sequences, %d frames, made by `make-longterm`:"
+        lines.add(String.format(Locale.ROOT, "`eval`, one pass: %s, %d frames, made by `make-longterm`:"
                 + " the target is away for stretches, its frames replaced by another sequence's. Absent LOST: share"
                 + " of the frames without the target reported LOST. Re-found: returns of the target found again"
                 + " (IoU > 0.3) within %d frames. Wrong re-acquisitions: re-acquired boxes on another object."
-                + " `siamtrack-st` is the engine with re-detection off.", summary.path("sequences").asInt(), frames,
+                + " `siamtrack-st` is the engine with re-detection off.", sequences(summary), frames,
                 LongTermMetrics.QUICK_REFIND_FRAMES));
         lines.add("");
         lines.add("| tracker | F | Pr | Re | absent LOST | re-found | wrong re-acquisitions | AUC |");
@@ -158,6 +158,11 @@ final class BenchmarksDoc {
                     lt.path("returns").asInt(), lossFigure(t.getValue(), "wrong_reacquisitions"),
                     lt.path("auc").asDouble()));
         }
+    }
+
+    private static String sequences(JsonNode summary) {
+        int n = summary.path("sequences").asInt();
+        return n + (n == 1 ? " sequence" : " sequences");
     }
 
     /** A count of the LOST / re-acquisition errors; OpenCV's trackers report no state, so they have none. */
