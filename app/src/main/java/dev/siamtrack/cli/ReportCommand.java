@@ -41,13 +41,12 @@ import picocli.CommandLine.Spec;
             "The file starts with the CPU, the date, the commit and the exact commands.",
             "Everything is checked before anything is written; intermediate results go to",
             "WORK/<date and time>/."},
-        footer = {"", "Examples:",
+        footer = {"", "Exit codes: 0 written, 1 a step failed, 2 bad input (nothing written).", "", "Examples:",
             "  ./siamtrack models pull nanotrack-v2",
             "  ./siamtrack models pull nanotrack-v3",
             "  ./siamtrack make-clip --out out/clips/leaves.mp4 --frames 150 --leave",
             "  ./siamtrack report --quick --no-longterm --dataset out/clips \\",
-            "      --work out/report --out out/benchmarks.md",
-            "", "Exit codes: 0 written, 1 a step failed, 2 bad input (nothing written)."})
+            "      --work out/report --out out/benchmarks.md"})
 final class ReportCommand implements Callable<Integer> {
 
     static final String DEFAULT_OUT = "docs/benchmarks.md";
