@@ -11,6 +11,31 @@ import org.junit.jupiter.api.Test;
 /** Box arithmetic against values computed by hand. */
 class BoxTest {
 
+    private static void assertBox(double x, double y, double w, double h, Box b) {
+        assertEquals(x, b.x(), 1e-9, "x of " + b);
+        assertEquals(y, b.y(), 1e-9, "y of " + b);
+        assertEquals(w, b.w(), 1e-9, "w of " + b);
+        assertEquals(h, b.h(), 1e-9, "h of " + b);
+    }
+
+    @Test
+    void aPolygonBecomesTheBoxOfItsCentreAreaAndAspectRatio() {
+        // an upright 30 x 40 rectangle is itself, whichever way round its corners go
+        assertBox(10, 20, 30, 40, Box.ofPolygon(new double[] {10, 20, 40, 20, 40, 60, 10, 60}));
+        assertBox(10, 20, 30, 40, Box.ofPolygon(new double[] {10, 60, 40, 60, 40, 20, 10, 20}));
+        // a diamond with diagonals 20 and 20 has area 200 in a 20 x 20 bounding box: side 20 sqrt(1/2)
+        double side = 20 * Math.sqrt(0.5);
+        assertBox(50 - side / 2, 50 - side / 2, side, side, Box.ofPolygon(new double[] {50, 40, 60, 50, 50, 60, 40, 50}));
+        // a right triangle with legs 30: area 450 in a 30 x 30 box, centre (10, 10) (mean of the corners)
+        double t = 30 * Math.sqrt(0.5);
+        assertBox(10 - t / 2, 10 - t / 2, t, t, Box.ofPolygon(new double[] {0, 0, 30, 0, 0, 30}));
+        // a flat polygon: a zero-size box at its centre
+        assertBox(10, 0, 0, 0, Box.ofPolygon(new double[] {0, 0, 10, 0, 20, 0}));
+        assertTrue(Box.ofPolygon(new double[] {0, 0, 10, Double.NaN, 20, 5}).isAbsent());
+        assertThrows(IllegalArgumentException.class, () -> Box.ofPolygon(new double[] {0, 0, 1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> Box.ofPolygon(new double[] {0, 0, 1, 1, 2, 2, 3}));
+    }
+
     @Test
     void iouOfKnownOverlaps() {
         Box a = new Box(0, 0, 10, 10);

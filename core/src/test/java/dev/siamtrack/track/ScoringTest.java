@@ -104,4 +104,32 @@ class ScoringTest {
         assertEquals(Scoring.penalty(60, 20, size, 2.0, scoring.params.penaltyK()), scoring.cellPenalty(boxes, 7, size, 2.0), 1e-12);
         assertTrue(scoring.cellPenalty(boxes, 7, size, 2.0) < 1, "a changed box is penalised");
     }
+
+    @Test
+    void theCosineWindowKeepsTheTargetNearTheCentreAScanWindowDoesNot() {
+        ModelCard card = ModelCard.nanoTrack("v2", 2);
+        Scoring scoring = new Scoring(card, TrackerParams.DEFAULT, 1);
+        int n = scoring.size;
+        int cells = scoring.cells;
+        // every cell predicts a 40 x 20 box (no penalty against a 40 x 20 target); logits: the centre cell 2,
+        // a corner-near cell 3 (probabilities 0.881 and 0.953), the rest -5
+        FloatBuffer scores = FloatBuffer.allocate(cells);
+        FloatBuffer boxes = FloatBuffer.allocate(4 * cells);
+        for (int k = 0; k < cells; k++) {
+            scores.put(k, -5);
+            boxes.put(k, 20).put(2 * cells + k, 20).put(cells + k, 10).put(3 * cells + k, 10);
+        }
+        int centre = (n / 2) * n + n / 2;
+        int edge = n + 1;
+        scores.put(centre, 2).put(edge, 3);
+        double size = Scoring.sizeWithContext(40, 20);
+        float[] probability = new float[cells];
+        assertEquals(centre, scoring.bestCell(scores, boxes, size, 2.0, probability), "the window outweighs 0.07");
+        assertEquals(1 / (1 + Math.exp(-3)), probability[edge], 1e-6, "every probability is written");
+        assertEquals(1 / (1 + Math.exp(-2)), probability[centre], 1e-6);
+        assertEquals(edge, scoring.bestUnwindowedCell(scores, boxes, size, 2.0), "no window: the best probability");
+        // a box of another size at the edge cell is penalised below the centre's even without a window
+        boxes.put(edge, 60).put(2 * cells + edge, 60);
+        assertEquals(centre, scoring.bestUnwindowedCell(scores, boxes, size, 2.0));
+    }
 }
