@@ -1,5 +1,6 @@
 package dev.siamtrack.track;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
@@ -16,7 +17,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * thumbnail) moves by more than {@link #COLOUR_CHANGE} (one minus the Bhattacharyya coefficient). Fast camera
  * motion changes the layout but hardly the colours; a light change the colours but less the layout.
  *
- * <p>Two thumbnails and two histograms are kept; a frame costs one area resize of the frame and allocates nothing.
+ * <p>Two thumbnails and two histograms are kept; a frame costs one area resize of the frame into a preallocated
+ * Mat and allocates nothing.
  */
 final class SceneCut implements AutoCloseable {
 
@@ -29,7 +31,9 @@ final class SceneCut implements AutoCloseable {
     private static final int HEIGHT = 48;
     private static final int LEVELS = 4;
 
-    private final Mat thumbnail = new Mat();
+    /** Allocated at its final size and type, so a resize into it keeps its buffer and the indexer stays valid. */
+    private final Mat thumbnail = new Mat(HEIGHT, WIDTH, CV_8UC3);
+    private final UByteIndexer pixels = thumbnail.createIndexer();
     private final Size size = new Size(WIDTH, HEIGHT);
     /** Grey 32x24 thumbnails (2x2 means of the colour one) of this frame and the last one. */
     private float[] grey = new float[WIDTH * HEIGHT / 4];
@@ -56,15 +60,13 @@ final class SceneCut implements AutoCloseable {
     private void measure() {
         Arrays.fill(grey, 0);
         Arrays.fill(colours, 0);
-        try (UByteIndexer px = thumbnail.createIndexer()) {
-            for (int y = 0; y < HEIGHT; y++) {
-                for (int x = 0; x < WIDTH; x++) {
-                    int b = px.get(y, x, 0);
-                    int g = px.get(y, x, 1);
-                    int r = px.get(y, x, 2);
-                    grey[(y / 2) * (WIDTH / 2) + x / 2] += (b + g + r) / 12f;
-                    colours[(r * LEVELS / 256) * LEVELS * LEVELS + (g * LEVELS / 256) * LEVELS + b * LEVELS / 256]++;
-                }
+        for (int y = 0; y < HEIGHT; y++) {
+            for (int x = 0; x < WIDTH; x++) {
+                int b = pixels.get(y, x, 0);
+                int g = pixels.get(y, x, 1);
+                int r = pixels.get(y, x, 2);
+                grey[(y / 2) * (WIDTH / 2) + x / 2] += (b + g + r) / 12f;
+                colours[(r * LEVELS / 256) * LEVELS * LEVELS + (g * LEVELS / 256) * LEVELS + b * LEVELS / 256]++;
             }
         }
     }
@@ -89,6 +91,7 @@ final class SceneCut implements AutoCloseable {
 
     @Override
     public void close() {
+        pixels.close();
         thumbnail.close();
         size.close();
     }
