@@ -252,7 +252,10 @@ final class TrackedTarget {
             boolean unlike = appearance != null && appearance.fallen(similarity, SIMILARITY_DROP);
             state = cutAway ? loss.loseAtOnce(atBorder()) : loss.update(score, unlike, verified, atBorder());
             if (state == TrackState.LOST && p.redetect()) {
-                startScan(cx, cy);
+                if (!cutAway) {
+                    // after a cut, move() starts the scan from where the target was last confident
+                    startScan(cx, cy);
+                }
                 // after a cut the scan windows start at once: the target's motion says nothing any more
                 lostRun = cutAway ? p.lostFrames() : 0;
                 cutSinceFound = cutAway;
