@@ -1,6 +1,7 @@
 package dev.siamtrack.batch;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
 import dev.siamtrack.video.synth.ClipWriter;
@@ -13,8 +14,8 @@ import java.util.List;
 /** Short generated clips and a manifest over them, for the batch tests of every module. */
 public final class BatchClips {
 
-    /** The model shipped in the repository (tests run from its root). */
-    public static final Path MODEL = Path.of("models/siamtrack-lite");
+    /** The model shipped in the repository. */
+    public static final Path MODEL = ShippedModel.dir();
     public static final int FRAMES = 40;
     /** The second target of every clip: a patch of background, from this frame on. */
     public static final int SECOND_START = 10;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.testing.ShippedModel;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Random;
@@ -21,9 +22,8 @@ class BatchedModelTest {
     private static final double TOLERANCE = 1e-5;
 
     @Test
-    void theShippedModels() throws Exception {
-        batchEqualsSingleRuns(Path.of("models/siamtrack-v3s"));
-        batchEqualsSingleRuns(Path.of("models/siamtrack-lite"));
+    void theShippedModel() throws Exception {
+        batchEqualsSingleRuns(ShippedModel.dir());
     }
 
     @Test

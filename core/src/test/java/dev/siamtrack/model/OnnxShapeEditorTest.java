@@ -21,8 +21,8 @@ class OnnxShapeEditorTest {
     private static final int GRAPH_INPUT = 11;
     private static final int GRAPH_VALUE_INFO = 13;
 
-    private static byte[] liteHead() throws Exception {
-        return Files.readAllBytes(ShippedModel.dir().getParent().resolve("siamtrack-lite").resolve("head.onnx"));
+    private static byte[] shippedHead() throws Exception {
+        return Files.readAllBytes(ShippedModel.dir().resolve("head.onnx"));
     }
 
     private static List<ProtoWire.Field> graphFields(byte[] model) {
@@ -66,7 +66,7 @@ class OnnxShapeEditorTest {
 
     @Test
     void unknownFieldsSurviveTheRewrite() throws Exception {
-        byte[] edited = OnnxShapeEditor.makeBatchable(withUnknownFields(liteHead()), 2);
+        byte[] edited = OnnxShapeEditor.makeBatchable(withUnknownFields(shippedHead()), 2);
         List<ProtoWire.Field> top = ProtoWire.parse(edited, 0, edited.length);
         assertEquals(123456789, ProtoWire.varint(edited, find(top, 1000)));
         ProtoWire.Field fixed = find(top, 1001);
@@ -93,8 +93,8 @@ class OnnxShapeEditorTest {
 
     @Test
     void inputsGetSymbolicBatchHeightAndWidthAndValueInfoIsDropped() throws Exception {
-        byte[] head = liteHead();
-        assertTrue(OnnxShapeEditor.batchSizeFixed(head), "the lite head correlates with per-target kernels");
+        byte[] head = shippedHead();
+        assertTrue(OnnxShapeEditor.batchSizeFixed(head), "the shipped head correlates with per-target kernels");
         byte[] edited = OnnxShapeEditor.makeBatchable(head, 3);
         List<ProtoWire.Field> graph = graphFields(edited);
         assertFalse(graph.stream().anyMatch(f -> f.isLengthDelimited(GRAPH_VALUE_INFO)));
@@ -106,7 +106,7 @@ class OnnxShapeEditorTest {
 
     @Test
     void aBackboneWithoutCorrelationIsTheSameForEveryBatch() throws Exception {
-        byte[] backbone = Files.readAllBytes(ShippedModel.dir().getParent().resolve("siamtrack-lite").resolve("backbone.onnx"));
+        byte[] backbone = Files.readAllBytes(ShippedModel.dir().resolve("backbone.onnx"));
         assertFalse(OnnxShapeEditor.batchSizeFixed(backbone));
         assertTrue(Arrays.equals(OnnxShapeEditor.makeBatchable(backbone, 1), OnnxShapeEditor.makeBatchable(backbone, 4)));
     }

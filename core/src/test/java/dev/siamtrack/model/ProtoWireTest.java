@@ -49,7 +49,7 @@ class ProtoWireTest {
     @ParameterizedTest
     @ValueSource(strings = {"backbone.onnx", "head.onnx"})
     void aShippedModelDecodedAndReencodedIsTheSameBytes(String file) throws Exception {
-        byte[] model = Files.readAllBytes(ShippedModel.dir().getParent().resolve("siamtrack-lite").resolve(file));
+        byte[] model = Files.readAllBytes(ShippedModel.dir().resolve(file));
         Map<String, Integer> decoded = new HashMap<>();
         byte[] again = reencode(model, 0, model.length, "Model", decoded);
         assertArrayEquals(model, again);

@@ -3,6 +3,7 @@ package dev.siamtrack.track;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class LostTargetScanBudgetTest {
 
-    /** A shipped model whose card says LOST on targets started on the mirrored negative (the budget needs LOST ones). */
-    private static final Path MODEL = Path.of("models/siamtrack-lite");
+    /** The shipped model: its card says LOST on targets started on the mirrored negative (the budget needs LOST ones). */
+    private static final Path MODEL = ShippedModel.dir();
 
     @Test
     void sixteenLostTargetsShareTheScanWindowsOfTwo() throws Exception {

@@ -1,6 +1,7 @@
 package dev.siamtrack.track;
 
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * affects both alike. Not a test: run by hand, loopback-free, bounded by its arguments.
  *
  * <pre>java -cp ... dev.siamtrack.track.LostTargetsCost [MODEL_DIR] [FRAMES] [ROUNDS]</pre>
+ *
+ * <p>MODEL_DIR defaults to the model models/DEFAULT names.
  */
 public final class LostTargetsCost {
 
@@ -24,7 +27,7 @@ public final class LostTargetsCost {
     }
 
     public static void main(String[] args) throws Exception {
-        Path model = Path.of(args.length > 0 ? args[0] : "models/siamtrack-lite");
+        Path model = args.length > 0 ? Path.of(args[0]) : ShippedModel.dir();
         int frames = args.length > 1 ? Integer.parseInt(args[1]) : 250;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         double[] fps = new double[2];
