@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,11 +41,13 @@ class BenchTargetsTest {
     @Test
     void comparesASecondModelOnTheSameFrames() throws Exception {
         Path json = tmp.resolve("compare.json");
-        CliRunner.Result r = CliRunner.run("bench", "--frames", "6", "--model", "models/siamtrack-v3s", "--compare-model", "siamtrack-lite",
-                "--json", json.toString());
+        Path nanoTrackV2 = SharedData.nanoTrack(2);
+        CliRunner.Result r = CliRunner.run("bench", "--frames", "6", "--model", "models/siamtrack-v3s", "--compare-model",
+                nanoTrackV2.toString(), "--json", json.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("ratio siamtrack@siamtrack-v3s / siamtrack@siamtrack-lite tracker median latency"), r.out());
+        assertTrue(r.out().contains("ratio siamtrack@siamtrack-v3s / siamtrack@nanotrack-v2 tracker median latency"), r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(nanoTrackV2.toString(), root.get("compare_model").get("model").asText());
         double compared = root.get("compare_model").get("track_ms_median").asDouble();
         assertTrue(compared > 0, root.toString());
         assertEquals(root.get("siamtrack").get("track_ms_median").asDouble() / compared,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.video.FFmpegFrameSource;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code track} with several targets (--init twice, --targets FILE.csv), with the shipped default model. */
 class TrackTargetsTest {
 
-    static final String MODEL = "models/siamtrack-lite";
+    static final String MODEL = ShippedModel.dir().toString();
 
     @TempDir
     static Path clips;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.trax.SpecClient;
 import dev.siamtrack.video.synth.ClipConfig;
 import dev.siamtrack.video.synth.ClipGenerator;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TraxCommandTest {
 
-    static final String MODEL = Path.of("models/siamtrack-lite").toAbsolutePath().toString();
+    static final String MODEL = ShippedModel.dir().toAbsolutePath().toString();
     static final int FRAMES = 20;
 
     @TempDir

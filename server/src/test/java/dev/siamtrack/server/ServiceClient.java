@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.testing.ShippedModel;
 import dev.siamtrack.track.CropPreprocessors;
 import dev.siamtrack.track.TrackerParams;
 import dev.siamtrack.video.LiveSource;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
 final class ServiceClient {
 
     static final Path DEMO = Path.of("videos/demo.mp4");
-    static final Path MODEL = Path.of("models/siamtrack-lite");
+    static final Path MODEL = ShippedModel.dir();
     static final ObjectMapper JSON = new ObjectMapper();
 
     final String base;
