@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Run the speed and accuracy suite and write its figures to one Markdown file.",
-            "Speed: bench of the default model against siamtrack-lite and of NanoTrack v2 against v3,",
+            "Speed: bench of the default model against NanoTrack v2 and of NanoTrack v2 against v3,",
             "each run with OpenCV's TrackerNano (NanoTrack v2 weights) on the same frames.",
-            "Accuracy: eval of the default model, siamtrack-lite, NanoTrack v2 and v3 in our engine",
+            "Accuracy: eval of the default model, NanoTrack v2 and v3 in our engine",
             "and OpenCV's TrackerNano on every --dataset; long-term sets made from each with",
             "make-longterm, evaluated the same way.",
             "The file starts with the CPU, the date, the commit and the exact commands.",
@@ -101,7 +101,6 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path defaultModel = ModelRegistry.defaultModel(Home.modelsDir())
                 .orElseThrow(() -> new UserException("no default model in " + Home.modelsDir() + " (models/DEFAULT)"));
-        Path lite = model("siamtrack-lite", Home.findModel(Path.of("siamtrack-lite")));
         Path v2 = referenceModel("nanotrack-v2");
         Path v3 = referenceModel("nanotrack-v3");
         Path clip = video != null ? video : DemoCommand.defaultClip();
@@ -121,13 +120,13 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserException("--work " + work + ": " + run + " exists already; run again in a second");
         }
         Files.createDirectories(run);
-        List<String> trackers = List.of("siamtrack:" + shown(defaultModel), "siamtrack:" + shown(lite),
-                "siamtrack:" + shown(v2), "siamtrack:" + shown(v3), "opencv-nano:" + shown(v2));
+        List<String> trackers = List.of("siamtrack:" + shown(defaultModel), "siamtrack:" + shown(v2),
+                "siamtrack:" + shown(v3), "opencv-nano:" + shown(v2));
         List<Step> steps = new ArrayList<>();
         Path benchShipped = run.resolve("bench-shipped.json");
         Path benchReference = run.resolve("bench-nanotrack.json");
-        steps.add(new Step("speed of the shipped models", List.of("bench", "--video", shown(clip), "--model",
-                shown(defaultModel), "--compare-model", shown(lite), "--reference-model", shown(v2), "--frames",
+        steps.add(new Step("speed of the default model", List.of("bench", "--video", shown(clip), "--model",
+                shown(defaultModel), "--compare-model", shown(v2), "--reference-model", shown(v2), "--frames",
                 Integer.toString(benchFrames), "--json", shown(benchShipped))));
         steps.add(new Step("speed of NanoTrack v2 and v3", List.of("bench", "--video", shown(clip), "--model",
                 shown(v2), "--compare-model", shown(v3), "--reference-model", shown(v2), "--frames",

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> TRACKERS = List.of("siamtrack@siamtrack-v3s", "siamtrack@siamtrack-lite",
-            "siamtrack@nanotrack-v2", "siamtrack@nanotrack-v3", "opencv-nano@nanotrack-v2");
+    private static final List<String> TRACKERS = List.of("siamtrack@siamtrack-v3s", "siamtrack@nanotrack-v2",
+            "siamtrack@nanotrack-v3", "opencv-nano@nanotrack-v2");
 
     @TempDir
     Path tmp;
@@ -80,15 +80,16 @@ class ReportCommandTest {
         CliRunner.Result r = CliRunner.run("report", "--quick", "--reference-models", reference.toString(),
                 "--dataset", "clips=" + dataset, "--out", out.toString(), "--work", work.toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.err().contains("report: [1/5] speed of the shipped models"), "progress lines: " + r.err());
+        assertTrue(r.err().contains("report: [1/5] speed of the default model"), "progress lines: " + r.err());
         assertTrue(r.err().contains("report: [5/5] accuracy on clips-longterm"), r.err());
         String doc = Files.readString(out, StandardCharsets.UTF_8);
         assertTrue(doc.startsWith("# Benchmarks\n\n" + BenchmarksDoc.GENERATED), doc);
         assertTrue(Pattern.compile("(?m)^- CPU: \\S").matcher(doc).find(), doc);
         assertTrue(Pattern.compile("(?m)^- Date: \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC$").matcher(doc).find(), doc);
         assertTrue(Pattern.compile("(?m)^- Commit: ([0-9a-f]{12}|unknown)").matcher(doc).find(), doc);
-        assertTrue(doc.contains("\n./siamtrack bench --video videos/demo.mp4 --model models/siamtrack-v3s --compare-model"
-                + " models/siamtrack-lite --reference-model " + reference.resolve("nanotrack-v2") + " --frames 30 --json "), doc);
+        assertTrue(doc.contains("\n./siamtrack bench --video videos/demo.mp4 --model models/siamtrack-v3s --compare-model "
+                + reference.resolve("nanotrack-v2") + " --reference-model " + reference.resolve("nanotrack-v2")
+                + " --frames 30 --json "), doc);
 
         Path run;
         try (Stream<Path> runs = Files.list(work)) {
