@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
             "  ./siamtrack make-clip --leave --out out/demo-frames",
             "  ./siamtrack compare out/demo-frames/img/0001.jpg:462,166,56,40 \\",
             "      out/demo-frames/img/0150.jpg:253,279,101,72",
-            "  ./siamtrack compare --model siamtrack-lite \\",
+            "  ./siamtrack compare --model siamtrack-v3s \\",
             "      out/demo-frames/img/0001.jpg:462,166,56,40 \\",
             "      out/demo-frames/img/0001.jpg:100,300,56,40",
             "Many pairs with an ROC curve: see 'make-pairs --help'."})

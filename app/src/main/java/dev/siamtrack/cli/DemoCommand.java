@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
             "Uses videos/demo.mp4 and the default model; writes out/demo.mp4 and out/demo.csv."},
         footer = {"", "Examples:",
             "  ./siamtrack demo --out-dir out/demo",
-            "  ./siamtrack demo --model siamtrack-lite --out-dir out/demo-lite",
             "With NanoTrack v2, after ./siamtrack models pull nanotrack-v2:",
             "  ./siamtrack demo --model nanotrack-v2 --out-dir out/demo-v2"})
 final class DemoCommand implements Callable<Integer> {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "A folder may be a model directory itself or a folder of model directories."},
         footer = {"", "Examples:",
             "  ./siamtrack models",
-            "  ./siamtrack models --full models/siamtrack-lite"})
+            "  ./siamtrack models --full models/siamtrack-v3s"})
 final class ModelsCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR", arity = "0..*", description = "Extra folders to look in.")

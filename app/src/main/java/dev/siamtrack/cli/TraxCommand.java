@@ -36,7 +36,7 @@ import picocli.CommandLine.Mixin;
             "  [SiamTrack]",
             "  label = SiamTrack",
             "  protocol = trax",
-            "  command = /path/to/siamtrack trax --model siamtrack-lite",
+            "  command = /path/to/siamtrack trax --model siamtrack-v3s",
             "  timeout = 120"})
 final class TraxCommand implements Callable<Integer> {
 
