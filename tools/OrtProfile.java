@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * per-op-type profile of the engine's settings.
  *
  * <pre>
- * java -cp "$(cat app/target/classpath.txt)" tools/OrtProfile.java models/siamtrack-v3s 223 --profile
+ * java -cp "$(cat app/target/classpath.txt)" tools/OrtProfile.java models/siamtrack-v3s 191 --profile
  * </pre>
  */
 public final class OrtProfile {

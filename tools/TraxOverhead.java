@@ -1,4 +1,5 @@
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.track.MultiTargetTracker;
@@ -32,6 +33,8 @@ import java.util.Locale;
  * java -cp "app/target/siamtrack-0.1.0-SNAPSHOT.jar:$(cat app/target/classpath.txt)" tools/TraxOverhead.java \
  *     FOLDER X,Y,W,H [MODEL_DIR] [ROUNDS]
  * </pre>
+ *
+ * <p>MODEL_DIR defaults to the model models/DEFAULT names.
  */
 public class TraxOverhead {
 
@@ -43,7 +46,7 @@ public class TraxOverhead {
     public static void main(String[] args) throws Exception {
         Path folder = Path.of(args[0]);
         Box box = Box.parse(args[1]);
-        Path model = Path.of(args.length > 2 ? args[2] : "models/siamtrack-lite");
+        Path model = args.length > 2 ? Path.of(args[2]) : ModelRegistry.defaultModel(Path.of("models")).orElseThrow();
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         List<Path> images = ImageFolderSource.listImages(folder);
         List<Timing> track = new ArrayList<>();
