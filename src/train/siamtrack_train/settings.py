@@ -41,7 +41,7 @@ TRACK_INSTANCE = 223
 # ~0.025; penalty k and lr changes were flat. At search 223 (15x15 map) 0.30 beat 0.40 on dev
 # (0.503 vs 0.491) and on the held-out sequences (0.631 vs 0.615); 0.20-0.25 tied held-out, lost dev.
 # These are the starting values an export writes; tune.py then tunes each trained model in the engine
-# (siamtrack-lite's card carries its picks: 0.3 / 0.4 / 0.1).
+# (it picked 0.3 / 0.4 / 0.1 for siamtrack-lite, a student of this kind we shipped before siamtrack-v3s).
 HYPER = {"window_influence": 0.30, "penalty_k": 0.15, "lr": 0.385}
 
 # ---------------------------------------------------------------- runs

@@ -1,8 +1,8 @@
 """Tune a model's post-processing (cosine window influence, scale-change penalty k, size learning rate) on a
 dataset with the engine itself, and optionally write the pick into the model's card:
 
-  /usr/bin/python3 src/train/tune.py models/siamtrack-lite ../shared/datasets/dev            # table only
-  /usr/bin/python3 src/train/tune.py models/siamtrack-lite ../shared/datasets/dev --apply    # and the card
+  /usr/bin/python3 src/train/tune.py models/siamtrack-v3s ../shared/datasets/dev            # table only
+  /usr/bin/python3 src/train/tune.py models/siamtrack-v3s ../shared/datasets/dev --apply    # and the card
 
 Every grid point is a copy of the model directory (the card with other hyper values, the graphs linked, not
 copied) evaluated by `./siamtrack eval` (one-pass success AUC, 12 variants per run). One short sequence

@@ -1,6 +1,6 @@
 """Static int8 (QDQ) variant of a model directory, for ONNX Runtime's CPU kernels:
 
-  /usr/bin/python3 src/train/quantize.py models/siamtrack-lite            # writes models/siamtrack-lite-int8
+  /usr/bin/python3 src/train/quantize.py models/siamtrack-v3s --out out/siamtrack-v3s-int8
   /usr/bin/python3 src/train/quantize.py ../shared/models/reference/nanotrack-v2 --out out/nanotrack-v2-int8
 
 Calibration: template (127) and search crops (the card's instance size) cut from training frames around
@@ -336,7 +336,7 @@ def main():
         description="Write the static int8 (QDQ) variant of a model directory",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples (from the repository root):\n"
-               "  /usr/bin/python3 src/train/quantize.py models/siamtrack-lite\n"
+               "  /usr/bin/python3 src/train/quantize.py models/siamtrack-v3s --out out/siamtrack-v3s-int8\n"
                "  /usr/bin/python3 src/train/quantize.py ../shared/models/reference/nanotrack-v2 "
                "--out out/nanotrack-v2-int8")
     ap.add_argument("model_dir", help="model directory (backbone.onnx, head.onnx, optional model.json)")
