@@ -121,3 +121,25 @@ def test_cli_refuses_existing_output_and_non_model_dirs(quantized, tmp_path):
         r = subprocess.run(args, capture_output=True, text=True, timeout=60)
         assert r.returncode == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr, r.stderr
     assert not (tmp_path / "x").exists()
+
+
+def write_otb_sequence(root, name, frames=4):
+    """An OTB-layout sequence of plain frames with a 30x40 box moving right."""
+    from PIL import Image
+    seq = root / name
+    (seq / "img").mkdir(parents=True)
+    for i in range(frames):
+        Image.new("RGB", (160, 120), (90 + 10 * i, 120, 60)).save(seq / "img" / f"{i + 1:04d}.jpg")
+    (seq / "groundtruth_rect.txt").write_text("".join(f"{40 + 2 * i},30,30,40\n" for i in range(frames)))
+
+
+def test_calibration_never_reads_the_validation_split(tmp_path):
+    from siamtrack_train.data.sequences import validation_names
+    from siamtrack_train.onnx_tools.quantize import QuantizeError, calibration_crops
+    held_out_name = sorted(validation_names())[0]
+    train = tmp_path / "train"
+    write_otb_sequence(train, held_out_name)
+    with pytest.raises(QuantizeError, match="no OTB or GOT-10k sequences"):
+        calibration_crops(str(train), 191, 2)
+    write_otb_sequence(train, "walker")
+    assert len(calibration_crops(str(train), 191, 2)) == 2

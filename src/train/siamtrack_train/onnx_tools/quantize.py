@@ -28,7 +28,7 @@ from onnx import helper, numpy_helper
 from PIL import Image
 
 from siamtrack_train.data.crops import context_side, crop, mean_colour
-from siamtrack_train.data.sequences import check_not_dev, discover_sequences
+from siamtrack_train.data.sequences import check_not_dev, discover_sequences, held_out
 from siamtrack_train.onnx_tools import onnx_numpy
 from siamtrack_train.settings import CALIBRATION_DATA, EXEMPLAR
 
@@ -56,7 +56,8 @@ def calibration_crops(train_root, instance, pairs, seed=0, max_gap=10):
     The template is cut around frame f's ground truth, the search crop from frame f + 1..max_gap centred on
     frame f's box (where the tracker would look), search side = template side * instance / 127."""
     check_not_dev(train_root)
-    sequences = [s for s in discover_sequences(train_root) if len(s) > 1]
+    # the validation split decides whether the int8 model ships: its frames must not set the ranges either
+    sequences = [s for s in held_out(discover_sequences(train_root))[0] if len(s) > 1]
     if not sequences:
         raise QuantizeError(f"{train_root}: no OTB or GOT-10k sequences to calibrate on")
     rng = random.Random(seed)
