@@ -84,6 +84,26 @@ final class BenchmarksDoc {
         lines.add("");
         lines.add(String.format(Locale.ROOT, "End to end (decode + track, no output) with the default model: %.0f FPS.",
                 shipped.path("siamtrack").path("e2e_fps").asDouble()));
+        lostFrameCost(shipped);
+        lostFrameCost(reference);
+    }
+
+    /**
+     * What a LOST frame costs against a tracked one, for the model our engine ran first in {@code bench}: on the
+     * demo clip the target leaves the picture, and with re-detection its LOST frames add a scan window.
+     */
+    private void lostFrameCost(JsonNode bench) {
+        JsonNode ours = bench.path("siamtrack");
+        if (ours.path("lost_frames").asInt() == 0 || !ours.has("found_ms_median")) {
+            return;
+        }
+        double lost = ours.path("lost_ms_median").asDouble();
+        double found = ours.path("found_ms_median").asDouble();
+        lines.add("");
+        lines.add(String.format(Locale.ROOT, "%s, re-detection %s: the %d frames that start with the target LOST"
+                        + " took %.2f ms (median), the others %.2f ms: a LOST frame costs %.2f tracked frames.",
+                modelName(ours), ours.path("redetect").asBoolean() ? "on" : "off", ours.path("lost_frames").asInt(),
+                lost, found, lost / found));
     }
 
     private void speedRows(int run, JsonNode bench, String ourNote) {

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the speed and accuracy suite and write its figures to one Markdown file.",
             "Speed: bench of the default model against NanoTrack v2 and of NanoTrack v2 against v3,",
-            "each run with OpenCV's TrackerNano (NanoTrack v2 weights) on the same frames.",
+            "each run with OpenCV's TrackerNano (NanoTrack v2 weights) on the same frames, and",
+            "what a frame with the target LOST costs against a tracked one (re-detection on).",
             "Accuracy: eval of the default model, NanoTrack v2 and v3 in our engine",
             "and OpenCV's TrackerNano on every --dataset; long-term sets made from each with",
             "make-longterm, evaluated the same way.",
