@@ -53,7 +53,12 @@ final class ServiceClient {
 
     /** The demo clip's ground-truth box on frame {@code index} (the clip loops); absent (NaN) where it is out of view. */
     static Box demoTruth(long index) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("videos/demo.txt"));
+        return truth(Path.of("videos/demo.txt"), index);
+    }
+
+    /** The box on frame {@code index} of a looping clip whose ground truth is {@code truthFile}. */
+    static Box truth(Path truthFile, long index) throws IOException {
+        List<String> lines = Files.readAllLines(truthFile);
         return Box.parse(lines.get((int) (index % lines.size())));
     }
 
@@ -102,12 +107,17 @@ final class ServiceClient {
      * frames; returns the current frame index.
      */
     long awaitDemoTargetInView(int ahead) throws Exception {
+        return awaitTargetInView(Path.of("videos/demo.txt"), ahead);
+    }
+
+    /** As {@link #awaitDemoTargetInView}, for the source "demo" playing a clip whose ground truth is {@code truthFile}. */
+    long awaitTargetInView(Path truthFile, int ahead) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             long index = getJson("/api/sources/demo").path("frameIndex").asLong();
             boolean inView = true;
             for (long i = index; i <= index + ahead && inView; i++) {
-                inView = !demoTruth(i).isAbsent();
+                inView = !truth(truthFile, i).isAbsent();
             }
             if (inView) {
                 return index;
