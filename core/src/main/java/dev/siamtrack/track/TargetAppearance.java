@@ -8,7 +8,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * and its colours' distance from the first frame's ({@link TargetColour}), each against the running mean the
  * target itself had on its confident frames. A stranger scores much lower than the target's own level; how much
  * lower a box may be depends on how sure the caller must be (a margin, as a share of the distance from the model's
- * verification threshold to 1: models differ in how their similarities spread).
+ * verification threshold to 1: models differ in how their similarities spread), or the model's threshold, whichever
+ * is lower.
  */
 final class TargetAppearance {
 
@@ -64,10 +65,13 @@ final class TargetAppearance {
 
     /**
      * The similarity a box needs: within {@code margin} times the distance from the model's threshold to 1 of the
-     * confident level; the model's threshold before the target was ever tracked with confidence.
+     * confident level, or the model's threshold itself where that is lower (a target that matched its template
+     * closely on its confident frames is not held to more than the model's own same-object test); the model's
+     * threshold before the target was ever tracked with confidence.
      */
     private double acceptedSimilarity(double margin) {
-        return Double.isNaN(similarity) ? verifyThreshold : similarity - margin * (1 - verifyThreshold);
+        return Double.isNaN(similarity) ? verifyThreshold
+                : Math.min(verifyThreshold, similarity - margin * (1 - verifyThreshold));
     }
 
     /** The colour distance a box may have; the margin alone before any confident frame. */

@@ -29,14 +29,25 @@ class TargetAppearanceTest {
             // before any confident frame: the model's threshold
             assertTrue(target.passes(frame, 60, 100, 40, 40, 0.78, 0.5));
             assertFalse(target.passes(frame, 60, 100, 40, 40, 0.77, 0.5));
-            target.learn(frame, 60, 100, 40, 40, 0.95);
+            target.learn(frame, 60, 100, 40, 40, 0.85);
             assertTrue(target.known());
-            // confident level 0.95; margin 0.5 of (1 - 0.78) = 0.11: 0.84 passes, 0.83 does not
-            assertTrue(target.passes(frame, 60, 100, 40, 40, 0.841, 0.5));
-            assertFalse(target.passes(frame, 60, 100, 40, 40, 0.839, 0.5));
-            assertTrue(target.fallen(0.72, 1.0), "0.95 - 0.22 = 0.73");
-            assertFalse(target.fallen(0.74, 1.0));
+            // confident level 0.85; margin 0.5 of (1 - 0.78) = 0.11: 0.74 passes, 0.73 does not
+            assertTrue(target.passes(frame, 60, 100, 40, 40, 0.741, 0.5));
+            assertFalse(target.passes(frame, 60, 100, 40, 40, 0.739, 0.5));
+            assertTrue(target.fallen(0.62, 1.0), "0.85 - 0.22 = 0.63");
+            assertFalse(target.fallen(0.64, 1.0));
             assertFalse(target.passes(frame, 220, 100, 40, 40, 0.95, 0.5), "the blue box, however similar");
+        }
+    }
+
+    @Test
+    void aTargetThatMatchedItsTemplateCloselyNeedsNoMoreThanTheModelsThreshold() {
+        try (Mat frame = new Mat(200, 300, CV_8UC3, new Scalar(30, 30, 200, 0))) {
+            TargetAppearance target = new TargetAppearance(frame, 60, 100, 40, 40, 0.78);
+            target.learn(frame, 60, 100, 40, 40, 0.99);
+            // level 0.99: within a quarter of 0.22 would be 0.935; the model's own test, 0.78, is lower
+            assertTrue(target.passes(frame, 60, 100, 40, 40, 0.78, 0.25));
+            assertFalse(target.passes(frame, 60, 100, 40, 40, 0.779, 0.25));
         }
     }
 }
