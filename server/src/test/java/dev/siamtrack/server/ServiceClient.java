@@ -58,7 +58,10 @@ final class ServiceClient {
 
     /** The box on frame {@code index} of a looping clip whose ground truth is {@code truthFile}. */
     static Box truth(Path truthFile, long index) throws IOException {
-        List<String> lines = Files.readAllLines(truthFile);
+        return truth(Files.readAllLines(truthFile), index);
+    }
+
+    private static Box truth(List<String> lines, long index) {
         return Box.parse(lines.get((int) (index % lines.size())));
     }
 
@@ -112,12 +115,13 @@ final class ServiceClient {
 
     /** As {@link #awaitDemoTargetInView}, for the source "demo" playing a clip whose ground truth is {@code truthFile}. */
     long awaitTargetInView(Path truthFile, int ahead) throws Exception {
+        List<String> lines = Files.readAllLines(truthFile);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             long index = getJson("/api/sources/demo").path("frameIndex").asLong();
             boolean inView = true;
             for (long i = index; i <= index + ahead && inView; i++) {
-                inView = !truth(truthFile, i).isAbsent();
+                inView = !truth(lines, i).isAbsent();
             }
             if (inView) {
                 return index;
