@@ -51,7 +51,6 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
 
     private final String name;
     private final Opener opener;
-    private final boolean ownsSources;
     private final BackoffOptions reopen;
     private final Settings settings;
     private final List<F> frames = new ArrayList<>();
@@ -68,11 +67,10 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
     private volatile String lastError;
     private volatile Exception failure;
 
-    private CaptureThread(String name, Opener opener, boolean ownsSources, BackoffOptions reopen,
+    private CaptureThread(String name, Opener opener, BackoffOptions reopen,
                           Supplier<F> frameFactory, Settings settings) {
         this.name = name;
         this.opener = opener;
-        this.ownsSources = ownsSources;
         this.reopen = reopen;
         this.settings = settings;
         this.pool = new ArrayBlockingQueue<>(settings.poolSize());
@@ -93,17 +91,17 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
      */
     public static <F extends CapturedFrame> CaptureThread<F> of(String threadName, FrameSource source,
                                                                   Supplier<F> frameFactory, Settings settings) {
-        return new CaptureThread<>(threadName, () -> source, false, null, frameFactory, settings);
+        return new CaptureThread<>(threadName, () -> source, null, frameFactory, settings);
     }
 
     /**
      * Captures the sources {@code opener} opens, for as long as capture runs: one that cannot be opened, ends or
-     * fails is closed and opened again after a back-off (reset once a source opens).
+     * fails is closed and opened again after a back-off (reset once a source gives a frame).
      */
     public static <F extends CapturedFrame> CaptureThread<F> reopening(String threadName, Opener opener,
                                                                          BackoffOptions backoff,
                                                                          Supplier<F> frameFactory, Settings settings) {
-        return new CaptureThread<>(threadName, opener, true, backoff, frameFactory, settings);
+        return new CaptureThread<>(threadName, opener, backoff, frameFactory, settings);
     }
 
     public void start() {
@@ -192,9 +190,9 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
         Backoff backoff = reopen == null ? null : new Backoff(reopen);
         try {
             do {
-                FrameSource source = open(backoff);
+                FrameSource source = open();
                 if (source != null) {
-                    read(source);
+                    read(source, backoff);
                 }
             } while (running && backoff != null
                     && !stopRequested.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS));
@@ -206,35 +204,41 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
     }
 
     /** The source, or {@code null} when it cannot be opened (a failure that ends a capture that does not reopen). */
-    private FrameSource open(Backoff backoff) {
+    private FrameSource open() {
         try {
             FrameSource source = opener.open();
             lastError = null;
-            if (backoff != null) {
-                backoff.reset();
-            }
             return source;
         } catch (SourceException e) {
             lastError = e.getMessage();
-            if (backoff == null) {
+            if (!ownsSources()) {
                 failure = e;
             }
             return null;
         }
     }
 
-    /** Reads {@code source} until it ends, fails or capture stops; closes it when this capture opened it. */
-    private void read(FrameSource source) throws InterruptedException {
+    /**
+     * Reads {@code source} until it ends, fails or capture stops; closes it when this capture opened it. The
+     * back-off (null when capture does not reopen) starts over once the source gives a frame: one that opens but
+     * gives nothing is tried again ever less often, like one that does not open.
+     */
+    private void read(FrameSource source, Backoff backoff) throws InterruptedException {
         current = source;
         try {
             FramePacer pacer = new FramePacer(settings.paceToFps() ? source.fps() : 0);
             Mat frame;
+            boolean first = true;
             while (running && (frame = source.next()) != null) {
+                if (first && backoff != null) {
+                    backoff.reset();
+                }
+                first = false;
                 pacer.awaitNext();
                 deliver(frame, source.frameIndex());
             }
         } catch (SourceException | RuntimeException e) {
-            if (!ownsSources) {
+            if (!ownsSources()) {
                 failure = e;
             } else if (e instanceof SourceException) {
                 lastError = e.getMessage();
@@ -248,10 +252,15 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
                 reconnectsOfClosedSources += live.reconnects();
             }
             current = null;
-            if (ownsSources) {
+            if (ownsSources()) {
                 source.close();
             }
         }
+    }
+
+    /** Whether this capture opens (and so closes and reopens) its sources, rather than borrowing one. */
+    private boolean ownsSources() {
+        return reopen != null;
     }
 
     private void deliver(Mat image, int index) throws InterruptedException {

@@ -182,6 +182,25 @@ class CaptureThreadTest {
     }
 
     @Test
+    void aSourceThatOpensButGivesNoFrameIsTriedAgainEverLessOften() throws Exception {
+        AtomicInteger opens = new AtomicInteger();
+        // opens fine, fails on its first frame: with a back-off of 50 ms doubling to 800 ms, about 6 attempts in
+        // 1.2 s (0, 50, 150, 350, 750 ms...), where a back-off reset on every open would make about 24
+        CaptureThread<CapturedFrame> capture = CaptureThread.reopening("test-capture", () -> {
+            opens.incrementAndGet();
+            return new CountingSource(3, 0);
+        }, new BackoffOptions(Duration.ofMillis(50), Duration.ofMillis(800)), CapturedFrame::new,
+                new CaptureThread.Settings(false, false, 3));
+        capture.start();
+        Thread.sleep(1200);
+        capture.stop();
+        assertTrue(capture.join(10_000));
+        assertTrue(opens.get() >= 2 && opens.get() <= 8, opens.get() + " attempts in 1.2 s");
+        assertEquals("decoder broke at frame 0", capture.lastError());
+        capture.close();
+    }
+
+    @Test
     void stopWakesAConsumerWaitingForAFrame() throws Exception {
         CaptureThread<CapturedFrame> capture = CaptureThread.reopening("test-capture",
                 () -> {
