@@ -1,15 +1,16 @@
 package dev.siamtrack.cli;
 
 import dev.siamtrack.eval.Datasets;
+import dev.siamtrack.eval.Report;
 import dev.siamtrack.eval.Sequence;
 import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelRegistry;
+import dev.siamtrack.video.synth.ClipWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -108,12 +109,17 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(clip)) {
             throw new UserException("--video " + clip + ": no such file");
         }
+        if (!Files.isRegularFile(ClipWriter.groundTruthPath(clip))) {
+            throw new UserException("--video " + clip + ": bench starts the target from its ground truth, "
+                    + ClipWriter.groundTruthPath(clip) + ", which is missing");
+        }
         int benchFrames = frames != null ? frames : quick ? QUICK_FRAMES : 300;
         if (benchFrames < 2) {
             throw new UserException("--frames must be at least 2");
         }
         List<Plan> plans = plans();
         checkOut();
+        checkWork();
 
         Provenance provenance = Provenance.here(Home.dir());
         Path run = work.resolve(ZonedDateTime.now(ZoneOffset.UTC).format(RUN_FOLDER));
@@ -174,11 +180,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         String document = new BenchmarksDoc(provenance, reportCommandLine(), steps.stream().map(Step::commandLine).toList())
                 .render(benchShipped, benchReference, evaluations);
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".report", ".md");
-        Files.writeString(tmp, document, StandardCharsets.UTF_8);
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Report.writeAtomically(out, document);
         err.printf(Locale.ROOT, "report: wrote %s in %.0f s (intermediate results in %s)%n", out,
                 (System.nanoTime() - start) / 1e9, run);
         return SiamTrackCli.EXIT_OK;
@@ -198,12 +201,11 @@ final class ReportCommand implements Callable<Integer> {
             }
             return model(name, referenceModels.resolve(name));
         }
-        Path pulled = Home.findModel(Path.of(name));
-        if (!Files.isDirectory(pulled)) {
-            throw new UserException(name + " is not installed: run './siamtrack models pull " + name
-                    + "', or name a folder holding it with --reference-models DIR");
+        try {
+            return model(name, Home.findModel(Path.of(name)));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage() + ", or name a folder holding it with --reference-models DIR");
         }
-        return model(name, pulled);
     }
 
     private static Path model(String name, Path dir) {
@@ -301,16 +303,30 @@ final class ReportCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new UserException("--out " + out + ": is a folder; name the .md file to write");
         }
-        Path parent = out.toAbsolutePath().getParent();
-        while (parent != null && !Files.exists(parent)) {
-            parent = parent.getParent();
-        }
+        Path parent = nearestExisting(out.toAbsolutePath().getParent());
         if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
             throw new UserException("--out " + out + ": cannot be written (" + parent + " is not a writable folder)");
         }
         if (Files.exists(out) && !Files.isWritable(out)) {
             throw new UserException("--out " + out + ": cannot be written");
         }
+    }
+
+    /** The run folder is made under {@code --work}: it must be, or go into, a writable folder. */
+    private void checkWork() {
+        Path existing = nearestExisting(work.toAbsolutePath());
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new UserException("--work " + work + ": cannot be written (" + existing + " is not a writable folder)");
+        }
+    }
+
+    /** {@code path} or its nearest ancestor that exists; null when none does. */
+    private static Path nearestExisting(Path path) {
+        Path p = path;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p;
     }
 
     /** make-longterm reads a folder of sequences: the chosen ones, linked into one. */

@@ -43,7 +43,9 @@ class ReportCommandTest {
         Path clips = Files.createDirectories(tmp.resolve("clips"));
         assertEquals(0, CliRunner.run("make-clip", "--out", clips.resolve("a.mp4").toString(), "--frames", "30",
                 "--width", "320", "--height", "240").exitCode());
+        Path noTruth = Files.copy(clips.resolve("a.mp4"), Files.createDirectories(tmp.resolve("bare")).resolve("b.mp4"));
         Map<String, List<String>> cases = Map.of(
+                "which is missing", List.of("--reference-models", refs.toString(), "--video", noTruth.toString()),
                 "--reference-models", List.of("--reference-models", tmp.resolve("none").toString()),
                 "no such folder", List.of("--reference-models", refs.toString(), "--dataset", "x=" + tmp.resolve("nowhere")),
                 "no dataset named y", List.of("--reference-models", refs.toString(), "--dataset", "x=" + clips,
@@ -68,6 +70,12 @@ class ReportCommandTest {
         CliRunner.Result folder = CliRunner.run("report", "--out", tmp.toString(), "--reference-models", refs.toString());
         assertEquals(2, folder.exitCode(), folder.err());
         assertTrue(folder.err().contains("is a folder"), folder.err());
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+        CliRunner.Result workFile = CliRunner.run("report", "--out", out.toString(), "--work", file.resolve("w").toString(),
+                "--reference-models", refs.toString());
+        assertEquals(2, workFile.exitCode(), workFile.err());
+        assertTrue(workFile.err().contains("--work " + file.resolve("w") + ": cannot be written"), workFile.err());
+        assertFalse(Files.exists(out), "no document written for an unwritable --work");
     }
 
     @Test
