@@ -110,7 +110,9 @@ public final class TrackingPipeline {
         if (capture.join(10_000) && !tracking.isAlive()) {
             capture.close();
         }
-        Exception e = capture.failure() != null ? capture.failure() : failure.get();
+        // A source failure ends the stages without one of their own: a stage's failure came first.
+        failure.compareAndSet(null, capture.failure());
+        Exception e = failure.get();
         if (e != null) {
             throw e;
         }
