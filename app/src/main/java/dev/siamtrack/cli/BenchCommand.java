@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.geom.Box;
-import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.run.LatencyStats;
 import dev.siamtrack.track.NativeCropPreprocessor;
@@ -86,11 +85,10 @@ final class BenchCommand implements Callable<Integer> {
         if (targets != null) {
             return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
         }
-        Path compareDir = compareModel == null ? null : Home.findModel(compareModel);
         if (opencvThreads > 0) {
             opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));
         }
-        SingleTargetBench.Result result = new SingleTargetBench(clip, initBox, frames, modelOptions, compareDir, referenceModel).run();
+        SingleTargetBench.Result result = new SingleTargetBench(clip, initBox, frames, modelOptions, compareModel, referenceModel).run();
         print(result);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
@@ -98,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         SingleTargetBench.Latencies ms = result.ms();
         if (result.comparedName() != null) {
             ObjectNode cmp = root.putObject("compare_model");
-            cmp.put("model", compareDir.toString());
+            cmp.put("model", compareModel.toString());
             cmp.put("track_ms_median", ms.compared.medianMs());
             cmp.put("track_ms_p95", ms.compared.p95Ms());
             root.put("ratio_compare_track_ms", ms.track.medianMs() / ms.compared.medianMs());

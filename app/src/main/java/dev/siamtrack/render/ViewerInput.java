@@ -56,16 +56,15 @@ final class ViewerInput {
     }
 
     /** Left button pressed: starts a rectangle (only once a frame is shown). */
-    boolean press(int x, int y) {
+    void press(int x, int y) {
         if (!view.hasFrame()) {
-            return false;
+            return;
         }
         dragX0 = view.toFrameX(x);
         dragY0 = view.toFrameY(y);
         dragX1 = dragX0;
         dragY1 = dragY0;
         dragging = true;
-        return false;
     }
 
     boolean drag(int x, int y) {
