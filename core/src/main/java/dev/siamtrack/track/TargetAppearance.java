@@ -23,6 +23,8 @@ final class TargetAppearance {
      */
     static final double COLOUR_MARGIN = 0.1;
     static final double COLOUR_SPREAD = 6;
+    /** A target probability under this says a box is more likely background than the target. */
+    static final double BACKGROUND = 0.5;
 
     private final TargetColour colour;
     private final double verifyThreshold;
@@ -54,6 +56,17 @@ final class TargetAppearance {
     boolean passes(Mat frame, double x, double y, double w, double h, double boxSimilarity, double margin) {
         return boxSimilarity >= acceptedSimilarity(margin)
                 && 1 - colour.similarity(frame, x, y, w, h) <= acceptedColourDistance();
+    }
+
+    /**
+     * Whether the box keeps the target across a cut (another shot): it passes as the target within {@code margin}
+     * and the classifier, at {@code score}, does not call it background. In a new scene the box lands on whatever
+     * stands where the target was; a patch whose pooled features and colours happen to resemble the target's is
+     * not the target when the classifier itself sees background there.
+     */
+    boolean standsAfterCut(Mat frame, double x, double y, double w, double h, double score, double boxSimilarity,
+                           double margin) {
+        return score >= BACKGROUND && passes(frame, x, y, w, h, boxSimilarity, margin);
     }
 
     /** Takes a confident frame's box (centred at (x, y), w x h) and similarity into the running means. */

@@ -247,7 +247,7 @@ final class TrackedTarget {
             // by SIMILARITY_DROP, the target's colours) is the classifier's doubt, not a loss.
             boolean verified = score < p.lostThreshold() && appearance != null && appearance.known()
                     && appearance.passes(frame, x, y, confidentW, confidentH, similarity, SIMILARITY_DROP);
-            boolean cutAway = cut && !appearance.passes(frame, x, y, confidentW, confidentH, similarity,
+            boolean cutAway = cut && !appearance.standsAfterCut(frame, x, y, confidentW, confidentH, score, similarity,
                     VERIFY_MARGIN);
             boolean unlike = appearance != null && appearance.fallen(similarity, SIMILARITY_DROP);
             state = cutAway ? loss.loseAtOnce(atBorder()) : loss.update(score, unlike, verified, atBorder());

@@ -50,4 +50,16 @@ class TargetAppearanceTest {
             assertFalse(target.passes(frame, 60, 100, 40, 40, 0.779, 0.25));
         }
     }
+
+    @Test
+    void afterACutTheBoxMustPassAndNotBeBackgroundToTheClassifier() {
+        try (Mat frame = new Mat(200, 300, CV_8UC3, new Scalar(30, 30, 200, 0))) {
+            TargetAppearance target = new TargetAppearance(frame, 60, 100, 40, 40, 0.78);
+            target.learn(frame, 60, 100, 40, 40, 0.85);
+            assertTrue(target.standsAfterCut(frame, 60, 100, 40, 40, 0.5, 0.80, 0.5));
+            assertFalse(target.standsAfterCut(frame, 60, 100, 40, 40, 0.49, 0.80, 0.5),
+                    "the classifier calls it background, however alike");
+            assertFalse(target.standsAfterCut(frame, 60, 100, 40, 40, 0.99, 0.70, 0.5), "unlike the target");
+        }
+    }
 }
