@@ -1,10 +1,12 @@
 package dev.siamtrack.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -23,6 +25,7 @@ record Provenance(String cpu, int logicalCpus, double loadAverage, String date, 
 
     /** The vector extensions that decide how fast ONNX Runtime's CPU kernels run. */
     private static final List<String> VECTOR_FLAGS = List.of("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_tile");
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
     /** This machine now, and the commit of the checkout at {@code home}. */
@@ -90,23 +93,38 @@ record Provenance(String cpu, int logicalCpus, double loadAverage, String date, 
         return hash.substring(0, 12) + (changed ? " with uncommitted changes" : "");
     }
 
-    /** A command's standard output, or "" when it cannot run or fails. */
+    /**
+     * A command's standard output, or "" when it cannot run, fails or takes over 10 s. The output goes to a file
+     * so that waiting is bounded: reading a pipe to its end would wait for a hung command forever.
+     */
     private static String output(Path dir, String... command) {
+        return output(COMMAND_TIMEOUT, dir, command);
+    }
+
+    /** As {@link #output(Path, String...)}, with its own time limit. */
+    static String output(Duration timeout, Path dir, String... command) {
+        Path out = null;
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false).start();
-            p.getOutputStream().close();
-            p.getErrorStream().close();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            out = Files.createTempFile("siamtrack-provenance", ".txt");
+            Process p = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return "";
             }
-            return p.exitValue() == 0 ? text : "";
+            return p.exitValue() == 0 ? Files.readString(out, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
+        } finally {
+            if (out != null) {
+                out.toFile().delete();
+            }
         }
     }
 }
