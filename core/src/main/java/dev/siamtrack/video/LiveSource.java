@@ -104,20 +104,34 @@ public final class LiveSource implements FrameSource {
         if (camera && !new File(url).exists()) {
             throw new SourceException(noCameraMessage(url));
         }
-        // A sender that starts at the same moment as we do gets a few seconds of grace.
+        // A sender that starts at the same moment as we do gets a few seconds of grace, tried again after the
+        // reconnect back-off's waits (a refused connection fails at once: without them this would spin).
         long deadline = System.nanoTime() + Math.max(FIRST_CONNECT_MILLIS, 2 * stallTimeout.toMillis()) * 1_000_000;
         while (true) {
             try {
                 source.connect();
+                source.backoff.reset();
                 return source;
             } catch (FrameGrabber.Exception e) {
-                if (camera || System.nanoTime() > deadline) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (camera || left <= 0 || !pause(Math.min(source.backoff.nextDelayMillis(), left))) {
                     source.close();
                     String tried = camera ? url + " (format video4linux2)" : url;
                     throw new SourceException("cannot open live source: tried " + tried + ": " + brief(e)
                             + (camera ? "" : " (no video arrived; is the sender running?)"));
                 }
             }
+        }
+    }
+
+    /** Sleeps; false when interrupted (the interrupt is kept). */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -32,6 +37,33 @@ class LiveSourceTest {
                 () -> LiveSource.open("/dev/video97", Duration.ofMillis(500), line -> { }));
         assertTrue(e.getMessage().contains("/dev/video97"), e.getMessage());
         assertTrue(e.getMessage().contains("video4linux2"), e.getMessage());
+    }
+
+    @Test
+    void aSenderThatSendsNothingIsTriedAgainAfterTheBackOffsWaitsUntilTheGraceRunsOut() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (Socket s = server.accept()) {
+                        attempts.incrementAndGet();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long start = System.nanoTime();
+            SourceException e = assertThrows(SourceException.class, () -> LiveSource.open(
+                    "tcp://127.0.0.1:" + server.getLocalPort(), Duration.ofMillis(500), line -> { }));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(e.getMessage().contains("is the sender running?"), e.getMessage());
+            // 5 s of grace: tries at 0, 0.5, 1.5, 3.5 and 5 s, FFmpeg connecting once or twice each (each connection
+            // is closed at once, so each try fails at once: without the waits, some 20,000 connections)
+            assertTrue(attempts.get() >= 3 && attempts.get() <= 16, attempts.get() + " attempts in " + seconds + " s");
+            assertTrue(seconds >= 4.5, "gave up after " + seconds + " s");
+        }
     }
 
     @Test
