@@ -47,14 +47,16 @@ final class TargetEvents {
     }
 
     private ObjectNode targetFields(TargetResult r, long frameIndex) {
+        // rounded as the HTTP API rounds a target
+        ApiJson.Target t = ApiJson.Target.of(r);
         ObjectNode f = events.fields();
-        f.put("state", r.state().name());
-        f.put("score", Math.round(r.score() * 1000) / 1000.0);
+        f.put("state", t.state());
+        f.put("score", t.score());
         ObjectNode box = f.putObject("box");
-        box.put("x", Math.round(r.box().x() * 10) / 10.0);
-        box.put("y", Math.round(r.box().y() * 10) / 10.0);
-        box.put("w", Math.round(r.box().w() * 10) / 10.0);
-        box.put("h", Math.round(r.box().h() * 10) / 10.0);
+        box.put("x", t.box().x());
+        box.put("y", t.box().y());
+        box.put("w", t.box().w());
+        box.put("h", t.box().h());
         f.put("frame", frameIndex);
         return f;
     }
