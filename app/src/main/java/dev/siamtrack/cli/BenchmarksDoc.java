@@ -34,7 +34,9 @@ final class BenchmarksDoc {
         this.commands = commands;
     }
 
+    /** The document for these runs; each call renders it afresh. */
     String render(Path benchShipped, Path benchReference, List<Evaluation> evaluations) throws IOException {
+        lines.clear();
         lines.add("# Benchmarks");
         lines.add("");
         lines.add(GENERATED);

@@ -1,5 +1,6 @@
 package dev.siamtrack.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,5 +42,14 @@ class BenchmarksDocTest {
         assertTrue(md.contains("siamtrack-v3s, re-detection on: the 45 frames that start with the target LOST took"
                 + " 4.50 ms (median), the others 2.50 ms: a LOST frame costs 1.80 tracked frames."), md);
         assertFalse(md.contains("nanotrack-v2, re-detection"), "no LOST frames, no sentence: " + md);
+    }
+
+    @Test
+    void renderingAgainGivesTheSameDocument() throws Exception {
+        BenchmarksDoc doc = doc();
+        Path shipped = bench("shipped.json", "models/siamtrack-v3s", 45);
+        Path reference = bench("reference.json", "refs/nanotrack-v2", 0);
+        String first = doc.render(shipped, reference, List.of());
+        assertEquals(first, doc.render(shipped, reference, List.of()));
     }
 }
