@@ -102,4 +102,22 @@ class TrackCommandBadInputTest {
         CliRunner.Result r = CliRunner.run("track", clip.toString(), "--init", "1,1,5,5", "--frobnicate");
         assertUserError(r, "Unknown option");
     }
+
+    @Test
+    void aBoxSmallerThanOnePixelIsRefusedBeforeAnOutputIsTouched() throws Exception {
+        // it passed the up-front check, then the tracker's crop failed mid-run after --out was cut to its header
+        Path out = Files.writeString(tmp.resolve("kept.csv"), "frame,id,x,y,w,h,score,state,reacquired\n0,1,1,1,9,9,1,TRACKING,false\n");
+        String before = Files.readString(out);
+        Path mp4 = tmp.resolve("tiny.mp4");
+        CliRunner.Result init = CliRunner.run("track", clip.toString(), "--init", "10,10,0.5,0.5", "--out", out.toString(),
+                "--save", mp4.toString());
+        assertUserError(init, "--init 10,10,0.5,0.5: 10.00,10.00,0.50,0.50: the box is smaller than one pixel");
+        assertEquals(1, init.err().strip().lines().count(), init.err());
+        Path targets = Files.writeString(tmp.resolve("tiny-targets.csv"), "a,0,10,10,40,30\ndot,3,10,10,40,0.2\n");
+        CliRunner.Result row = CliRunner.run("track", clip.toString(), "--targets", targets.toString(), "--out", out.toString(),
+                "--save", mp4.toString());
+        assertUserError(row, "tiny-targets.csv:2: 10.00,10.00,40.00,0.20: the box is smaller than one pixel");
+        assertEquals(before, Files.readString(out), "the existing results file is untouched");
+        assertFalse(Files.exists(mp4), "no video created");
+    }
 }

@@ -111,6 +111,7 @@ class TrackTargetsTest {
             {"1,0,10,10,40,30\n2,0,10,x,40,30\n", "targets.csv:2: 'x' is not a number"},
             {"1,0,10,10,40,30\n1,0,50,50,40,30\n", "targets.csv:2: target 1 already starts on frame 0"},
             {"a,0,10,10,0,30\n", "targets.csv:1: 10.00,10.00,0.00,30.00: width and height must be positive"},
+            {"a,0,10,10,0.5,30\n", "targets.csv:1: 10.00,10.00,0.50,30.00: the box is smaller than one pixel"},
             {"a,ten,10,10,40,30\n", "targets.csv:1: frame 'ten' is not a whole number"},
             {"a,0,10,10,40\n", "targets.csv:1: expected id,frame,x,y,w,h (6 fields)"},
             {"a,0,10,10,40,30\nb,40,300,200,40,30\n", "targets.csv:2: 300.00,200.00,40.00,30.00 is not inside the 320x240 frame"},
