@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
             "on its frame (the first frame at or after it for live sources); the same id on a later frame",
             "starts it over from the new box. Every box must lie inside the frame; a box that does not, a bad",
             "number, a size under one pixel or an id given twice for one frame is an error (exit 2), found",
-            "before anything is written.",
+            "before anything is written, as is an --out or --save file that is the SOURCE, lies in its folder",
+            "or is the --targets file.",
             "", "Examples:",
             "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 \\",
             "      --out out/run.csv --save out/run.mp4",
@@ -84,6 +85,12 @@ final class TrackCommand implements Callable<Integer> {
         if (out != null) {
             checkResultPath(out);
         }
+        for (String option : new String[] {"--out", "--save"}) {
+            Path output = option.equals("--out") ? out : save;
+            Arguments.checkNotInput(option, output, "SOURCE", source);
+            Arguments.checkNotInput(option, output, "--targets file", targets == null ? null : targets.toString());
+        }
+        Arguments.checkNotInput("--save", save, "--out file", out == null ? null : out.toString());
         if (maxFrames < 0) {
             throw new UserException("--max-frames must be 0 (all) or positive");
         }
