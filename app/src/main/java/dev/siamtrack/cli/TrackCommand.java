@@ -1,6 +1,7 @@
 package dev.siamtrack.cli;
 
 import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
             "starts it over from the new box. Every box must lie inside the frame; a box that does not, a bad",
             "number, a size under one pixel or an id given twice for one frame is an error (exit 2), found",
             "before anything is written, as is an --out or --save file that is the SOURCE, lies in its folder",
-            "or is the --targets file.",
+            "or is the --targets file. A target whose frame the video never reaches is named at the end",
+            "(exit 2); the outputs keep what was tracked.",
             "", "Examples:",
             "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 \\",
             "      --out out/run.csv --save out/run.mp4",
@@ -113,11 +115,22 @@ final class TrackCommand implements Callable<Integer> {
 
     private int run(FrameSource frames, TargetEngine engine, TargetPlan plan, ResultWriter writer, Mp4Writer video)
             throws Exception {
+        TrackRun.Stats stats;
         try {
-            new TrackRun(frames, engine, plan.targets(), writer, video, maxFrames, quiet ? null : System.err, null)
-                    .run(stats -> report(frames, video, stats));
+            stats = new TrackRun(frames, engine, plan.targets(), writer, video, maxFrames, quiet ? null : System.err, null)
+                    .run(s -> report(frames, video, s));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
+        }
+        if (!stats.notStarted().isEmpty() && !stats.run().stopped()) {
+            // the outputs keep what was tracked; the plan named a frame the source does not have
+            for (PlannedTarget t : stats.notStarted()) {
+                System.err.println("siamtrack: target " + t.id() + " never started: it starts on frame " + t.frame()
+                        + ", but the last frame read was frame " + stats.lastFrame() + " (" + stats.run().frames()
+                        + " frames read" + (maxFrames > 0 && stats.run().frames() >= maxFrames ? ", --max-frames " + maxFrames : "")
+                        + ")");
+            }
+            return SiamTrackCli.EXIT_USAGE;
         }
         return SiamTrackCli.EXIT_OK;
     }

@@ -129,6 +129,33 @@ class TrackTargetsTest {
     }
 
     @Test
+    void aTargetThatStartsAfterTheLastFrameIsNamedAtTheEndWithExit2AndTheResultsAreKept() throws Exception {
+        Path targets = Files.writeString(tmp.resolve("late.csv"), "1,0," + truth + "\nt,5000,10,10,20,20\n");
+        Path csv = tmp.resolve("late.csv.out.csv");
+        CliRunner.Result r = CliRunner.run("track", clip.toString(), "--targets", targets.toString(), "--model", MODEL,
+                "--max-frames", "10", "--out", csv.toString(), "--quiet");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("siamtrack: target t never started: it starts on frame 5000, but the last frame read was "
+                + "frame 9 (10 frames read, --max-frames 10)"), r.err());
+        assertEquals(1 + 10, Files.readAllLines(csv).size(), "target 1's rows are kept");
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void aRunWhereNoTargetEverStartedSaysSoWithoutNaN() throws Exception {
+        Path targets = Files.writeString(tmp.resolve("never.csv"), "t,5000,10,10,20,20\n");
+        Path csv = tmp.resolve("never-out.csv");
+        CliRunner.Result r = CliRunner.run("track", clip.toString(), "--targets", targets.toString(), "--model", MODEL,
+                "--out", csv.toString(), "--quiet");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("target t never started: it starts on frame 5000, but the last frame read was frame 59 "
+                + "(60 frames read)"), r.err());
+        assertTrue(r.err().contains("60 frames in") && r.err().contains("no frame was tracked"), r.err());
+        assertFalse(r.err().contains("NaN"), r.err());
+        assertEquals(List.of("frame,id,x,y,w,h,score,state,reacquired"), Files.readAllLines(csv));
+    }
+
+    @Test
     void initIdsMustBeUniqueAndWellFormed() {
         CliRunner.Result dup = CliRunner.run("track", clip.toString(), "--init", "a=10,10,40,30", "--init", "a=50,50,40,30",
                 "--model", MODEL);
