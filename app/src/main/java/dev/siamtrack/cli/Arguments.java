@@ -1,7 +1,9 @@
 package dev.siamtrack.cli;
 
 import dev.siamtrack.geom.Box;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -111,6 +113,65 @@ final class Arguments {
         if (folder != null && (!Files.isDirectory(folder) || !Files.isWritable(folder))) {
             throw new UserException(option + " " + file + ": not writable (" + folder
                     + (Files.isDirectory(folder) ? " is read-only)" : " is a file, not a folder)"));
+        }
+    }
+
+    /**
+     * An output file is not an input of the run: refused (a user mistake) when {@code output} is the same file
+     * as {@code input} (their real paths, or the same file through a hard link), or lies inside {@code input}
+     * when that is a folder (an image folder read as the frames). {@code input} names no existing file: nothing
+     * to protect (a camera or stream URL as the source).
+     *
+     * @param what the input in the message, e.g. {@code "SOURCE"} or {@code "--targets file"}
+     */
+    static void checkNotInput(String option, Path output, String what, String input) {
+        if (output == null || input == null) {
+            return;
+        }
+        Path in;
+        try {
+            in = Path.of(input);
+        } catch (InvalidPathException e) {
+            return;
+        }
+        if (!Files.exists(in)) {
+            return;
+        }
+        Path realIn = realPath(in);
+        Path realOut = realPath(output);
+        boolean same = realOut.equals(realIn);
+        try {
+            same = same || (Files.exists(output) && Files.isSameFile(output, in));
+        } catch (IOException e) {
+            // not comparable: the real paths decide
+        }
+        if (same) {
+            throw new UserException(option + " " + output + ": is the " + what + " " + input
+                    + "; writing it would overwrite the input (choose another file)");
+        }
+        if (Files.isDirectory(realIn) && realOut.startsWith(realIn)) {
+            throw new UserException(option + " " + output + ": lies inside the " + what + " folder " + input
+                    + ", which the run reads; write the outputs elsewhere");
+        }
+    }
+
+    /**
+     * The real path of a file that may not exist yet: the real path of its nearest existing folder (symbolic
+     * links resolved) followed by the missing rest.
+     */
+    static Path realPath(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+        } catch (IOException e) {
+            return absolute;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.siamtrack.cli;
 
 import dev.siamtrack.io.ResultWriter;
+import dev.siamtrack.run.PlannedTarget;
 import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
@@ -25,8 +26,10 @@ import picocli.CommandLine.Parameters;
             "A --targets file has rows id,frame,x,y,w,h (an optional header row, # comments): a target starts",
             "on its frame (the first frame at or after it for live sources); the same id on a later frame",
             "starts it over from the new box. Every box must lie inside the frame; a box that does not, a bad",
-            "number, a zero size or an id given twice for one frame is an error (exit 2), found before",
-            "anything is written.",
+            "number, a size under one pixel or an id given twice for one frame is an error (exit 2), found",
+            "before anything is written, as is an --out or --save file that is the SOURCE, lies in its folder",
+            "or is the --targets file. A target whose frame the video never reaches is named at the end",
+            "(exit 2); the outputs keep what was tracked.",
             "", "Examples:",
             "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 \\",
             "      --out out/run.csv --save out/run.mp4",
@@ -84,6 +87,12 @@ final class TrackCommand implements Callable<Integer> {
         if (out != null) {
             checkResultPath(out);
         }
+        for (String option : new String[] {"--out", "--save"}) {
+            Path output = option.equals("--out") ? out : save;
+            Arguments.checkNotInput(option, output, "SOURCE", source);
+            Arguments.checkNotInput(option, output, "--targets file", targets == null ? null : targets.toString());
+        }
+        Arguments.checkNotInput("--save", save, "--out file", out == null ? null : out.toString());
         if (maxFrames < 0) {
             throw new UserException("--max-frames must be 0 (all) or positive");
         }
@@ -106,11 +115,22 @@ final class TrackCommand implements Callable<Integer> {
 
     private int run(FrameSource frames, TargetEngine engine, TargetPlan plan, ResultWriter writer, Mp4Writer video)
             throws Exception {
+        TrackRun.Stats stats;
         try {
-            new TrackRun(frames, engine, plan.targets(), writer, video, maxFrames, quiet ? null : System.err, null)
-                    .run(stats -> report(frames, video, stats));
+            stats = new TrackRun(frames, engine, plan.targets(), writer, video, maxFrames, quiet ? null : System.err, null)
+                    .run(s -> report(frames, video, s));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
+        }
+        if (!stats.notStarted().isEmpty() && !stats.run().stopped()) {
+            // the outputs keep what was tracked; the plan named a frame the source does not have
+            for (PlannedTarget t : stats.notStarted()) {
+                System.err.println("siamtrack: target " + t.id() + " never started: it starts on frame " + t.frame()
+                        + ", but the last frame read was frame " + stats.lastFrame() + " (" + stats.run().frames()
+                        + " frames read" + (maxFrames > 0 && stats.run().frames() >= maxFrames ? ", --max-frames " + maxFrames : "")
+                        + ")");
+            }
+            return SiamTrackCli.EXIT_USAGE;
         }
         return SiamTrackCli.EXIT_OK;
     }

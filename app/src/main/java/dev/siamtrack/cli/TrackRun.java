@@ -31,8 +31,13 @@ final class TrackRun {
         void frame(int index, List<TargetResult> results);
     }
 
-    /** What a run did. Times are in milliseconds per frame. */
-    record Stats(SequenceRunner.Stats run, SourceDamage damage) {
+    /**
+     * What a run did. Times are in milliseconds per frame.
+     *
+     * @param notStarted the planned targets whose start frame never came
+     * @param lastFrame  the index of the last frame read (counting frames the source skipped)
+     */
+    record Stats(SequenceRunner.Stats run, SourceDamage damage, List<PlannedTarget> notStarted, int lastFrame) {
         double fps() {
             return run.seconds() > 0 ? run.frames() / run.seconds() : 0;
         }
@@ -41,9 +46,13 @@ final class TrackRun {
             Map<String, Integer> lost = run.lostById();
             String byTarget = lost.size() < 2 ? "" : lost.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", ", " (by target: ", ")"));
+            // a frame is timed once a target is tracked on it: none when every target starts on the last frame or later
+            String tracker = run.updates().count() == 0 ? "no frame was tracked"
+                    : String.format(Locale.ROOT, "tracker %.2f ms median / %.2f ms p95", run.updates().medianMs(),
+                    run.updates().p95Ms());
             return String.format(Locale.ROOT,
-                    "%d frames in %.2f s: %.1f FPS end-to-end, tracker %.2f ms median / %.2f ms p95; %d frames LOST%s; %d frames skipped%s%s",
-                    run.frames(), run.seconds(), fps(), run.updates().medianMs(), run.updates().p95Ms(),
+                    "%d frames in %.2f s: %.1f FPS end-to-end, %s; %d frames LOST%s; %d frames skipped%s%s",
+                    run.frames(), run.seconds(), fps(), tracker,
                     run.lostFrames(), byTarget, damage.skippedFrames(), damage.summary(),
                     run.stopped() ? " (interrupted: outputs hold the frames above)" : "");
         }
@@ -72,15 +81,15 @@ final class TrackRun {
 
     /**
      * Runs the frames through the {@link SequenceRunner}, closes the outputs, then {@code report} with the stats
-     * (also when a signal stopped the run).
+     * (also when a signal stopped the run), and returns them.
      *
      * @throws IllegalArgumentException when a planned target cannot start on its frame
      */
-    void run(Consumer<Stats> report) throws Exception {
+    Stats run(Consumer<Stats> report) throws Exception {
         int limit = maxFrames > 0 ? maxFrames : Integer.MAX_VALUE;
         int total = source.frameCount() > 0 ? Math.min(source.frameCount(), limit) : -1;
         SequenceRunner runner = new SequenceRunner(engine, plan, total > 0 ? total : 1 << 16);
-        StopOnSignal.run(runner::stop, () -> {
+        return StopOnSignal.run(runner::stop, () -> {
             SequenceRunner.Stats stats;
             try (FrameAnnotator annotator = video != null ? new FrameAnnotator() : null) {
                 stats = runner.run(SequenceRunner.Frames.of(source), maxFrames,
@@ -96,7 +105,7 @@ final class TrackRun {
             if (stats.frames() == 0 && !stats.stopped()) {
                 throw new SourceException(source.description() + ": no frames could be read");
             }
-            return new Stats(stats, SourceDamage.of(source));
+            return new Stats(stats, SourceDamage.of(source), runner.notStarted(), source.frameIndex());
         }, report);
     }
 

@@ -49,6 +49,10 @@ class TargetPlanTest {
         assertEquals("--init 1,2,x,4: 'x' is not a number", error(List.of("1,2,x,4"), null));
         assertEquals("--init 1,2,1e999,4: '1e999' is too large", error(List.of("1,2,1e999,4"), null));
         assertEquals("--init 1,2,0,4: 1.00,2.00,0.00,4.00: width and height must be positive", error(List.of("1,2,0,4"), null));
+        assertEquals("--init 1,2,0.5,4: 1.00,2.00,0.50,4.00: the box is smaller than one pixel (width and height must be at least 1)",
+                error(List.of("1,2,0.5,4"), null));
+        assertEquals("--init 1,2,0.001,0.001: 1.00,2.00,0.00,0.00: the box is smaller than one pixel (width and height must be at least 1)",
+                error(List.of("1,2,0.001,0.001"), null));
         assertEquals("--init a=5,6,7,8: target a already starts on frame 0 (--init a=1,2,3,4)",
                 error(List.of("a=1,2,3,4", "a=5,6,7,8"), null));
     }
@@ -66,6 +70,9 @@ class TargetPlanTest {
         assertEquals(file + ":1: target id 'a b' must be letters, digits, '_', '-' or '.'", error(List.of(), file));
         Files.writeString(file, "ball,0,1,2,3,-4\n");
         assertEquals(file + ":1: 1.00,2.00,3.00,-4.00: width and height must be positive", error(List.of(), file));
+        Files.writeString(file, "ball,0,1,2,3,4\ndot,7,1,2,3,0.25\n");
+        assertEquals(file + ":2: 1.00,2.00,3.00,0.25: the box is smaller than one pixel (width and height must be at least 1)",
+                error(List.of(), file));
         Files.writeString(file, "ball,3,1,2,3,4\nball,3,5,6,7,8\n");
         assertEquals(file + ":2: target ball already starts on frame 3 (" + file + ":1)", error(List.of(), file));
         Files.writeString(file, "id,frame,x,y,w,h\n# nothing\n");

@@ -111,6 +111,7 @@ class TrackTargetsTest {
             {"1,0,10,10,40,30\n2,0,10,x,40,30\n", "targets.csv:2: 'x' is not a number"},
             {"1,0,10,10,40,30\n1,0,50,50,40,30\n", "targets.csv:2: target 1 already starts on frame 0"},
             {"a,0,10,10,0,30\n", "targets.csv:1: 10.00,10.00,0.00,30.00: width and height must be positive"},
+            {"a,0,10,10,0.5,30\n", "targets.csv:1: 10.00,10.00,0.50,30.00: the box is smaller than one pixel"},
             {"a,ten,10,10,40,30\n", "targets.csv:1: frame 'ten' is not a whole number"},
             {"a,0,10,10,40\n", "targets.csv:1: expected id,frame,x,y,w,h (6 fields)"},
             {"a,0,10,10,40,30\nb,40,300,200,40,30\n", "targets.csv:2: 300.00,200.00,40.00,30.00 is not inside the 320x240 frame"},
@@ -125,6 +126,33 @@ class TrackTargetsTest {
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
             assertFalse(Files.exists(csv) || Files.exists(mp4), "no output for " + c[0]);
         }
+    }
+
+    @Test
+    void aTargetThatStartsAfterTheLastFrameIsNamedAtTheEndWithExit2AndTheResultsAreKept() throws Exception {
+        Path targets = Files.writeString(tmp.resolve("late.csv"), "1,0," + truth + "\nt,5000,10,10,20,20\n");
+        Path csv = tmp.resolve("late.csv.out.csv");
+        CliRunner.Result r = CliRunner.run("track", clip.toString(), "--targets", targets.toString(), "--model", MODEL,
+                "--max-frames", "10", "--out", csv.toString(), "--quiet");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("siamtrack: target t never started: it starts on frame 5000, but the last frame read was "
+                + "frame 9 (10 frames read, --max-frames 10)"), r.err());
+        assertEquals(1 + 10, Files.readAllLines(csv).size(), "target 1's rows are kept");
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void aRunWhereNoTargetEverStartedSaysSoWithoutNaN() throws Exception {
+        Path targets = Files.writeString(tmp.resolve("never.csv"), "t,5000,10,10,20,20\n");
+        Path csv = tmp.resolve("never-out.csv");
+        CliRunner.Result r = CliRunner.run("track", clip.toString(), "--targets", targets.toString(), "--model", MODEL,
+                "--out", csv.toString(), "--quiet");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("target t never started: it starts on frame 5000, but the last frame read was frame 59 "
+                + "(60 frames read)"), r.err());
+        assertTrue(r.err().contains("60 frames in") && r.err().contains("no frame was tracked"), r.err());
+        assertFalse(r.err().contains("NaN"), r.err());
+        assertEquals(List.of("frame,id,x,y,w,h,score,state,reacquired"), Files.readAllLines(csv));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import dev.siamtrack.geom.Box;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -191,6 +192,9 @@ public final class Manifest {
         }
         if (!(v[2] > 0) || !(v[3] > 0)) {
             return "the box width and height must be positive";
+        }
+        if (v[2] < Box.MIN_SIDE || v[3] < Box.MIN_SIDE) {
+            return "the box is smaller than one pixel (w and h must be at least " + (int) Box.MIN_SIDE + ")";
         }
         return null;
     }

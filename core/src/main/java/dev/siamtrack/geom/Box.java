@@ -114,9 +114,12 @@ public record Box(double x, double y, double w, double h) {
         return new Box(x1, y1, x2 - x1, y2 - y1);
     }
 
+    /** The smallest width and height a user's target box may have, in pixels ({@link #checkSize}). */
+    public static final double MIN_SIDE = 1;
+
     /**
-     * The rule for a target box given by a user (command line, targets file, viewer, server): a positive size
-     * and entirely inside the {@code width} x {@code height} frame.
+     * The rule for a target box given by a user (command line, targets file, viewer, server): at least a pixel
+     * wide and high ({@link #checkSize}) and entirely inside the {@code width} x {@code height} frame.
      *
      * @throws IllegalArgumentException saying what is wrong, starting with the box
      */
@@ -127,10 +130,17 @@ public record Box(double x, double y, double w, double h) {
         }
     }
 
-    /** The size half of {@link #checkInside}: a positive, finite width and height. */
+    /**
+     * The size half of {@link #checkInside}: a finite width and height of at least {@link #MIN_SIDE} pixel (a
+     * smaller box has no pixel to make a template of, and the tracker's crop of it is empty).
+     */
     public void checkSize() {
         if (!(w > 0) || !(h > 0) || Double.isInfinite(w) || Double.isInfinite(h)) {
             throw new IllegalArgumentException(this + ": width and height must be positive");
+        }
+        if (w < MIN_SIDE || h < MIN_SIDE) {
+            throw new IllegalArgumentException(this + ": the box is smaller than one pixel (width and height must be at least "
+                    + (int) MIN_SIDE + ")");
         }
     }
 

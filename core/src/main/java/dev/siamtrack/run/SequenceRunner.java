@@ -122,6 +122,14 @@ public final class SequenceRunner {
         return updates;
     }
 
+    /**
+     * The targets of the plan given to the constructor that have not started yet, in frame order: after
+     * {@link #run}, those whose start frame never came (the frames ended before it).
+     */
+    public List<PlannedTarget> notStarted() {
+        return pending.stream().filter(t -> t.frame() != Integer.MIN_VALUE).toList();
+    }
+
     /** Ends {@link #run} after the frame in progress; safe from any thread (a signal handler, a viewer). */
     public void stop() {
         stopRequested = true;

@@ -59,6 +59,20 @@ class ManifestTest {
     }
 
     @Test
+    void aBoxSmallerThanOnePixelIsAProblemAndTheVideosOtherRowsAreKept() throws Exception {
+        Path file = BatchClips.manifest(tmp, List.of(
+                "v.mp4,a,0,1,2,30,40",
+                "v.mp4,tiny,0,1,2,0.5,0.5",
+                "v.mp4,thin,0,1,2,30,0.9"));
+        Manifest m = Manifest.read(file);
+        assertEquals(List.of(new TargetSpec("a", 0, 1, 2, 30, 40)), m.videos().get(0).targets());
+        assertEquals(List.of(3, 4), m.problems().stream().map(Manifest.Problem::line).toList());
+        assertEquals("manifest line 3 (v.mp4): the box is smaller than one pixel (w and h must be at least 1)",
+                m.problems().get(0).describe());
+        assertTrue(m.problems().get(1).reason().contains("smaller than one pixel"), m.problems().toString());
+    }
+
+    @Test
     void quotedFieldsAreReadAsRfc4180SaysAndLinesCountFromWhereARecordStarts() throws Exception {
         Path file = BatchClips.manifest(tmp, List.of(
                 "\"a, b.mp4\",car,0,10,20,30,40",

@@ -93,12 +93,23 @@ class BoxTest {
 
     @Test
     void checkSizeWantsAPositiveFiniteWidthAndHeight() {
-        assertDoesNotThrow(() -> new Box(0, 0, 0.01, 0.01).checkSize());
+        assertDoesNotThrow(() -> new Box(0, 0, 1, 1).checkSize());
         for (Box bad : new Box[] {new Box(0, 0, 0, 5), new Box(0, 0, 5, 0), new Box(0, 0, -1, 5), new Box(0, 0, 5, -1),
             new Box(0, 0, Double.POSITIVE_INFINITY, 5), new Box(0, 0, 5, Double.POSITIVE_INFINITY), new Box(0, 0, Double.NaN, 5)}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::checkSize, bad.toString());
             assertTrue(e.getMessage().endsWith(": width and height must be positive"), e.getMessage());
         }
+    }
+
+    @Test
+    void checkSizeWantsAtLeastOnePixel() {
+        // a smaller box passed the check, then the tracker's crop of it was empty mid-run
+        for (Box tiny : new Box[] {new Box(0, 0, 0.01, 0.01), new Box(0, 0, 0.99, 5), new Box(0, 0, 5, 0.5)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, tiny::checkSize, tiny.toString());
+            assertTrue(e.getMessage().startsWith(tiny + ": the box is smaller than one pixel"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> tiny.checkInside(640, 480), tiny.toString());
+        }
+        assertDoesNotThrow(() -> new Box(3, 4, 1, 1).checkInside(640, 480));
     }
 
     @Test
