@@ -114,6 +114,46 @@ final class Arguments {
             throw new UserException(option + " " + file + ": not writable (" + folder
                     + (Files.isDirectory(folder) ? " is read-only)" : " is a file, not a folder)"));
         }
+        if (folder != null && !Files.exists(absolute)) {
+            probe(option, file, folder);
+        }
+    }
+
+    /**
+     * An output folder can be written: it is a writable folder, or missing with its nearest existing folder a
+     * writable folder (it is created when written). Whether it must be new or empty is the command's rule.
+     */
+    static void checkWritableFolder(String option, Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+            throw new UserException(option + " " + dir + ": is a file, not a folder");
+        }
+        Path folder = absolute;
+        while (folder != null && !Files.exists(folder)) {
+            folder = folder.getParent();
+        }
+        if (folder == null) {
+            return;
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new UserException(option + " " + dir + ": not writable (" + folder + " is a file, not a folder)");
+        }
+        if (!Files.isWritable(folder)) {
+            throw new UserException(option + " " + dir + ": not writable (" + folder + " is read-only)");
+        }
+        probe(option, dir, folder);
+    }
+
+    /**
+     * Creates and deletes a file in {@code folder}: permissions do not tell everything (root may "write" to
+     * /proc, and a read-only mount looks writable), so the only sure check is to try before any real output.
+     */
+    private static void probe(String option, Path target, Path folder) {
+        try {
+            Files.delete(Files.createTempFile(folder, ".siamtrack-write-test", ".tmp"));
+        } catch (IOException | RuntimeException e) {
+            throw new UserException(option + " " + target + ": not writable (cannot create files in " + folder + ")");
+        }
     }
 
     /**

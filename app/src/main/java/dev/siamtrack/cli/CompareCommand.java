@@ -85,10 +85,19 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Cosine similarity for 'same' (default: the model card's verify_threshold).")
     private Double threshold;
 
+    @Option(names = "--verbose", description = "Show stack traces for errors.")
+    private boolean verbose;
+
     @Override
     public Integer call() throws Exception {
+        if (threshold != null && (threshold < -1 || threshold > 1)) {
+            throw new UserException("--threshold " + threshold + ": must be a cosine similarity in [-1, 1]");
+        }
         if (pairsFile == null) {
-            if (crops.size() != 2 || reportDir != null) {
+            if (reportDir != null) {
+                throw new UserException("--report needs --pairs FILE.csv (two crops print their similarity only)");
+            }
+            if (crops.size() != 2) {
                 throw new UserException("give two crops IMAGE[:x,y,w,h], or --pairs FILE.csv --report DIR");
             }
             return comparePair(parseCrop(crops.get(0)), parseCrop(crops.get(1)));
@@ -96,9 +105,8 @@ public final class CompareCommand implements Callable<Integer> {
         if (!crops.isEmpty() || reportDir == null) {
             throw new UserException("--pairs takes no crops and needs --report DIR");
         }
-        if (threshold != null && (threshold < -1 || threshold > 1)) {
-            throw new UserException("--threshold must be a cosine similarity in [-1, 1]");
-        }
+        // The report folder is checked before every pair is scored, not after.
+        Arguments.checkWritableFolder("--report", reportDir);
         List<VerificationPairs.Pair> pairs = VerificationPairs.read(pairsFile);
         return scorePairs(pairs);
     }
@@ -108,23 +116,51 @@ public final class CompareCommand implements Callable<Integer> {
         Matcher m = CROP.matcher(text);
         Path image = Path.of(m.matches() ? m.group(1) : text);
         Box box = m.matches() ? Arguments.box(text, m.group(2)) : null;
+        int colon = text.lastIndexOf(':');
+        if (!m.matches() && !Files.isRegularFile(image) && colon > 0
+                && Files.isRegularFile(Path.of(text.substring(0, colon)))) {
+            throw new UserException(text + ": the box after ':' must be four numbers x,y,w,h, got '"
+                    + text.substring(colon + 1) + "'");
+        }
         if (!Files.isRegularFile(image)) {
             throw new UserException("image not found: " + image);
         }
         return new Crop(image, box);
     }
 
+    /** A crop's box lies inside its image, the rule track applies to --init (checked before the model loads). */
+    private static void checkInside(Crop crop, Map<Path, Mat> images) {
+        if (crop.box() == null) {
+            return;
+        }
+        Mat image = image(crop, images);
+        try {
+            crop.box().checkInside(image.cols(), image.rows());
+        } catch (IllegalArgumentException e) {
+            throw new UserException(crop.image() + ": " + e.getMessage());
+        }
+    }
+
     private int comparePair(Crop a, Crop b) throws ModelException {
-        try (TargetEmbedder embedder = embedder()) {
+        Map<Path, Mat> images = new HashMap<>();
+        try (TargetEmbedder embedder = withInsideChecked(a, b, images)) {
             double t = threshold != null ? threshold : embedder.threshold();
-            double similarity = TargetEmbedder.similarity(embed(embedder, a, new HashMap<>()), embed(embedder, b, new HashMap<>()));
+            double similarity = TargetEmbedder.similarity(embed(embedder, a, images), embed(embedder, b, images));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "similarity %.4f, threshold %.4f (%s, %s): %s%n", similarity, t,
                     embedder.card().name(), threshold != null ? "--threshold" : "model card",
                     similarity >= t ? "same" : "different");
             out.flush();
             return 0;
+        } finally {
+            images.values().forEach(Mat::close);
         }
+    }
+
+    private TargetEmbedder withInsideChecked(Crop a, Crop b, Map<Path, Mat> images) throws ModelException {
+        checkInside(a, images);
+        checkInside(b, images);
+        return embedder();
     }
 
     private int scorePairs(List<VerificationPairs.Pair> pairs) throws ModelException, IOException {
@@ -180,6 +216,17 @@ public final class CompareCommand implements Callable<Integer> {
 
     /** Embeds one crop; images are read once per run (pairs share anchors). */
     private static float[] embed(TargetEmbedder embedder, Crop crop, Map<Path, Mat> images) {
+        Mat image = image(crop, images);
+        Box box = crop.box() != null ? crop.box() : new Box(0, 0, image.cols(), image.rows());
+        try {
+            return embedder.embed(image, box);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(crop.image() + ": " + e.getMessage());
+        }
+    }
+
+    /** The crop's image, read once per run. */
+    private static Mat image(Crop crop, Map<Path, Mat> images) {
         Mat image = images.get(crop.image());
         if (image == null) {
             image = opencv_imgcodecs.imread(crop.image().toString(), opencv_imgcodecs.IMREAD_COLOR);
@@ -189,12 +236,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
             images.put(crop.image(), image);
         }
-        Box box = crop.box() != null ? crop.box() : new Box(0, 0, image.cols(), image.rows());
-        try {
-            return embedder.embed(image, box);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(crop.image() + ": " + e.getMessage());
-        }
+        return image;
     }
 
     private void writeReport(List<VerificationPairs.Pair> pairs, List<Roc.Scored> scored, Roc roc, String modelName,

@@ -91,6 +91,10 @@ public final class EvalCommand implements Callable<Integer> {
             return usage(e.getMessage());
         }
         try {
+            if (Files.exists(datasetDir) && !Files.isDirectory(datasetDir)) {
+                return usage("dataset " + datasetDir + " is a file, not a folder (give the folder of sequences, or"
+                        + " one sequence's folder; a video goes in a folder with its ground truth clip.txt)");
+            }
             if (!Files.isDirectory(datasetDir)) {
                 return usage("dataset directory not found: " + datasetDir);
             }
@@ -107,13 +111,14 @@ public final class EvalCommand implements Callable<Integer> {
                 // Creating each tracker once surfaces broken models or a missing engine before any work starts.
                 factory.create(spec).close();
             }
-            checkWritable(reportDir);
             scan = Datasets.scan(datasetDir);
             selected = select(scan.sequences());
             if (selected.isEmpty()) {
                 return usage("no readable sequence in " + datasetDir
                         + " (layouts: OTB, GOT-10k, VOT, LaSOT, video + .txt)" + skippedText(scan));
             }
+            // Last of the checks: it creates the report folder, which a rejected input must not leave behind.
+            checkWritable(reportDir);
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             return usage(e.getMessage());
         } catch (RuntimeException e) {

@@ -89,6 +89,14 @@ public final class MakeClipCommand implements Callable<Integer> {
         if (!video && Files.exists(out) && !isEmptyFolder(out)) {
             throw new UserException("--out " + out + " exists and is not an empty folder");
         }
+        checkLimit("--width", width, MAX_WIDTH);
+        checkLimit("--height", height, MAX_HEIGHT);
+        checkLimit("--frames", frames, MAX_FRAMES);
+        if (video) {
+            Arguments.checkWritable("--out", out);
+        } else {
+            Arguments.checkWritableFolder("--out", out);
+        }
         ClipConfig config = ClipConfig.of(width, height, frames, seed, leave, outFrames)
                 .withFps(fps).withOcclusionFrames(occlusionFrames).withBitrateKbps(bitrateKbps);
         ClipGenerator clip = new ClipGenerator(config);
@@ -125,6 +133,18 @@ public final class MakeClipCommand implements Callable<Integer> {
                 events.minScale(), events.maxScale());
         stdout.flush();
         return 0;
+    }
+
+    /** 8K UHD: larger frames overflow the renderer's buffers and no tracker here reads them. */
+    static final int MAX_WIDTH = 7680;
+    static final int MAX_HEIGHT = 4320;
+    /** About an hour at 25 fps. */
+    static final int MAX_FRAMES = 100_000;
+
+    private static void checkLimit(String option, int value, int max) {
+        if (value > max) {
+            throw new UserException(option + " " + value + ": at most " + max);
+        }
     }
 
     private static boolean isEmptyFolder(Path dir) throws IOException {

@@ -68,6 +68,7 @@ public final class MakeLongTermCommand implements Callable<Integer> {
         try {
             options = new LongTermSets.Options(gap, cuts, minRun, seed);
             sources = LongTermSets.validate(source, out, options);
+            Arguments.checkWritableFolder("--out", out);
         } catch (IllegalArgumentException | IOException e) {
             err.println("siamtrack: " + e.getMessage());
             return 2;

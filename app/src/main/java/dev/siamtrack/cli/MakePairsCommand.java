@@ -47,6 +47,9 @@ public final class MakePairsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    /** Same pairs per sequence at most: a 150-frame sequence has about 2,500 distinct early/late pairs. */
+    static final int MAX_PER_SEQUENCE = 1000;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -55,9 +58,14 @@ public final class MakePairsCommand implements Callable<Integer> {
             if (perSequence < 1) {
                 throw new IllegalArgumentException("--per-sequence must be at least 1");
             }
+            if (perSequence > MAX_PER_SEQUENCE) {
+                throw new IllegalArgumentException("--per-sequence " + perSequence + ": at most " + MAX_PER_SEQUENCE
+                        + " (pairs are drawn from one sequence's frames; more mostly repeat the same pairs)");
+            }
             if (!out.getFileName().toString().endsWith(".csv") || Files.isDirectory(out)) {
                 throw new IllegalArgumentException("--out must name a .csv file, got " + out);
             }
+            Arguments.checkWritable("--out", out);
             pairs = VerificationPairs.build(LongTermSets.sources(source), perSequence, seed);
         } catch (IllegalArgumentException | IOException e) {
             err.println("siamtrack: " + e.getMessage());

@@ -47,7 +47,8 @@ public final class SiamTrackCli {
             err.println("siamtrack: " + (userMistake ? "" : "error: ") + oneLine(e));
             if (verbose(parseResult)) {
                 e.printStackTrace(err);
-            } else if (!userMistake) {
+            } else if (!userMistake && cmd.getCommandSpec().findOption("--verbose") != null) {
+                // only where the command has the option: the hint must not send the user to an unknown option
                 err.println("(run again with --verbose for details)");
             }
             err.flush();

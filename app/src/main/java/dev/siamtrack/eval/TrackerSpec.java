@@ -86,6 +86,11 @@ public record TrackerSpec(Kind kind, Path path, String label) {
             }
             return new TrackerSpec(kind, path, kind.prefix() + "@" + path.getFileName().toString().replaceFirst("\\.onnx$", ""));
         }
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("model '" + arg + "' of '" + spec + "' does not exist (a model is a"
+                    + " directory with backbone.onnx and head.onnx, given as a path, a name in models/, or pulled with"
+                    + " 'models pull')");
+        }
         for (String file : List.of("backbone.onnx", "head.onnx")) {
             if (!Files.isRegularFile(path.resolve(file))) {
                 throw new IllegalArgumentException("model directory of '" + spec + "' lacks " + file + ": " + path);
