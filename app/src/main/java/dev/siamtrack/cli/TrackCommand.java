@@ -123,14 +123,18 @@ final class TrackCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         if (!stats.notStarted().isEmpty() && !stats.run().stopped()) {
-            // the outputs keep what was tracked; the plan named a frame the source does not have
+            // --max-frames asked to stop early: a later start is not reached, not wrong
+            boolean cutShort = maxFrames > 0 && stats.run().frames() >= maxFrames;
             for (PlannedTarget t : stats.notStarted()) {
-                System.err.println("siamtrack: target " + t.id() + " never started: it starts on frame " + t.frame()
-                        + ", but the last frame read was frame " + stats.lastFrame() + " (" + stats.run().frames()
-                        + " frames read" + (maxFrames > 0 && stats.run().frames() >= maxFrames ? ", --max-frames " + maxFrames : "")
-                        + ")");
+                System.err.println("siamtrack: target " + t.id() + (cutShort ? " not reached" : " never started")
+                        + ": it starts on frame " + t.frame() + ", but the last frame read was frame "
+                        + stats.lastFrame() + " (" + stats.run().frames() + " frames read"
+                        + (cutShort ? ", --max-frames " + maxFrames : "") + ")");
             }
-            return SiamTrackCli.EXIT_USAGE;
+            // the outputs keep what was tracked; without --max-frames the plan named a frame the source lacks
+            if (!cutShort) {
+                return SiamTrackCli.EXIT_USAGE;
+            }
         }
         return SiamTrackCli.EXIT_OK;
     }

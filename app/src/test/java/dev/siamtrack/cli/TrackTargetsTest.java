@@ -133,12 +133,24 @@ class TrackTargetsTest {
         Path targets = Files.writeString(tmp.resolve("late.csv"), "1,0," + truth + "\nt,5000,10,10,20,20\n");
         Path csv = tmp.resolve("late.csv.out.csv");
         CliRunner.Result r = CliRunner.run("track", clip.toString(), "--targets", targets.toString(), "--model", MODEL,
-                "--max-frames", "10", "--out", csv.toString(), "--quiet");
+                "--out", csv.toString(), "--quiet");
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("siamtrack: target t never started: it starts on frame 5000, but the last frame read was "
-                + "frame 9 (10 frames read, --max-frames 10)"), r.err());
-        assertEquals(1 + 10, Files.readAllLines(csv).size(), "target 1's rows are kept");
+                + "frame 59 (60 frames read)"), r.err());
+        assertEquals(1 + 60, Files.readAllLines(csv).size(), "target 1's rows are kept");
         assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void aTargetBeyondMaxFramesIsNotedButIsNoError() throws Exception {
+        Path targets = Files.writeString(tmp.resolve("later.csv"), "1,0," + truth + "\nt,30,10,10,20,20\n");
+        Path csv = tmp.resolve("later.csv.out.csv");
+        CliRunner.Result r = CliRunner.run("track", clip.toString(), "--targets", targets.toString(), "--model", MODEL,
+                "--max-frames", "10", "--out", csv.toString(), "--quiet");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("siamtrack: target t not reached: it starts on frame 30, but the last frame read was "
+                + "frame 9 (10 frames read, --max-frames 10)"), r.err());
+        assertEquals(1 + 10, Files.readAllLines(csv).size());
     }
 
     @Test
