@@ -77,6 +77,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (json != null) {
+            Arguments.checkWritable("--json", json);
+        }
         Path clip = video != null ? video : DemoCommand.defaultClip();
         Box initBox = init != null ? Arguments.box("--init " + init, init) : truthInit(clip);
         if (frames < 2) {

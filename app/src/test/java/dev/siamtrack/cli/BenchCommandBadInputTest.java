@@ -1,0 +1,43 @@
+package dev.siamtrack.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench}'s mistakes: each is one {@code siamtrack:} line on standard error and exit 2, found before the
+ * benchmark runs (nothing on standard output).
+ */
+class BenchCommandBadInputTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Runs bench, expects exit 2, nothing measured, and exactly one error line containing {@code expected}. */
+    private static String assertRefused(String expected, String... args) {
+        String[] full = new String[args.length + 1];
+        full[0] = "bench";
+        System.arraycopy(args, 0, full, 1, args.length);
+        CliRunner.Result r = CliRunner.run(full);
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("", r.out(), "the benchmark ran before the mistake was found");
+        String[] lines = r.err().strip().split("\\R");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("siamtrack: ") && lines[0].contains(expected), r.err());
+        return lines[0];
+    }
+
+    @Test
+    void anUnwritableJsonIsRefusedBeforeTheBenchmarkRuns() throws Exception {
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "a file, not a folder");
+        assertRefused("--json " + blocker.resolve("b.json") + ": not writable", "--frames", "30", "--json",
+                blocker.resolve("b.json").toString());
+        assertRefused("--json " + tmp + ": is a folder, not a file", "--frames", "30", "--json", tmp.toString());
+        assertRefused("--json " + blocker.resolve("b.json") + ": not writable", "--targets", "1", "--frames", "30",
+                "--json", blocker.resolve("b.json").toString());
+    }
+}
