@@ -8,6 +8,7 @@ import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.run.LatencyStats;
 import dev.siamtrack.track.NativeCropPreprocessor;
+import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.synth.ClipWriter;
@@ -87,6 +88,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (targets != null) {
             return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
+        }
+        if (referenceModel != null) {
+            try {
+                OpenCvTracker.checkNanoModel(referenceModel);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--reference-model " + referenceModel + ": " + e.getMessage());
+            }
         }
         if (opencvThreads > 0) {
             opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));

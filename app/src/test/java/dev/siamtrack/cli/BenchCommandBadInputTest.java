@@ -3,6 +3,7 @@ package dev.siamtrack.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.siamtrack.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,16 @@ class BenchCommandBadInputTest {
         assertRefused("--json " + tmp + ": is a folder, not a file", "--frames", "30", "--json", tmp.toString());
         assertRefused("--json " + blocker.resolve("b.json") + ": not writable", "--targets", "1", "--frames", "30",
                 "--json", blocker.resolve("b.json").toString());
+    }
+
+    @Test
+    void aReferenceModelTrackerNanoCannotRunIsRefusedInOneLine() {
+        String line = assertRefused("--reference-model models/siamtrack-v3s: OpenCV's TrackerNano needs a NanoTrack v1/v2 model",
+                "--frames", "30", "--reference-model", "models/siamtrack-v3s");
+        assertTrue(line.contains("siamtrack-v3s (family siamtrack) has exemplar 127, search 191, score map 11x11"), line);
+        Path nanoV3 = SharedData.nanoTrack(3);
+        line = assertRefused("--reference-model " + nanoV3 + ": OpenCV's TrackerNano needs a NanoTrack v1/v2 model",
+                "--frames", "30", "--reference-model", nanoV3.toString());
+        assertTrue(line.contains("nanotrack-v3 (family nanotrack-v3) has exemplar 127, search 255, score map 15x15"), line);
     }
 }
