@@ -81,11 +81,15 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             Arguments.checkWritable("--json", json);
         }
-        Path clip = video != null ? video : DemoCommand.defaultClip();
-        Box initBox = init != null ? Arguments.box("--init " + init, init) : truthInit(clip);
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
         }
+        Path clip = video != null ? video : DemoCommand.defaultClip();
+        // the video first, with track's words for a missing, unreadable or undecodable one
+        try (FrameSource opened = FrameSources.open(clip.toString())) {
+            // opening it is the check: it is read again for the benchmark
+        }
+        Box initBox = init != null ? Arguments.box("--init " + init, init) : truthInit(clip);
         if (targets != null) {
             return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
         }

@@ -52,4 +52,20 @@ class BenchCommandBadInputTest {
                 "--frames", "30", "--reference-model", nanoV3.toString());
         assertTrue(line.contains("nanotrack-v3 (family nanotrack-v3) has exemplar 127, search 255, score map 15x15"), line);
     }
+
+    @Test
+    void aBadVideoIsNamedAsTrackNamesIt() throws Exception {
+        Path garbage = Files.writeString(tmp.resolve("garbage.mp4"), "not a video");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        String[][] cases = {
+            {"/nonexistent.mp4", "/nonexistent.mp4: no such file or folder"},
+            {garbage.toString(), garbage + ": FFmpeg cannot decode it"},
+            {empty.toString(), empty + ": no images"},
+        };
+        for (String[] c : cases) {
+            assertRefused(c[1], "--video", c[0]);
+            CliRunner.Result track = CliRunner.run("track", c[0], "--init", "1,1,5,5");
+            assertTrue(track.err().contains(c[1]), "track says: " + track.err());
+        }
+    }
 }
