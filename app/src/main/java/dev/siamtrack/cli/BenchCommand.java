@@ -84,6 +84,13 @@ final class BenchCommand implements Callable<Integer> {
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
         }
+        if (opencvThreads < 0) {
+            throw new UserException("--opencv-threads " + opencvThreads + ": must be 0 (OpenCV's default) or from 1 to "
+                    + Runtime.getRuntime().availableProcessors() + " (the processors available on this machine)");
+        }
+        if (opencvThreads > 0) {
+            Arguments.threads("--opencv-threads", opencvThreads);
+        }
         Path clip = video != null ? video : DemoCommand.defaultClip();
         // the video first, with track's words for a missing, unreadable or undecodable one
         try (FrameSource opened = FrameSources.open(clip.toString())) {
@@ -101,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (opencvThreads > 0) {
-            opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));
+            opencv_core.setNumThreads(opencvThreads);
         }
         SingleTargetBench.Result result = new SingleTargetBench(clip, initBox, frames, modelOptions, compareModel, referenceModel).run();
         print(result);

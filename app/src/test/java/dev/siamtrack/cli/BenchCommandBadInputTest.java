@@ -68,4 +68,13 @@ class BenchCommandBadInputTest {
             assertTrue(track.err().contains(c[1]), "track says: " + track.err());
         }
     }
+
+    @Test
+    void aNegativeOrTooLargeOpenCvThreadCountIsRefused() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertRefused("--opencv-threads -3: must be 0 (OpenCV's default) or from 1 to " + cores, "--frames", "3",
+                "--opencv-threads", "-3");
+        assertRefused("--opencv-threads " + (cores + 1) + ": must be from 1 to " + cores, "--frames", "3",
+                "--opencv-threads", String.valueOf(cores + 1));
+    }
 }
