@@ -8,6 +8,7 @@ import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.run.LatencyStats;
 import dev.siamtrack.track.NativeCropPreprocessor;
+import dev.siamtrack.track.opencv.OpenCvTracker;
 import dev.siamtrack.video.FrameSource;
 import dev.siamtrack.video.FrameSources;
 import dev.siamtrack.video.synth.ClipWriter;
@@ -77,16 +78,37 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path clip = video != null ? video : DemoCommand.defaultClip();
-        Box initBox = init != null ? Arguments.box("--init " + init, init) : truthInit(clip);
+        if (json != null) {
+            Arguments.checkWritable("--json", json);
+        }
         if (frames < 2) {
             throw new UserException("--frames must be at least 2");
         }
+        if (opencvThreads < 0) {
+            throw new UserException("--opencv-threads " + opencvThreads + ": must be 0 (OpenCV's default) or from 1 to "
+                    + Runtime.getRuntime().availableProcessors() + " (the processors available on this machine)");
+        }
+        if (opencvThreads > 0) {
+            Arguments.threads("--opencv-threads", opencvThreads);
+        }
+        Path clip = video != null ? video : DemoCommand.defaultClip();
+        // the video first, with track's words for a missing, unreadable or undecodable one
+        try (FrameSource opened = FrameSources.open(clip.toString())) {
+            // opening it is the check: it is read again for the benchmark
+        }
+        Box initBox = init != null ? Arguments.box("--init " + init, init) : truthInit(clip);
         if (targets != null) {
             return benchTargets(clip, initBox, MultiTargetBench.parseCounts(targets));
         }
+        if (referenceModel != null) {
+            try {
+                OpenCvTracker.checkNanoModel(referenceModel);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--reference-model " + referenceModel + ": " + e.getMessage());
+            }
+        }
         if (opencvThreads > 0) {
-            opencv_core.setNumThreads(Arguments.threads("--opencv-threads", opencvThreads));
+            opencv_core.setNumThreads(opencvThreads);
         }
         SingleTargetBench.Result result = new SingleTargetBench(clip, initBox, frames, modelOptions, compareModel, referenceModel).run();
         print(result);

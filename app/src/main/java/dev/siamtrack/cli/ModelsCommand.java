@@ -6,6 +6,7 @@ import dev.siamtrack.home.Home;
 import dev.siamtrack.model.ModelException;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,15 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // every named folder before the listing: a mistake gives one line and no listing
+        for (Path d : dirs) {
+            if (!Files.exists(d)) {
+                throw new UserException(d + ": no such folder (models takes folders to look in, or the subcommand pull)");
+            }
+            if (!Files.isDirectory(d)) {
+                throw new UserException(d + ": not a folder (a model is a folder with backbone.onnx and head.onnx)");
+            }
+        }
         List<Path> candidates = new ArrayList<>(ModelRegistry.list(Home.modelsDir()));
         candidates.addAll(ModelRegistry.list(Home.userModelsDir()));
         for (Path d : dirs) {
@@ -64,6 +74,10 @@ final class ModelsCommand implements Callable<Integer> {
                 bad++;
                 System.out.println("  " + dir + "\n    cannot load: " + e.getMessage());
             }
+        }
+        if (bad > 0) {
+            System.err.println("siamtrack: " + bad + " of " + candidates.size() + " model" + (candidates.size() == 1 ? "" : "s")
+                    + " cannot be loaded (see 'cannot load' above)");
         }
         return bad == 0 ? SiamTrackCli.EXIT_OK : SiamTrackCli.EXIT_USAGE;
     }

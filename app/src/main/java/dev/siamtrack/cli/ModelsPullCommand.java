@@ -5,6 +5,7 @@ import dev.siamtrack.model.ModelCatalog;
 import dev.siamtrack.model.ModelDownloader;
 import dev.siamtrack.model.ModelException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
         description = {"Download a third-party model, pinned to its publisher's commit and checked against its SHA-256.",
             "It lands in the user's models folder, $XDG_DATA_HOME/siamtrack/models (without XDG_DATA_HOME:",
             "~/.local/share/siamtrack/models), which 'models' lists and where '--model NAME' finds it.",
-            "Nothing is left behind when a download fails.",
+            "Nothing is left behind when a download fails. Exit code 1 when the download fails (no network,",
+            "an HTTP error, a checksum mismatch), 2 for a wrong name or option, as for every command.",
             "",
             "Models: nanotrack-v1 (fastest), nanotrack-v2 (best speed and accuracy of the three for its cost),",
             "nanotrack-v3 (96 channels, slower)."},
@@ -55,17 +57,37 @@ final class ModelsPullCommand implements Callable<Integer> {
             throw new UserException("--from must be an http:// or https:// URL, got '" + from + "'");
         }
         Path target = dir != null ? dir : Home.userModelsDir();
+        // the user's mistakes (exit 2) before any download; what fails while downloading is exit 1
+        if (Files.exists(target.resolve(entry.name())) && !force) {
+            throw new UserException(target.resolve(entry.name()) + " already exists; pass --force to download it again");
+        }
+        if (dir != null) {
+            Path folder = dir.toAbsolutePath();
+            while (folder != null && !Files.exists(folder)) {
+                folder = folder.getParent();
+            }
+            if (folder != null && (!Files.isDirectory(folder) || !Files.isWritable(folder))) {
+                throw new UserException("--dir " + dir + ": not writable (" + folder
+                        + (Files.isDirectory(folder) ? " is read-only)" : " is a file, not a folder)"));
+            }
+        }
         URI base = from != null ? from : ModelCatalog.NANOTRACK_ORIGIN;
         System.err.println("siamtrack: downloading " + entry.name() + " from " + base);
         int[] lastTenth = {-1};
-        Path installed = new ModelDownloader(Duration.ofSeconds(timeoutSeconds)).download(entry, base, target, force,
-                (file, bytes, total) -> {
-                    int tenth = (int) (10 * bytes / Math.max(1, total));
-                    if (tenth != lastTenth[0]) {
-                        lastTenth[0] = tenth;
-                        System.err.printf(Locale.ROOT, "  %s %3d%% of %.1f MB%n", file, 10 * tenth, total / 1e6);
-                    }
-                });
+        Path installed;
+        try {
+            installed = new ModelDownloader(Duration.ofSeconds(timeoutSeconds)).download(entry, base, target, force,
+                    (file, bytes, total) -> {
+                        int tenth = (int) (10 * bytes / Math.max(1, total));
+                        if (tenth != lastTenth[0]) {
+                            lastTenth[0] = tenth;
+                            System.err.printf(Locale.ROOT, "  %s %3d%% of %.1f MB%n", file, 10 * tenth, total / 1e6);
+                        }
+                    });
+        } catch (ModelException e) {
+            System.err.println("siamtrack: error: " + SiamTrackCli.oneLine(e));
+            return SiamTrackCli.EXIT_FAILURE;
+        }
         System.out.println("installed " + entry.name() + " in " + installed + " (" + entry.source() + ")");
         System.out.println("use it with --model " + entry.name());
         return SiamTrackCli.EXIT_OK;

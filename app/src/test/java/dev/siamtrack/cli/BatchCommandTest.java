@@ -135,6 +135,28 @@ class BatchCommandTest {
     }
 
     @Test
+    void aVideoWithATargetOutsideTheFrameIsFailedInItsRowAsInTheHeadline() throws Exception {
+        // one video, one good target and one whose box starts left of the frame: the headline counted the video
+        // as failed while report.md and report.json called it DONE
+        String good = Files.readAllLines(manifest).get(1);
+        String video = good.substring(0, good.indexOf(','));
+        Path mixed = Files.write(archive.resolve("mixed.csv"), withHeader(List.of(good.replaceFirst(",[^,]*,", ",ok,"),
+                video + ",out,0,-5,10,20,20")));
+        Path out = tmp.resolve("mixed");
+        CliRunner.Result r = CliRunner.run("batch", mixed.toString(), "--out", out.toString(), "--model", MODEL);
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("siamtrack: 1 video: 0 done, 1 failed, 0 not finished (0 kept from an earlier run);"
+                + " 0 manifest rows left out;"), r.err());
+        JsonNode v = new ObjectMapper().readTree(out.resolve("report.json").toFile()).get("videos").get(0);
+        assertEquals("failed", v.get("outcome").asText(), v.toString());
+        assertEquals("DONE", v.get("status").asText(), "the results file of the good target is complete");
+        assertTrue(v.get("failures").get(0).asText().startsWith("target out: "), v.toString());
+        String summary = Files.readString(out.resolve("report.md"));
+        assertTrue(summary.contains("| " + video + " | FAILED (1 of 2 targets; results for the others) |"), summary);
+        assertTrue(Files.isRegularFile(out.resolve(video.replaceFirst("\\.mp4$", ".csv"))));
+    }
+
+    @Test
     void anOutputFolderWhereResultsWouldReplaceTheManifestIsRefusedAndQuotedNamesWork() throws Exception {
         // Issue 22: batch same/short.csv --out same, with short.mp4 next to it, wrote its results over the manifest.
         Path same = Files.createDirectories(tmp.resolve("same"));

@@ -378,6 +378,7 @@ class CliHelpAndErrorsTest {
         CliRunner.Result r = CliRunner.run("models", models.toString());
         assertEquals(2, r.exitCode(), r.out());
         assertTrue(r.out().contains("cannot load: " + card + ": stride must be an integer from 1 to 64, found 0"), r.out());
+        assertTrue(r.err().strip().matches("siamtrack: 1 of \\d+ models cannot be loaded \\(see 'cannot load' above\\)"), r.err());
         ModelCard shipped = ModelCard.read(ShippedModel.dir().resolve(ModelCard.FILE_NAME));
         assertTrue(r.out().contains(models.resolve("b-good") + "\n    " + shipped.name() + " (" + shipped.family() + "): exemplar 127"),
                 r.out());

@@ -40,6 +40,8 @@ class ModelsPullCommandTest {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     /** Paths whose answer announces the whole length but stalls halfway. */
     private final List<String> truncated = new CopyOnWriteArrayList<>();
+    /** Every path asked for. */
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -55,6 +57,7 @@ class ModelsPullCommandTest {
 
     private void serve(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
+        requests.add(path);
         byte[] body = files.get(path);
         if (body == null) {
             exchange.sendResponseHeaders(404, -1);
@@ -100,8 +103,8 @@ class ModelsPullCommandTest {
 
         CliRunner.Result r = CliRunner.run("models", "pull", "nanotrack-v2", "--from", base(), "--dir", tmp.toString());
 
-        assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("checksum mismatch"), r.err());
+        assertEquals(1, r.exitCode(), "a failure while running, not a user mistake");
+        assertTrue(r.err().contains("siamtrack: error: checksum mismatch"), r.err());
         assertOneLineNoTrace(r.err());
         assertEquals(List.of(), entries(tmp));
     }
@@ -115,7 +118,7 @@ class ModelsPullCommandTest {
         CliRunner.Result r = CliRunner.run("models", "pull", "nanotrack-v2", "--from", base(), "--dir", tmp.toString(),
                 "--timeout", "2");
 
-        assertEquals(2, r.exitCode());
+        assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("stalled: no data for 2 s"), r.err());
         assertEquals(List.of(), entries(tmp));
     }
@@ -123,7 +126,7 @@ class ModelsPullCommandTest {
     @Test
     void missingFileAndNoServerAreNamed() throws IOException {
         CliRunner.Result notFound = CliRunner.run("models", "pull", "nanotrack-v3", "--from", base(), "--dir", tmp.toString());
-        assertEquals(2, notFound.exitCode());
+        assertEquals(1, notFound.exitCode());
         assertTrue(notFound.err().contains("HTTP 404"), notFound.err());
 
         int closedPort;
@@ -132,7 +135,7 @@ class ModelsPullCommandTest {
         }
         CliRunner.Result refused = CliRunner.run("models", "pull", "nanotrack-v1", "--from",
                 "http://127.0.0.1:" + closedPort + "/", "--dir", tmp.toString());
-        assertEquals(2, refused.exitCode());
+        assertEquals(1, refused.exitCode(), "no network is a failure while running (exit 1), not bad input");
         assertTrue(refused.err().contains("connection refused"), refused.err());
         assertOneLineNoTrace(refused.err());
         assertEquals(List.of(), entries(tmp));
@@ -148,6 +151,17 @@ class ModelsPullCommandTest {
         assertEquals(2, mirror.exitCode());
         assertTrue(mirror.err().contains("--from must be an http"), mirror.err());
         assertFalse(Files.exists(tmp.resolve("nanotrack-v2")));
+    }
+
+    @Test
+    void anUnwritableDirIsRefusedBeforeAnyDownload() throws IOException {
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "a file");
+        CliRunner.Result r = CliRunner.run("models", "pull", "nanotrack-v2", "--from", base(), "--dir",
+                blocker.resolve("models").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("siamtrack: --dir " + blocker.resolve("models") + ": not writable (" + blocker + " is a file, not a folder)",
+                r.err().strip());
+        assertTrue(requests.isEmpty(), "downloaded before the check: " + requests);
     }
 
     private static void assertOneLineNoTrace(String err) {

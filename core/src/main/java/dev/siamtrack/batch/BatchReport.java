@@ -80,10 +80,11 @@ public record BatchReport(String manifest, String model, String runner, double s
     /** One line: videos done, failed (some target not tracked counts as failed), not finished, and the speed. */
     public String headline() {
         return String.format(Locale.ROOT,
-                "%d videos: %d done, %d failed, %d not finished (%d kept from an earlier run); %d manifest rows left out; "
+                "%d video%s: %d done, %d failed, %d not finished (%d kept from an earlier run); %d manifest row%s left out; "
                         + "%d frames in %.1f s, %.1f FPS (%s)",
-                videos.size(), doneVideos(), failedVideos(), unfinishedVideos(),
-                videos.stream().filter(VideoReport::resumed).count(), manifestProblems.size(), framesTracked, seconds,
+                videos.size(), videos.size() == 1 ? "" : "s", doneVideos(), failedVideos(), unfinishedVideos(),
+                videos.stream().filter(VideoReport::resumed).count(), manifestProblems.size(),
+                manifestProblems.size() == 1 ? "" : "s", framesTracked, seconds,
                 fps(), runner);
     }
 
@@ -112,7 +113,12 @@ public record BatchReport(String manifest, String model, String runner, double s
                     .map(t -> t.id() + " " + (t.failure() != null ? "failed"
                             : String.format(Locale.ROOT, "%.1f%%", 100 * t.lostShare())))
                     .collect(Collectors.joining(", "));
-            b.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %.1f | %s | %s |\n", cell(v.video()), v.status(),
+            // the status as the headline counts it: a complete results file with a failed target is a failed video
+            String status = v.status() == VideoReport.Status.DONE && !v.succeeded()
+                    ? String.format(Locale.ROOT, "FAILED (%d of %d targets; results for the others)", v.failedTargets(),
+                            v.targets().size())
+                    : v.status().toString();
+            b.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %.1f | %s | %s |\n", cell(v.video()), status,
                     v.resumed() ? " (earlier run)" : "", v.frames(), v.fps(), lost,
                     v.output() == null ? "-" : cell(v.output())));
         }

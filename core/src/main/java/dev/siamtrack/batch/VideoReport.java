@@ -53,6 +53,21 @@ public record VideoReport(String video, String output, Status status, boolean re
         return status == Status.DONE && failures.isEmpty();
     }
 
+    /**
+     * How the run's headline counts the video: {@code done} (every target tracked), {@code failed} (the video,
+     * or some target of it, could not be tracked: a DONE video with a failed target counts here), or
+     * {@code not finished} (stopped). {@link #status} says whether the results file is complete.
+     */
+    @JsonProperty("outcome")
+    public String outcome() {
+        return status == Status.STOPPED ? "not finished" : succeeded() ? "done" : "failed";
+    }
+
+    /** Targets that could not be tracked. */
+    public long failedTargets() {
+        return targets.stream().filter(t -> t.failure() != null).count();
+    }
+
     public VideoReport asResumed() {
         return new VideoReport(video, output, status, true, frames, skippedFrames, seconds, targets, failures);
     }

@@ -1,11 +1,15 @@
 package dev.siamtrack.track.opencv;
 
 import dev.siamtrack.geom.Box;
+import dev.siamtrack.model.ModelCard;
+import dev.siamtrack.model.ModelException;
+import dev.siamtrack.model.SiameseModel;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -77,6 +81,38 @@ public final class OpenCvTracker implements Tracker {
             params.neckhead(new BytePointer(head.toString()));
             return new OpenCvTracker(Kind.NANO, Kind.NANO.label() + "@" + dirName(modelDir), TrackerNano.create(params));
         }
+    }
+
+    /**
+     * Refuses, with one line, a model directory OpenCV's TrackerNano cannot run: TrackerNano hard-codes NanoTrack
+     * v1/v2's sizes (exemplar 127, search 255, a 16x16 score map), and any other model fails inside OpenCV on the
+     * first frame with a reshape error and several lines of OpenCV's log. The sizes are learnt by loading the
+     * model in our engine (its card, or the shapes its graphs produce); call this before any work starts.
+     *
+     * @throws IllegalArgumentException naming what the model is, when TrackerNano cannot run it or it does not load
+     */
+    public static void checkNanoModel(Path modelDir) {
+        ModelCard card;
+        try (SiameseModel model = SiameseModel.load(modelDir, SiameseModel.Options.DEFAULT)) {
+            card = model.card();
+        } catch (ModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        String problem = nanoIncompatibility(card);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /** Why TrackerNano cannot run a model with this card (one line), or null when it can. */
+    public static String nanoIncompatibility(ModelCard card) {
+        if (card.exemplarSize() == 127 && card.instanceSize() == 255 && card.scoreSize() == 16) {
+            return null;
+        }
+        return String.format(Locale.ROOT,
+                "OpenCV's TrackerNano needs a NanoTrack v1/v2 model (exemplar 127, search 255, score map 16x16);"
+                        + " %s (family %s) has exemplar %d, search %d, score map %dx%d",
+                card.name(), card.family(), card.exemplarSize(), card.instanceSize(), card.scoreSize(), card.scoreSize());
     }
 
     /** OpenCV's TrackerVit with its single ONNX file. Labelled {@code opencv-vit@<file name without .onnx>}. */

@@ -68,4 +68,13 @@ class OpenCvTrackerTest {
         }
         assertFollows(() -> OpenCvTracker.nano(nanoV2), 3);
     }
+
+    @Test
+    void trackerNanoTakesNanoTrackV1AndV2AndRefusesV3BeforeOpenCvRunsIt() {
+        OpenCvTracker.checkNanoModel(SharedData.nanoTrack(1));
+        OpenCvTracker.checkNanoModel(SharedData.nanoTrack(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OpenCvTracker.checkNanoModel(SharedData.nanoTrack(3)));
+        assertTrue(e.getMessage().startsWith("OpenCV's TrackerNano needs a NanoTrack v1/v2 model"), e.getMessage());
+    }
 }
