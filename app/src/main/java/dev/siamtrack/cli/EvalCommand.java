@@ -7,6 +7,7 @@ import dev.siamtrack.eval.Sequence;
 import dev.siamtrack.eval.SubmissionFormat;
 import dev.siamtrack.eval.TrackerFactory;
 import dev.siamtrack.eval.TrackerSpec;
+import dev.siamtrack.track.opencv.OpenCvTracker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -108,6 +109,14 @@ public final class EvalCommand implements Callable<Integer> {
                 }
             }
             for (TrackerSpec spec : specs) {
+                if (spec.kind() == TrackerSpec.Kind.OPENCV_NANO) {
+                    // OpenCV would only fail on the first frame, with lines of its own log
+                    try {
+                        OpenCvTracker.checkNanoModel(spec.path());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("tracker '" + spec.label() + "': " + e.getMessage(), e);
+                    }
+                }
                 // Creating each tracker once surfaces broken models or a missing engine before any work starts.
                 factory.create(spec).close();
             }

@@ -10,6 +10,7 @@ import dev.siamtrack.track.TargetEngine;
 import dev.siamtrack.track.TrackResult;
 import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.Tracker;
+import dev.siamtrack.testing.ShippedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -110,6 +111,8 @@ class EvalCommandTest {
                 "--report", report.toString());
         assertUsage("lacks backbone.onnx", STILL, data.toString(), "--trackers", "opencv-nano:" + tmp,
                 "--report", report.toString());
+        assertUsage("OpenCV's TrackerNano needs a NanoTrack v1/v2 model", STILL, data.toString(), "--trackers",
+                "opencv-nano:" + ShippedModel.dir(), "--report", report.toString());
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         assertUsage("report directory is not writable", STILL, data.toString(), "--trackers", "kcf",
                 "--report", file.resolve("sub").toString());
