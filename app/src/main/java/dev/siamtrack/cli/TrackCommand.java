@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
             "number, a size under one pixel or an id given twice for one frame is an error (exit 2), found",
             "before anything is written, as is an --out or --save file that is the SOURCE, lies in its folder",
             "or is the --targets file. A target whose frame the video never reaches is named at the end",
-            "(exit 2); the outputs keep what was tracked.",
+            "(exit 2; only a note when --max-frames stopped the run first); the outputs keep what was tracked.",
             "", "Examples:",
             "  ./siamtrack track videos/demo.mp4 --init 462.72,166.63,56.32,40.32 \\",
             "      --out out/run.csv --save out/run.mp4",
