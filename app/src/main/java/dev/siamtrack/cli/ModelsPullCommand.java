@@ -62,14 +62,7 @@ final class ModelsPullCommand implements Callable<Integer> {
             throw new UserException(target.resolve(entry.name()) + " already exists; pass --force to download it again");
         }
         if (dir != null) {
-            Path folder = dir.toAbsolutePath();
-            while (folder != null && !Files.exists(folder)) {
-                folder = folder.getParent();
-            }
-            if (folder != null && (!Files.isDirectory(folder) || !Files.isWritable(folder))) {
-                throw new UserException("--dir " + dir + ": not writable (" + folder
-                        + (Files.isDirectory(folder) ? " is read-only)" : " is a file, not a folder)"));
-            }
+            Arguments.checkWritableFolder("--dir", dir);
         }
         URI base = from != null ? from : ModelCatalog.NANOTRACK_ORIGIN;
         System.err.println("siamtrack: downloading " + entry.name() + " from " + base);
