@@ -106,10 +106,7 @@ final class Arguments {
         if (Files.exists(absolute) && !Files.isWritable(absolute)) {
             throw new UserException(option + " " + file + ": not writable (check its permissions)");
         }
-        Path folder = absolute.getParent();
-        while (folder != null && !Files.exists(folder)) {
-            folder = folder.getParent();
-        }
+        Path folder = nearestExisting(absolute.getParent());
         if (folder != null && (!Files.isDirectory(folder) || !Files.isWritable(folder))) {
             throw new UserException(option + " " + file + ": not writable (" + folder
                     + (Files.isDirectory(folder) ? " is read-only)" : " is a file, not a folder)"));
@@ -128,10 +125,7 @@ final class Arguments {
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
             throw new UserException(option + " " + dir + ": is a file, not a folder");
         }
-        Path folder = absolute;
-        while (folder != null && !Files.exists(folder)) {
-            folder = folder.getParent();
-        }
+        Path folder = nearestExisting(absolute);
         if (folder == null) {
             return;
         }
@@ -195,16 +189,22 @@ final class Arguments {
         }
     }
 
+    /** {@code path} or its nearest ancestor that exists; null when none does (or {@code path} is null). */
+    static Path nearestExisting(Path path) {
+        Path p = path;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
     /**
      * The real path of a file that may not exist yet: the real path of its nearest existing folder (symbolic
      * links resolved) followed by the missing rest.
      */
     static Path realPath(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(absolute);
         if (existing == null) {
             return absolute;
         }

@@ -303,7 +303,7 @@ final class ReportCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new UserException("--out " + out + ": is a folder; name the .md file to write");
         }
-        Path parent = nearestExisting(out.toAbsolutePath().getParent());
+        Path parent = Arguments.nearestExisting(out.toAbsolutePath().getParent());
         if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
             throw new UserException("--out " + out + ": cannot be written (" + parent + " is not a writable folder)");
         }
@@ -314,19 +314,10 @@ final class ReportCommand implements Callable<Integer> {
 
     /** The run folder is made under {@code --work}: it must be, or go into, a writable folder. */
     private void checkWork() {
-        Path existing = nearestExisting(work.toAbsolutePath());
+        Path existing = Arguments.nearestExisting(work.toAbsolutePath());
         if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
             throw new UserException("--work " + work + ": cannot be written (" + existing + " is not a writable folder)");
         }
-    }
-
-    /** {@code path} or its nearest ancestor that exists; null when none does. */
-    private static Path nearestExisting(Path path) {
-        Path p = path;
-        while (p != null && !Files.exists(p)) {
-            p = p.getParent();
-        }
-        return p;
     }
 
     /** make-longterm reads a folder of sequences: the chosen ones, linked into one. */
