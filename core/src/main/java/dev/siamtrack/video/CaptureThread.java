@@ -228,12 +228,10 @@ public final class CaptureThread<F extends CapturedFrame> implements AutoCloseab
         try {
             FramePacer pacer = new FramePacer(settings.paceToFps() ? source.fps() : 0);
             Mat frame;
-            boolean first = true;
             while (running && (frame = source.next()) != null) {
-                if (first && backoff != null) {
+                if (backoff != null) {
                     backoff.reset();
                 }
-                first = false;
                 pacer.awaitNext();
                 deliver(frame, source.frameIndex());
             }
