@@ -234,10 +234,7 @@ public final class LiveSource implements FrameSource {
         }
         long delay = 0;
         for (int attempt = 1; !closed; attempt++) {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause(delay)) {
                 closed = true;
                 return;
             }
