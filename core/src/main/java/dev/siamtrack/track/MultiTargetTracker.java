@@ -117,7 +117,8 @@ public final class MultiTargetTracker implements TargetEngine {
         }
         int slot = targets.size();
         model.reserve(slot + 1);
-        TrackedTarget target = new TrackedTarget(id, scoring, frame, box, searchEmbedding, model.featureChannels());
+        TrackedTarget target = new TrackedTarget(id, scoring, frame, box, searchEmbedding, model.featureChannels(),
+                sceneCut);
         target.cropExemplar(preprocessor, frame, model.templateInput());
         try {
             model.embedTemplate(slot);

@@ -17,6 +17,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * thumbnail) moves by more than {@link #COLOUR_CHANGE} (one minus the Bhattacharyya coefficient). Fast camera
  * motion changes the layout but hardly the colours; a light change the colours but less the layout.
  *
+ * <p>The same measures tell whether a frame shows the view of an earlier one ({@link View}): neither the layout
+ * nor the colours changed by more than those limits.
+ *
  * <p>Two thumbnails and two histograms are kept; a frame costs one area resize of the frame into a preallocated
  * Mat and allocates nothing.
  */
@@ -46,7 +49,8 @@ final class SceneCut implements AutoCloseable {
     boolean isCut(Mat frame) {
         resize(frame, thumbnail, size, 0, 0, INTER_AREA);
         measure();
-        boolean cut = seen && layoutChange() > LAYOUT_CHANGE && colourChange() > COLOUR_CHANGE;
+        boolean cut = seen && layoutChange(grey, lastGrey) > LAYOUT_CHANGE
+                && colourChange(colours, lastColours) > COLOUR_CHANGE;
         seen = true;
         float[] g = lastGrey;
         lastGrey = grey;
@@ -71,22 +75,44 @@ final class SceneCut implements AutoCloseable {
         }
     }
 
-    /** Mean absolute change of the grey thumbnail over 0-255. */
-    private double layoutChange() {
-        double sum = 0;
-        for (int i = 0; i < grey.length; i++) {
-            sum += Math.abs(grey[i] - lastGrey[i]);
-        }
-        return sum / grey.length / 255;
+    /** Keeps the view of the frame last given to {@link #isCut} in {@code view}. */
+    void keep(View view) {
+        System.arraycopy(lastGrey, 0, view.grey, 0, lastGrey.length);
+        System.arraycopy(lastColours, 0, view.colours, 0, lastColours.length);
     }
 
-    private double colourChange() {
+    /**
+     * Whether the frame last given to {@link #isCut} shows {@code view}: neither its layout nor its colours changed
+     * by more than a cut's limits: the camera holds (or came back to) the same view, whatever moved in it. A pan
+     * that moves the layout is another view, though no cut.
+     */
+    boolean shows(View view) {
+        return layoutChange(lastGrey, view.grey) <= LAYOUT_CHANGE
+                && colourChange(lastColours, view.colours) <= COLOUR_CHANGE;
+    }
+
+    /** Mean absolute change between two grey thumbnails, over 0-255. */
+    private static double layoutChange(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += Math.abs(a[i] - b[i]);
+        }
+        return sum / a.length / 255;
+    }
+
+    private static double colourChange(float[] a, float[] b) {
         double bc = 0;
         double n = WIDTH * HEIGHT;
-        for (int i = 0; i < colours.length; i++) {
-            bc += Math.sqrt(colours[i] / n * (lastColours[i] / n));
+        for (int i = 0; i < a.length; i++) {
+            bc += Math.sqrt(a[i] / n * (b[i] / n));
         }
         return 1 - bc;
+    }
+
+    /** What one frame looked like (its thumbnail and colour histogram), kept with {@link #keep}. */
+    static final class View {
+        private final float[] grey = new float[WIDTH * HEIGHT / 4];
+        private final float[] colours = new float[LEVELS * LEVELS * LEVELS];
     }
 
     @Override

@@ -19,10 +19,13 @@ final class TargetAppearance {
      * Colour distance a box may have beyond {@link #COLOUR_SPREAD} times the target's own mean distance while
      * tracked with confidence: a target whose colours hold steady must come back in those colours (a look-alike in
      * other colours is turned away, which the embedding alone does not do), one whose colours vary (lighting,
-     * turning, a box that takes in background) is allowed correspondingly more.
+     * turning, a box that takes in background) is allowed correspondingly more. Four times: at six, a target whose
+     * own distance is 0.15 (a small box, a moving background) allowed any colours at all, and NanoTrack v2 took a
+     * boat for a wakeboarder; at three, the default model no longer re-found targets that come back in other light
+     * (docs/tracking.md has the figures).
      */
     static final double COLOUR_MARGIN = 0.1;
-    static final double COLOUR_SPREAD = 6;
+    static final double COLOUR_SPREAD = 4;
     /** A target probability under this says a box is more likely background than the target. */
     static final double BACKGROUND = 0.5;
 
@@ -32,6 +35,8 @@ final class TargetAppearance {
     private double similarity = Double.NaN;
     /** Running mean of the tracked box's colour distance on the same frames; NaN before the first. */
     private double colourDistance = Double.NaN;
+    /** The margin a confident frame must pass within before it teaches the means again; 0 while they learn. */
+    private double distrustMargin;
 
     /** The target's colours are those of the box centred at (cx, cy), w x h, on {@code frame}. */
     TargetAppearance(Mat frame, double cx, double cy, double w, double h, double verifyThreshold) {
@@ -54,8 +59,12 @@ final class TargetAppearance {
      * target within {@code margin}: the embedding first, the colours (measured only for a box that got this far).
      */
     boolean passes(Mat frame, double x, double y, double w, double h, double boxSimilarity, double margin) {
-        return boxSimilarity >= acceptedSimilarity(margin)
-                && 1 - colour.similarity(frame, x, y, w, h) <= acceptedColourDistance();
+        return resembles(boxSimilarity, margin) && 1 - colour.similarity(frame, x, y, w, h) <= acceptedColourDistance();
+    }
+
+    /** Whether a box with this embedding similarity passes the embedding half of {@link #passes}. */
+    boolean resembles(double boxSimilarity, double margin) {
+        return boxSimilarity >= acceptedSimilarity(margin);
     }
 
     /**
@@ -69,8 +78,25 @@ final class TargetAppearance {
         return score >= BACKGROUND && passes(frame, x, y, w, h, boxSimilarity, margin);
     }
 
-    /** Takes a confident frame's box (centred at (x, y), w x h) and similarity into the running means. */
+    /**
+     * The target was found again on a test that may be more lenient than {@code margin} (the tracked box's own, in
+     * its own window): its confident frames teach the running means again only from the first one whose
+     * similarity passes within {@code margin}. A look-alike taken so would otherwise drag the level, and with it
+     * every later test, towards itself; the target itself soon looks like itself again.
+     */
+    void distrust(double margin) {
+        distrustMargin = margin;
+    }
+
+    /**
+     * Takes a confident frame's box (centred at (x, y), w x h) and similarity into the running means, unless they
+     * are distrusted ({@link #distrust}) and this similarity does not pass.
+     */
     void learn(Mat frame, double x, double y, double w, double h, double boxSimilarity) {
+        if (distrustMargin > 0 && !resembles(boxSimilarity, distrustMargin)) {
+            return;
+        }
+        distrustMargin = 0;
         similarity = Double.isNaN(similarity) ? boxSimilarity : similarity + RATE * (boxSimilarity - similarity);
         double distance = 1 - colour.similarity(frame, x, y, w, h);
         colourDistance = Double.isNaN(colourDistance) ? distance : colourDistance + RATE * (distance - colourDistance);

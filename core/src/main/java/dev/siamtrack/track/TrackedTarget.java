@@ -60,6 +60,9 @@ final class TrackedTarget {
     private double confidentH;
     /** Where the target was on the last TRACKING frame, and how far it can have gone since. */
     private final MotionPrior motion;
+    /** The frames' views, and the view of the last TRACKING frame; null without re-detection. */
+    private final SceneCut scene;
+    private final SceneCut.View confidentView;
     private ScanSchedule schedule;
     /** LOST frames reported since the target was last found; scan windows start after {@code lostFrames} of them. */
     private int lostRun;
@@ -83,8 +86,12 @@ final class TrackedTarget {
     private double pendingCx;
     private double pendingCy;
 
-    /** {@code searchEmbedding} is null when the target is not re-detected (no verification). */
-    TrackedTarget(String id, Scoring scoring, Mat frame, Box box, SearchEmbedding searchEmbedding, int embeddingSize) {
+    /**
+     * {@code searchEmbedding} and {@code scene} (which has just been given {@code frame}) are null when the target is
+     * not re-detected (no verification).
+     */
+    TrackedTarget(String id, Scoring scoring, Mat frame, Box box, SearchEmbedding searchEmbedding, int embeddingSize,
+                  SceneCut scene) {
         this.id = id;
         this.scoring = scoring;
         this.probability = new float[scoring.cells];
@@ -104,6 +111,11 @@ final class TrackedTarget {
         motion = new MotionPrior(cx, cy);
         loss = new LossState(p);
         appearance = searchEmbedding == null ? null : new TargetAppearance(frame, cx, cy, w, h, p.verifyThreshold());
+        this.scene = scene;
+        confidentView = scene == null ? null : new SceneCut.View();
+        if (scene != null) {
+            scene.keep(confidentView);
+        }
         try (Scalar m = mean(frame)) {
             padBgr[0] = m.get(0);
             padBgr[1] = m.get(1);
@@ -216,6 +228,9 @@ final class TrackedTarget {
             motion.confident(cx, cy);
             confidentW = w;
             confidentH = h;
+            if (scene != null) {
+                scene.keep(confidentView);
+            }
             // A box reaching past the border is embedded with padding: its similarity says less.
             if (!Double.isNaN(similarity) && !atBorder()) {
                 appearance.learn(frame, cx, cy, w, h, similarity);
@@ -336,11 +351,14 @@ final class TrackedTarget {
      * window's. Every candidate must lie within the target's reach ({@link MotionPrior}; anywhere after a cut).
      * One in the target's own search window while the loss is young (before the scan windows start, and not
      * after an abrupt loss) is verified as the tracked box is (its similarity has not fallen by {@link
-     * #SIMILARITY_DROP}); any other must come within {@link #VERIFY_MARGIN} of the target's confident level.
+     * #SIMILARITY_DROP}), and so is one there whenever it lies where the target was last tracked with confidence in
+     * the view of that frame ({@link #whereLastSeen}); any other must come within {@link #VERIFY_MARGIN} of the
+     * target's confident level.
      */
     private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
-        double margin = fromScan || scanning() || loss.abrupt() ? VERIFY_MARGIN : SIMILARITY_DROP;
+        double margin = fromScan || (scanning() || loss.abrupt()) && !whereLastSeen(x, y) ? VERIFY_MARGIN
+                : SIMILARITY_DROP;
         if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
                 && (cutSinceFound || motion.reaches(x, y, Math.max(confidentW, confidentH)))
                 && appearance.passes(frame, x, y, confidentW, confidentH, similarity, margin)) {
@@ -349,6 +367,16 @@ final class TrackedTarget {
             candidateScore = score;
             candidateFromScan = fromScan;
         }
+    }
+
+    /**
+     * Whether (x, y) lies within the target's size of where it was last tracked with confidence, on a frame that
+     * shows the view of that frame (the camera came back to it after a cut, or never left): the target reappearing
+     * where it left, not a look-alike that happens to stand at that spot in another scene.
+     */
+    private boolean whereLastSeen(double x, double y) {
+        return Math.hypot(x - motion.x(), y - motion.y()) <= Math.max(confidentW, confidentH)
+                && scene.shows(confidentView);
     }
 
     /**
@@ -375,6 +403,7 @@ final class TrackedTarget {
             h = confidentH;
         }
         loss.found();
+        appearance.distrust(VERIFY_MARGIN);
         schedule = null;
         pending = false;
         cutSinceFound = false;

@@ -69,4 +69,22 @@ class SceneCutTest {
             assertTrue(cuts.isCut(a), "back to the street");
         }
     }
+
+    @Test
+    void aFrameShowsAKeptViewWhileTheCameraHoldsStill() {
+        try (SceneCut cuts = new SceneCut(); Mat a = street(0, 1, false); Mat withCar = street(0, 1, true);
+             Mat panned = street(12, 1, true); Mat other = field()) {
+            SceneCut.View view = new SceneCut.View();
+            cuts.isCut(a);
+            cuts.keep(view);
+            cuts.isCut(withCar);
+            assertTrue(cuts.shows(view), "a car entered the same view");
+            assertFalse(cuts.isCut(panned));
+            assertFalse(cuts.shows(view), "panned by 12 px over 20 px blocks: no cut, but the layout moved");
+            cuts.isCut(other);
+            assertFalse(cuts.shows(view), "another scene");
+            cuts.isCut(withCar);
+            assertTrue(cuts.shows(view), "back to the street");
+        }
+    }
 }

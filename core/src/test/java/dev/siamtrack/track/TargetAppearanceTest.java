@@ -62,4 +62,24 @@ class TargetAppearanceTest {
             assertFalse(target.standsAfterCut(frame, 60, 100, 40, 40, 0.99, 0.70, 0.5), "unlike the target");
         }
     }
+
+    @Test
+    void aTargetFoundAgainTeachesItsLevelOnlyOnceItLooksLikeItselfAgain() {
+        try (Mat frame = new Mat(200, 300, CV_8UC3, new Scalar(30, 30, 200, 0))) {
+            TargetAppearance target = new TargetAppearance(frame, 60, 100, 40, 40, 0.78);
+            target.learn(frame, 60, 100, 40, 40, 0.85);
+            target.distrust(0.5);
+            for (int i = 0; i < 20; i++) {
+                target.learn(frame, 60, 100, 40, 40, 0.70);
+            }
+            // the level stays 0.85: strict test 0.74, the tracked box's own 0.63
+            assertFalse(target.passes(frame, 60, 100, 40, 40, 0.739, 0.5), "20 frames at 0.70 taught nothing");
+            assertTrue(target.fallen(0.62, 1.0));
+            target.learn(frame, 60, 100, 40, 40, 0.75);
+            target.learn(frame, 60, 100, 40, 40, 0.70);
+            // 0.75 passed and resumed learning: 0.85 -> 0.84 -> 0.826; strict test 0.716
+            assertTrue(target.passes(frame, 60, 100, 40, 40, 0.72, 0.5), "learning again");
+            assertFalse(target.passes(frame, 60, 100, 40, 40, 0.71, 0.5));
+        }
+    }
 }
