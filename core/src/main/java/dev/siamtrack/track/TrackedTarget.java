@@ -55,14 +55,8 @@ final class TrackedTarget {
     private final float[] targetEmbedding;
     /** What the target looks like while tracked with confidence; null without re-detection. */
     private final TargetAppearance appearance;
-    /** Size of the box on the last TRACKING frame: a LOST target is searched for at this size. */
-    private double confidentW;
-    private double confidentH;
-    /** Where the target was on the last TRACKING frame, and how far it can have gone since. */
-    private final MotionPrior motion;
-    /** The frames' views, and the view of the last TRACKING frame; null without re-detection. */
-    private final SceneCut scene;
-    private final SceneCut.View confidentView;
+    /** Where, at what size and in what view the target was on its last TRACKING frame. */
+    private final LastSeen lastSeen;
     private ScanSchedule schedule;
     /** LOST frames reported since the target was last found; scan windows start after {@code lostFrames} of them. */
     private int lostRun;
@@ -86,10 +80,7 @@ final class TrackedTarget {
     private double pendingCx;
     private double pendingCy;
 
-    /**
-     * {@code searchEmbedding} and {@code scene} (which has just been given {@code frame}) are null when the target is
-     * not re-detected (no verification).
-     */
+    /** {@code searchEmbedding} and {@code scene} (just given {@code frame}) are null without re-detection. */
     TrackedTarget(String id, Scoring scoring, Mat frame, Box box, SearchEmbedding searchEmbedding, int embeddingSize,
                   SceneCut scene) {
         this.id = id;
@@ -106,16 +97,9 @@ final class TrackedTarget {
         cy = box.cy();
         w = box.w();
         h = box.h();
-        confidentW = w;
-        confidentH = h;
-        motion = new MotionPrior(cx, cy);
+        lastSeen = new LastSeen(cx, cy, w, h, scene);
         loss = new LossState(p);
         appearance = searchEmbedding == null ? null : new TargetAppearance(frame, cx, cy, w, h, p.verifyThreshold());
-        this.scene = scene;
-        confidentView = scene == null ? null : new SceneCut.View();
-        if (scene != null) {
-            scene.keep(confidentView);
-        }
         try (Scalar m = mean(frame)) {
             padBgr[0] = m.get(0);
             padBgr[1] = m.get(1);
@@ -143,7 +127,7 @@ final class TrackedTarget {
         searchCx = cx;
         searchCy = cy;
         candidateScore = -1;
-        motion.frame();
+        lastSeen.frame();
         preprocessor.crop(frame, cx, cy, searchSide, scoring.card.instanceSize(), padBgr, dst);
     }
 
@@ -168,7 +152,7 @@ final class TrackedTarget {
      */
     void cropScan(CropPreprocessor preprocessor, Mat frame, int k, FloatBuffer dst) {
         if (k == 0) {
-            double side = exemplarSide(confidentW, confidentH);
+            double side = exemplarSide(lastSeen.w(), lastSeen.h());
             scanScale = scoring.card.exemplarSize() / side;
             scanSide = side * scoring.card.instanceSize() / scoring.card.exemplarSize();
         }
@@ -225,12 +209,7 @@ final class TrackedTarget {
         TrackState state = decide(frame, cx + predCx, cy + predCy, score, similarity, cut);
         move(state, cut, predCx, predCy, predW, predH, bestPenalty * score * p.lr());
         if (state == TrackState.TRACKING) {
-            motion.confident(cx, cy);
-            confidentW = w;
-            confidentH = h;
-            if (scene != null) {
-                scene.keep(confidentView);
-            }
+            lastSeen.confident(cx, cy, w, h);
             // A box reaching past the border is embedded with padding: its similarity says less.
             if (!Double.isNaN(similarity) && !atBorder()) {
                 appearance.learn(frame, cx, cy, w, h, similarity);
@@ -261,8 +240,8 @@ final class TrackedTarget {
             // A low score where the box still passes the tracked box's own test (its similarity has not fallen
             // by SIMILARITY_DROP, the target's colours) is the classifier's doubt, not a loss.
             boolean verified = score < p.lostThreshold() && appearance != null && appearance.known()
-                    && appearance.passes(frame, x, y, confidentW, confidentH, similarity, SIMILARITY_DROP);
-            boolean cutAway = cut && !appearance.standsAfterCut(frame, x, y, confidentW, confidentH, score, similarity,
+                    && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, SIMILARITY_DROP);
+            boolean cutAway = cut && !appearance.standsAfterCut(frame, x, y, lastSeen.w(), lastSeen.h(), score, similarity,
                     VERIFY_MARGIN);
             boolean unlike = appearance != null && appearance.fallen(similarity, SIMILARITY_DROP);
             state = cutAway ? loss.loseAtOnce(atBorder()) : loss.update(score, unlike, verified, atBorder());
@@ -294,10 +273,10 @@ final class TrackedTarget {
                       double rate) {
         TrackerParams.Resolved p = scoring.params;
         if (cut && state == TrackState.LOST) {
-            cx = motion.x();
-            cy = motion.y();
-            w = confidentW;
-            h = confidentH;
+            cx = lastSeen.x();
+            cy = lastSeen.y();
+            w = lastSeen.w();
+            h = lastSeen.h();
             startScan(cx, cy);
         } else if (state != TrackState.LOST || !loss.lostAtBorder()) {
             cx = clamp(cx + predCx, 0, frameWidth);
@@ -312,7 +291,7 @@ final class TrackedTarget {
      * with confidence (the box may have shrunk onto background since).
      */
     private void startScan(double x, double y) {
-        double side = exemplarSide(confidentW, confidentH) * scoring.card.instanceSize() / scoring.card.exemplarSize();
+        double side = exemplarSide(lastSeen.w(), lastSeen.h()) * scoring.card.instanceSize() / scoring.card.exemplarSize();
         double coverage = (scoring.size - 1) * scoring.card.stride() * side / scoring.card.instanceSize();
         schedule = new ScanSchedule(frameWidth, frameHeight, coverage, x, y);
     }
@@ -324,8 +303,8 @@ final class TrackedTarget {
      */
     void scanCandidate(int k, FloatBuffer scores, FloatBuffer boxes, FloatBuffer features, Mat frame) {
         int cells = scoring.cells;
-        double targetSize = Scoring.sizeWithContext(confidentW * scanScale, confidentH * scanScale);
-        int best = scoring.bestUnwindowedCell(scores, boxes, targetSize, confidentW / confidentH);
+        double targetSize = Scoring.sizeWithContext(lastSeen.w() * scanScale, lastSeen.h() * scanScale);
+        int best = scoring.bestUnwindowedCell(scores, boxes, targetSize, lastSeen.w() / lastSeen.h());
         double bestProb = scoring.probability(scores, best);
         if (bestProb >= scoring.params.lostThreshold()) {
             double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scanScale;
@@ -352,31 +331,21 @@ final class TrackedTarget {
      * One in the target's own search window while the loss is young (before the scan windows start, and not
      * after an abrupt loss) is verified as the tracked box is (its similarity has not fallen by {@link
      * #SIMILARITY_DROP}), and so is one there whenever it lies where the target was last tracked with confidence in
-     * the view of that frame ({@link #whereLastSeen}); any other must come within {@link #VERIFY_MARGIN} of the
+     * the view of that frame ({@link LastSeen#here}); any other must come within {@link #VERIFY_MARGIN} of the
      * target's confident level.
      */
     private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
-        double margin = fromScan || (scanning() || loss.abrupt()) && !whereLastSeen(x, y) ? VERIFY_MARGIN
+        double margin = fromScan || (scanning() || loss.abrupt()) && !lastSeen.here(x, y) ? VERIFY_MARGIN
                 : SIMILARITY_DROP;
         if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
-                && (cutSinceFound || motion.reaches(x, y, Math.max(confidentW, confidentH)))
-                && appearance.passes(frame, x, y, confidentW, confidentH, similarity, margin)) {
+                && (cutSinceFound || lastSeen.reaches(x, y))
+                && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, margin)) {
             candidateCx = clamp(x, 0, frameWidth);
             candidateCy = clamp(y, 0, frameHeight);
             candidateScore = score;
             candidateFromScan = fromScan;
         }
-    }
-
-    /**
-     * Whether (x, y) lies within the target's size of where it was last tracked with confidence, on a frame that
-     * shows the view of that frame (the camera came back to it after a cut, or never left): the target reappearing
-     * where it left, not a look-alike that happens to stand at that spot in another scene.
-     */
-    private boolean whereLastSeen(double x, double y) {
-        return Math.hypot(x - motion.x(), y - motion.y()) <= Math.max(confidentW, confidentH)
-                && scene.shows(confidentView);
     }
 
     /**
@@ -387,7 +356,7 @@ final class TrackedTarget {
      */
     TargetResult takeCandidate() {
         boolean confirms = pending && candidateFromScan && candidateScore >= 0
-                && Math.hypot(candidateCx - pendingCx, candidateCy - pendingCy) <= Math.max(confidentW, confidentH) / 2;
+                && Math.hypot(candidateCx - pendingCx, candidateCy - pendingCy) <= lastSeen.side() / 2;
         pending = candidateScore >= 0 && candidateFromScan && !confirms;
         if (pending) {
             pendingCx = candidateCx;
@@ -399,8 +368,8 @@ final class TrackedTarget {
         cx = candidateCx;
         cy = candidateCy;
         if (candidateFromScan) {
-            w = confidentW;
-            h = confidentH;
+            w = lastSeen.w();
+            h = lastSeen.h();
         }
         loss.found();
         appearance.distrust(VERIFY_MARGIN);
