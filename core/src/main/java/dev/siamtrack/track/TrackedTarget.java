@@ -48,9 +48,8 @@ final class TrackedTarget {
     private double searchCx;
     private double searchCy;
 
-    // Re-detection (TrackerParams.redetect): the target's embedding (from its template) and appearance, where a
-    // LOST target is searched for, and this frame's best verified candidate (centre, score, and whether a scan
-    // window found it).
+    // Re-detection (TrackerParams.redetect): the target's embedding and appearance, where a LOST target is
+    // searched for, and this frame's best verified candidate (centre, score, whether a scan window found it).
     private final SearchEmbedding searchEmbedding;
     private final float[] targetEmbedding;
     /** What the target looks like while tracked with confidence; null without re-detection. */
@@ -336,16 +335,19 @@ final class TrackedTarget {
      */
     private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
-        double margin = fromScan || (scanning() || loss.abrupt()) && !lastSeen.here(x, y) ? VERIFY_MARGIN
-                : SIMILARITY_DROP;
         if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
                 && (cutSinceFound || lastSeen.reaches(x, y))
-                && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, margin)) {
+                && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, margin(x, y, fromScan))) {
             candidateCx = clamp(x, 0, frameWidth);
             candidateCy = clamp(y, 0, frameHeight);
             candidateScore = score;
             candidateFromScan = fromScan;
         }
+    }
+
+    /** The verification margin for a candidate at (x, y): see {@link #offerCandidate}. */
+    private double margin(double x, double y, boolean fromScan) {
+        return fromScan || (scanning() || loss.abrupt()) && !lastSeen.here(x, y) ? VERIFY_MARGIN : SIMILARITY_DROP;
     }
 
     /**
