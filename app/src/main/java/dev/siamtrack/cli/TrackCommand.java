@@ -87,11 +87,8 @@ final class TrackCommand implements Callable<Integer> {
         if (out != null) {
             checkResultPath(out);
         }
-        for (String option : new String[] {"--out", "--save"}) {
-            Path output = option.equals("--out") ? out : save;
-            Arguments.checkNotInput(option, output, "SOURCE", source);
-            Arguments.checkNotInput(option, output, "--targets file", targets == null ? null : targets.toString());
-        }
+        checkNotAnInput("--out", out);
+        checkNotAnInput("--save", save);
         Arguments.checkNotInput("--save", save, "--out file", out == null ? null : out.toString());
         if (maxFrames < 0) {
             throw new UserException("--max-frames must be 0 (all) or positive");
@@ -111,6 +108,12 @@ final class TrackCommand implements Callable<Integer> {
                 return run(frames, engine, plan, writer, video);
             }
         }
+    }
+
+    /** An output is neither the SOURCE (nor inside its folder) nor the --targets file. */
+    private void checkNotAnInput(String option, Path output) {
+        Arguments.checkNotInput(option, output, "SOURCE", source);
+        Arguments.checkNotInput(option, output, "--targets file", targets == null ? null : targets.toString());
     }
 
     private int run(FrameSource frames, TargetEngine engine, TargetPlan plan, ResultWriter writer, Mp4Writer video)
