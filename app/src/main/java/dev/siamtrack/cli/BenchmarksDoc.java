@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The Markdown document {@code report} writes: provenance, commands, then one table per measurement. */
 final class BenchmarksDoc {
@@ -60,9 +61,13 @@ final class BenchmarksDoc {
         commands.forEach(c -> lines.add("./siamtrack " + c));
         lines.add("```");
         speed(JSON.readTree(benchShipped.toFile()), JSON.readTree(benchReference.toFile()));
+        List<Evaluation> shortTerm = evaluations.stream().filter(e -> !e.longTerm()).toList();
+        List<Evaluation> longTerm = evaluations.stream().filter(Evaluation::longTerm).toList();
         for (Evaluation e : evaluations) {
-            accuracy(e);
+            accuracy(e.name(), e.longTerm(), JSON.readTree(e.summary().toFile()));
         }
+        together(shortTerm, false);
+        together(longTerm, true);
         return String.join("\n", lines) + "\n";
     }
 
@@ -126,8 +131,27 @@ final class BenchmarksDoc {
         return Path.of(figures.path("model").asText()).getFileName().toString();
     }
 
-    private void accuracy(Evaluation e) throws IOException {
-        JsonNode summary = JSON.readTree(e.summary().toFile());
+    /**
+     * The sets of {@code evaluations} taken as one ({@link PooledSummary}), when there are two or more: a decision
+     * made on one small set can mislead, so the report also states the figures over all of them.
+     */
+    private void together(List<Evaluation> evaluations, boolean longTerm) throws IOException {
+        if (evaluations.size() < 2) {
+            return;
+        }
+        List<JsonNode> summaries = new ArrayList<>();
+        for (Evaluation e : evaluations) {
+            summaries.add(JSON.readTree(e.summary().toFile()));
+        }
+        String name = evaluations.stream().map(Evaluation::name).collect(Collectors.joining(" + "));
+        accuracy(name + " together", longTerm, PooledSummary.of(summaries));
+        lines.add("");
+        lines.add("The sets above as one, as one `eval` over all their sequences gives it: figures averaged over"
+                + " sequences weighted by each set's sequences, counts summed" + (longTerm
+                ? ", absent LOST weighted by absent frames, F from the pooled Pr and Re." : "; no timings."));
+    }
+
+    private void accuracy(String name, boolean longTerm, JsonNode summary) {
         JsonNode trackers = summary.path("trackers");
         int frames = 0;
         Iterator<JsonNode> all = trackers.elements();
@@ -135,9 +159,9 @@ final class BenchmarksDoc {
             frames = all.next().path("frames").asInt();
         }
         lines.add("");
-        lines.add("## Accuracy: " + e.name());
+        lines.add("## Accuracy: " + name);
         lines.add("");
-        if (e.longTerm()) {
+        if (longTerm) {
             longTerm(summary, trackers, frames);
             return;
         }
@@ -150,10 +174,11 @@ final class BenchmarksDoc {
         for (Iterator<Map.Entry<String, JsonNode>> it = trackers.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> t = it.next();
             JsonNode f = t.getValue();
-            lines.add(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %s | %.2f |", t.getKey(),
+            lines.add(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %s | %s |", t.getKey(),
                     f.path("auc").asDouble(), f.path("precision20").asDouble(), f.path("norm_precision20").asDouble(),
                     f.path("ao").asDouble(), f.path("sr50").asDouble(), f.path("sr75").asDouble(),
-                    lossFigure(f, "false_lost"), f.path("ms_median").asDouble()));
+                    lossFigure(f, "false_lost"), f.has("ms_median")
+                            ? String.format(Locale.ROOT, "%.2f", f.path("ms_median").asDouble()) : "-"));
         }
     }
 

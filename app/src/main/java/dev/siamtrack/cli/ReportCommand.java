@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             "what a frame with the target LOST costs against a tracked one (re-detection on).",
             "Accuracy: eval of the default model, NanoTrack v2 and v3 in our engine",
             "and OpenCV's TrackerNano on every --dataset; long-term sets made from each with",
-            "make-longterm, evaluated the same way.",
+            "make-longterm, evaluated the same way and with re-detection off beside each of",
+            "our engine's models; with two or more datasets, also all of them taken together.",
             "The file starts with the CPU, the date, the commit and the exact commands.",
             "Everything is checked before anything is written; intermediate results go to",
             "WORK/<date and time>/."},
@@ -149,8 +150,14 @@ final class ReportCommand implements Callable<Integer> {
             steps.add(new Step("accuracy on " + p.name(), args));
             evaluations.add(new BenchmarksDoc.Evaluation(p.name(), false, report.resolve("summary.json")));
         }
-        List<String> longTermTrackers = new ArrayList<>(trackers);
-        longTermTrackers.add(1, "siamtrack-st:" + shown(defaultModel));
+        // each of our engine's models with re-detection off beside it: what re-detection gains on the same set
+        List<String> longTermTrackers = new ArrayList<>();
+        for (String t : trackers) {
+            longTermTrackers.add(t);
+            if (t.startsWith("siamtrack:")) {
+                longTermTrackers.add(t.replaceFirst("^siamtrack:", "siamtrack-st:"));
+            }
+        }
         for (Plan p : longterm ? plans : List.<Plan>of()) {
             Path source = p.dir();
             if (p.sequences() != null) {

@@ -52,4 +52,54 @@ class BenchmarksDocTest {
         String first = doc.render(shipped, reference, List.of());
         assertEquals(first, doc.render(shipped, reference, List.of()));
     }
+
+    /** A long-term eval summary with one tracker, as {@code eval --report} writes it. */
+    private Path longTermSummary(String name, int sequences, double precision, double recall, int absentFrames,
+                                 double absentLost, int returns, int refound) throws Exception {
+        Path file = tmp.resolve(name + ".json");
+        Files.writeString(file, """
+                {"sequences": %d, "trackers": {"siamtrack@m": {"sequences": %d, "frames": %d, "auc": 0.5,
+                  "precision20": 0.5, "norm_precision20": 0.5, "ao": 0.5, "sr50": 0.5, "sr75": 0.5, "ms_median": 3.0,
+                  "lost_and_reacquired": {"false_lost": 2, "wrong_reacquisitions": 1},
+                  "long_term": {"precision": %s, "recall": %s, "absent_frames": %d, "absent_lost_share": %s,
+                                "returns": %d, "refound_within_30": %d, "auc": 0.6}}}}
+                """.formatted(sequences, sequences, 100 * sequences, precision, recall, absentFrames, absentLost,
+                returns, refound));
+        return file;
+    }
+
+    @Test
+    void takesTheLongTermSetsTogetherAsOneEvalOverAllTheirSequences() throws Exception {
+        List<BenchmarksDoc.Evaluation> sets = List.of(
+                new BenchmarksDoc.Evaluation("a-longterm", true, longTermSummary("a", 3, 0.8, 0.6, 100, 0.9, 6, 5)),
+                new BenchmarksDoc.Evaluation("b-longterm", true, longTermSummary("b", 1, 0.4, 0.2, 300, 0.5, 2, 0)));
+        String md = doc().render(bench("shipped.json", "models/siamtrack-v3s", 0),
+                bench("reference.json", "refs/nanotrack-v2", 0), sets);
+        // Pr (3 x 0.8 + 0.4) / 4 = 0.7, Re (3 x 0.6 + 0.2) / 4 = 0.5, F = 2 x 0.35 / 1.2 = 0.583;
+        // absent LOST (100 x 0.9 + 300 x 0.5) / 400 = 0.6; re-found 5 of 8; wrong re-acquisitions 1 + 1
+        assertTrue(md.contains("## Accuracy: a-longterm + b-longterm together"), md);
+        assertTrue(md.contains("| siamtrack@m | 0.583 | 0.700 | 0.500 | 0.600 | 5 of 8 | 2 | 0.600 |"), md);
+        assertTrue(md.contains("4 sequences, 400 frames"), md);
+    }
+
+    @Test
+    void aSingleSetHasNoTogetherSection() throws Exception {
+        String md = doc().render(bench("shipped.json", "models/siamtrack-v3s", 0),
+                bench("reference.json", "refs/nanotrack-v2", 0),
+                List.of(new BenchmarksDoc.Evaluation("a", false, longTermSummary("a", 3, 0.8, 0.6, 100, 0.9, 6, 5))));
+        assertTrue(md.contains("## Accuracy: a"), md);
+        assertFalse(md.contains("together"), md);
+    }
+
+    @Test
+    void pooledShortTermFiguresHaveNoTimings() throws Exception {
+        List<BenchmarksDoc.Evaluation> sets = List.of(
+                new BenchmarksDoc.Evaluation("a", false, longTermSummary("a", 3, 0.8, 0.6, 100, 0.9, 6, 5)),
+                new BenchmarksDoc.Evaluation("b", false, longTermSummary("b", 1, 0.4, 0.2, 300, 0.5, 2, 0)));
+        String md = doc().render(bench("shipped.json", "models/siamtrack-v3s", 0),
+                bench("reference.json", "refs/nanotrack-v2", 0), sets);
+        assertTrue(md.contains("## Accuracy: a + b together"), md);
+        assertTrue(md.contains("| siamtrack@m | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 4 | - |"), md);
+        assertTrue(md.contains("| siamtrack@m | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 2 | 3.00 |"), md);
+    }
 }

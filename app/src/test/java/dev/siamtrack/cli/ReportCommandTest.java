@@ -120,7 +120,10 @@ class ReportCommandTest {
         assertTrue(summary.path("trackers").path("siamtrack@siamtrack-v3s").path("auc").asDouble() > 0.5,
                 "the default model follows the generated target");
         Map<String, String> longTerm = tableRows(doc, "## Accuracy: clips-longterm\n");
-        assertTrue(longTerm.containsKey("siamtrack-st@siamtrack-v3s"), "re-detection off is compared: " + longTerm);
+        for (String model : List.of("siamtrack-v3s", "nanotrack-v2", "nanotrack-v3")) {
+            assertTrue(longTerm.containsKey("siamtrack-st@" + model), "re-detection off beside on for " + model + ": "
+                    + longTerm);
+        }
         assertTrue(longTerm.get("siamtrack@siamtrack-v3s").matches(".*\\| \\d+ of [1-9]\\d* \\|.*"),
                 "the long-term set has returns of the target: " + longTerm);
     }
