@@ -68,13 +68,22 @@ class BenchmarksDocTest {
         return file;
     }
 
+    /** The document for these evaluations, with bench runs that had no LOST frames. */
+    private String renderAccuracy(List<BenchmarksDoc.Evaluation> evaluations) throws Exception {
+        return doc().render(bench("shipped.json", "models/siamtrack-v3s", 0),
+                bench("reference.json", "refs/nanotrack-v2", 0), evaluations);
+    }
+
+    /** Sets a (3 sequences) and b (1), their names ending in {@code suffix}. */
+    private List<BenchmarksDoc.Evaluation> twoSets(String suffix, boolean longTerm) throws Exception {
+        return List.of(
+                new BenchmarksDoc.Evaluation("a" + suffix, longTerm, longTermSummary("a", 3, 0.8, 0.6, 100, 0.9, 6, 5)),
+                new BenchmarksDoc.Evaluation("b" + suffix, longTerm, longTermSummary("b", 1, 0.4, 0.2, 300, 0.5, 2, 0)));
+    }
+
     @Test
     void takesTheLongTermSetsTogetherAsOneEvalOverAllTheirSequences() throws Exception {
-        List<BenchmarksDoc.Evaluation> sets = List.of(
-                new BenchmarksDoc.Evaluation("a-longterm", true, longTermSummary("a", 3, 0.8, 0.6, 100, 0.9, 6, 5)),
-                new BenchmarksDoc.Evaluation("b-longterm", true, longTermSummary("b", 1, 0.4, 0.2, 300, 0.5, 2, 0)));
-        String md = doc().render(bench("shipped.json", "models/siamtrack-v3s", 0),
-                bench("reference.json", "refs/nanotrack-v2", 0), sets);
+        String md = renderAccuracy(twoSets("-longterm", true));
         // Pr (3 x 0.8 + 0.4) / 4 = 0.7, Re (3 x 0.6 + 0.2) / 4 = 0.5, F = 2 x 0.35 / 1.2 = 0.583;
         // absent LOST (100 x 0.9 + 300 x 0.5) / 400 = 0.6; re-found 5 of 8; wrong re-acquisitions 1 + 1
         assertTrue(md.contains("## Accuracy: a-longterm + b-longterm together"), md);
@@ -84,8 +93,7 @@ class BenchmarksDocTest {
 
     @Test
     void aSingleSetHasNoTogetherSection() throws Exception {
-        String md = doc().render(bench("shipped.json", "models/siamtrack-v3s", 0),
-                bench("reference.json", "refs/nanotrack-v2", 0),
+        String md = renderAccuracy(
                 List.of(new BenchmarksDoc.Evaluation("a", false, longTermSummary("a", 3, 0.8, 0.6, 100, 0.9, 6, 5))));
         assertTrue(md.contains("## Accuracy: a"), md);
         assertFalse(md.contains("together"), md);
@@ -93,11 +101,7 @@ class BenchmarksDocTest {
 
     @Test
     void pooledShortTermFiguresHaveNoTimings() throws Exception {
-        List<BenchmarksDoc.Evaluation> sets = List.of(
-                new BenchmarksDoc.Evaluation("a", false, longTermSummary("a", 3, 0.8, 0.6, 100, 0.9, 6, 5)),
-                new BenchmarksDoc.Evaluation("b", false, longTermSummary("b", 1, 0.4, 0.2, 300, 0.5, 2, 0)));
-        String md = doc().render(bench("shipped.json", "models/siamtrack-v3s", 0),
-                bench("reference.json", "refs/nanotrack-v2", 0), sets);
+        String md = renderAccuracy(twoSets("", false));
         assertTrue(md.contains("## Accuracy: a + b together"), md);
         assertTrue(md.contains("| siamtrack@m | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 4 | - |"), md);
         assertTrue(md.contains("| siamtrack@m | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 2 | 3.00 |"), md);
