@@ -14,6 +14,7 @@ final class LossState {
     private boolean lost;
     private boolean lostAtBorder;
     private boolean abrupt;
+    private int followedRun;
 
     LossState(TrackerParams.Resolved params) {
         this.params = params;
@@ -63,6 +64,24 @@ final class LossState {
     void found() {
         lost = false;
         lowScoreRun = 0;
+        followedRun = 0;
+    }
+
+    /**
+     * While LOST: whether the box the target's own window follows passed as the target on this frame (see {@link
+     * TrackedTarget}); a run of such frames ends with the first that does not.
+     */
+    void followed(boolean passed) {
+        followedRun = passed ? followedRun + 1 : 0;
+    }
+
+    /**
+     * Whether the own window's box passed as the target on the last {@code lostFrames} frames in a row, as many as
+     * it takes to become LOST: a target that only looked unlike itself for a while (a skier turning, a face in
+     * shadow) is found again where it is followed, as it was lost, without the stricter test for look-alikes.
+     */
+    boolean followedSteadily() {
+        return followedRun >= params.lostFrames();
     }
 
     boolean lost() {

@@ -1,5 +1,6 @@
 package dev.siamtrack.track;
 
+import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelCard;
 import java.nio.FloatBuffer;
 
@@ -110,5 +111,17 @@ final class Scoring {
 
     private static double change(double r) {
         return Math.max(r, 1 / r);
+    }
+
+    /**
+     * The debug overlay's geometry for a search crop of {@code searchSide} frame pixels centred at (cx, cy) and its
+     * score map: cells are centred at gridOrigin + i * stride crop pixels.
+     */
+    DebugInfo debugInfo(double cx, double cy, double searchSide, float[] probability) {
+        Box search = Box.ofCenter(cx, cy, searchSide, searchSide);
+        double framePerCrop = searchSide / card.instanceSize();
+        double first = (card.gridOrigin() - card.stride() / 2.0) * framePerCrop;
+        double side = size * card.stride() * framePerCrop;
+        return new DebugInfo(search, new Box(cx + first, cy + first, side, side), probability, size, size);
     }
 }

@@ -233,6 +233,11 @@ final class TrackedTarget {
                 cutSinceFound = true;
                 lostRun = Math.max(lostRun, p.lostFrames());
             }
+            // Within the shot, a box its own window keeps following as the target (its score, close to the last box,
+            // the tracked box's own test) on as many frames in a row as it takes to become LOST is the target again.
+            loss.followed(!cutSinceFound && score >= p.lostThreshold()
+                    && Math.hypot(x - cx, y - cy) <= Math.max(lastSeen.w(), lastSeen.h())
+                    && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, SIMILARITY_DROP));
             offerCandidate(frame, x, y, score, similarity, false);
             state = TrackState.LOST;
         } else {
@@ -330,8 +335,8 @@ final class TrackedTarget {
      * One in the target's own search window while the loss is young (before the scan windows start, and not
      * after an abrupt loss) is verified as the tracked box is (its similarity has not fallen by {@link
      * #SIMILARITY_DROP}), and so is one there whenever it lies where the target was last tracked with confidence in
-     * the view of that frame ({@link LastSeen#here}); any other must come within {@link #VERIFY_MARGIN} of the
-     * target's confident level.
+     * the view of that frame ({@link LastSeen#here}), or once its window has followed it steadily ({@link
+     * LossState#followedSteadily}); any other must come within {@link #VERIFY_MARGIN} of the target's confident level.
      */
     private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
         boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
@@ -347,7 +352,8 @@ final class TrackedTarget {
 
     /** The verification margin for a candidate at (x, y): see {@link #offerCandidate}. */
     private double margin(double x, double y, boolean fromScan) {
-        return fromScan || (scanning() || loss.abrupt()) && !lastSeen.here(x, y) ? VERIFY_MARGIN : SIMILARITY_DROP;
+        return fromScan || (scanning() || loss.abrupt()) && !lastSeen.here(x, y) && !loss.followedSteadily()
+                ? VERIFY_MARGIN : SIMILARITY_DROP;
     }
 
     /**
@@ -381,17 +387,9 @@ final class TrackedTarget {
         return new TargetResult(id, Box.ofCenter(cx, cy, w, h), candidateScore, TrackState.TRACKING, true);
     }
 
-    /** Search region and score map of the last update (null before the first); score cells are centred at gridOrigin + i * stride crop pixels. */
+    /** Search region and score map of the last update (null before the first). */
     DebugInfo debugInfo() {
-        if (searchSide <= 0) {
-            return null;
-        }
-        Box search = Box.ofCenter(searchCx, searchCy, searchSide, searchSide);
-        double framePerCrop = search.w() / scoring.card.instanceSize();
-        double first = (scoring.card.gridOrigin() - scoring.card.stride() / 2.0) * framePerCrop;
-        double side = scoring.size * scoring.card.stride() * framePerCrop;
-        Box scores = new Box(search.cx() + first, search.cy() + first, side, side);
-        return new DebugInfo(search, scores, probability, scoring.size, scoring.size);
+        return searchSide <= 0 ? null : scoring.debugInfo(searchCx, searchCy, searchSide, probability);
     }
 
     private static double clamp(double v, double lo, double hi) {

@@ -57,4 +57,21 @@ class LossStateTest {
         assertFalse(s.lost());
         assertEquals(TrackState.UNCERTAIN, s.update(0.5, false, false, false), "a new run starts from nothing");
     }
+
+    @Test
+    void aBoxFollowedAsTheTargetOnLostFramesFramesInARowIsFollowedSteadily() {
+        LossState s = state(3);
+        s.loseAtOnce(false);
+        s.followed(true);
+        s.followed(true);
+        assertFalse(s.followedSteadily(), "two frames of three");
+        s.followed(false);
+        s.followed(true);
+        s.followed(true);
+        assertFalse(s.followedSteadily(), "a frame that failed started the run over");
+        s.followed(true);
+        assertTrue(s.followedSteadily(), "three in a row");
+        s.found();
+        assertFalse(s.followedSteadily(), "found again: the next loss starts from nothing");
+    }
 }
