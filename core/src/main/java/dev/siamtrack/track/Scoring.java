@@ -104,6 +104,12 @@ final class Scoring {
         return Math.exp(-(r * s - 1) * penaltyK);
     }
 
+    /** Side of the square a target of w x h is cropped with (its exemplar crop; the search crop is this scaled). */
+    double exemplarSide(double w, double h) {
+        double p = params.contextAmount() * (w + h);
+        return Math.sqrt((w + p) * (h + p));
+    }
+
     static double sizeWithContext(double w, double h) {
         double pad = (w + h) * 0.5;
         return Math.sqrt((w + pad) * (h + pad));

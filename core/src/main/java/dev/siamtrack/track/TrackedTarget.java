@@ -108,7 +108,7 @@ final class TrackedTarget {
 
     /** Writes the exemplar crop (the template) around the current box into {@code dst}. */
     void cropExemplar(CropPreprocessor preprocessor, Mat frame, FloatBuffer dst) {
-        preprocessor.crop(frame, cx, cy, Math.round(exemplarSide()), scoring.card.exemplarSize(), padBgr, dst);
+        preprocessor.crop(frame, cx, cy, Math.round(scoring.exemplarSide(w, h)), scoring.card.exemplarSize(), padBgr, dst);
     }
 
     /** Where the target's embedding (pooled from its template at {@code add}) is written. */
@@ -120,7 +120,7 @@ final class TrackedTarget {
     void cropSearch(CropPreprocessor preprocessor, Mat frame, FloatBuffer dst) {
         frameWidth = frame.cols();
         frameHeight = frame.rows();
-        double sz = exemplarSide();
+        double sz = scoring.exemplarSide(w, h);
         scale = scoring.card.exemplarSize() / sz;
         searchSide = sz * scoring.card.instanceSize() / scoring.card.exemplarSize();
         searchCx = cx;
@@ -151,7 +151,7 @@ final class TrackedTarget {
      */
     void cropScan(CropPreprocessor preprocessor, Mat frame, int k, FloatBuffer dst) {
         if (k == 0) {
-            double side = exemplarSide(lastSeen.w(), lastSeen.h());
+            double side = scoring.exemplarSide(lastSeen.w(), lastSeen.h());
             scanScale = scoring.card.exemplarSize() / side;
             scanSide = side * scoring.card.instanceSize() / scoring.card.exemplarSize();
         }
@@ -164,15 +164,6 @@ final class TrackedTarget {
             scanCy[k] = schedule.y(i);
         }
         preprocessor.crop(frame, scanCx[k], scanCy[k], scanSide, scoring.card.instanceSize(), padBgr, dst);
-    }
-
-    private double exemplarSide() {
-        return exemplarSide(w, h);
-    }
-
-    private double exemplarSide(double width, double height) {
-        double p = scoring.params.contextAmount() * (width + height);
-        return Math.sqrt((width + p) * (height + p));
     }
 
     /** Whether the current box reaches past the frame border: the target is partly out of view. */
@@ -233,12 +224,13 @@ final class TrackedTarget {
                 cutSinceFound = true;
                 lostRun = Math.max(lostRun, p.lostFrames());
             }
-            // Within the shot, a box its own window keeps following as the target (its score, close to the last box,
-            // the tracked box's own test) on as many frames in a row as it takes to become LOST is the target again.
-            loss.followed(!cutSinceFound && score >= p.lostThreshold()
-                    && Math.hypot(x - cx, y - cy) <= Math.max(lastSeen.w(), lastSeen.h())
-                    && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, SIMILARITY_DROP));
-            offerCandidate(frame, x, y, score, similarity, false);
+            // The own window's box on the tracked box's own test, colours included, measured once for both uses.
+            boolean passes = score >= p.lostThreshold()
+                    && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, SIMILARITY_DROP);
+            // Within the shot, a box its own window keeps following as the target (close to the last box) on as
+            // many frames in a row as it takes to become LOST is the target again.
+            loss.followed(!cutSinceFound && passes && Math.hypot(x - cx, y - cy) <= lastSeen.side());
+            offerOwnWindow(x, y, score, similarity, passes);
             state = TrackState.LOST;
         } else {
             // A low score where the box still passes the tracked box's own test (its similarity has not fallen
@@ -295,7 +287,7 @@ final class TrackedTarget {
      * with confidence (the box may have shrunk onto background since).
      */
     private void startScan(double x, double y) {
-        double side = exemplarSide(lastSeen.w(), lastSeen.h()) * scoring.card.instanceSize() / scoring.card.exemplarSize();
+        double side = scoring.exemplarSide(lastSeen.w(), lastSeen.h()) * scoring.card.instanceSize() / scoring.card.exemplarSize();
         double coverage = (scoring.size - 1) * scoring.card.stride() * side / scoring.card.instanceSize();
         schedule = new ScanSchedule(frameWidth, frameHeight, coverage, x, y);
     }
@@ -313,8 +305,8 @@ final class TrackedTarget {
         if (bestProb >= scoring.params.lostThreshold()) {
             double dx = (scoring.pointX[best] + (boxes.get(2 * cells + best) - boxes.get(best)) / 2) / scanScale;
             double dy = (scoring.pointY[best] + (boxes.get(3 * cells + best) - boxes.get(cells + best)) / 2) / scanScale;
-            offerCandidate(frame, scanCx[k] + dx, scanCy[k] + dy, bestProb,
-                    similarityAt(features, dx, dy, scanScale), true);
+            offerScanCandidate(frame, scanCx[k] + dx, scanCy[k] + dy, bestProb,
+                    similarityAt(features, dx, dy, scanScale));
         }
     }
 
@@ -328,32 +320,41 @@ final class TrackedTarget {
     }
 
     /**
-     * Keeps (x, y) as this frame's candidate when its score reaches the LOST threshold, it passes verification
-     * (the embedding, then the colours, measured only for a candidate that got this far), and it beats the
-     * candidate kept so far; a verified candidate of the normal window (offered first) beats every scan
-     * window's. Every candidate must lie within the target's reach ({@link MotionPrior}; anywhere after a cut).
-     * One in the target's own search window while the loss is young (before the scan windows start, and not
-     * after an abrupt loss) is verified as the tracked box is (its similarity has not fallen by {@link
-     * #SIMILARITY_DROP}), and so is one there whenever it lies where the target was last tracked with confidence in
-     * the view of that frame ({@link LastSeen#here}), or once its window has followed it steadily ({@link
-     * LossState#followedSteadily}); any other must come within {@link #VERIFY_MARGIN} of the target's confident level.
+     * Keeps the own window's best box (offered first each frame), centred at (x, y), as this frame's candidate when
+     * it lies within the target's reach ({@link MotionPrior}; anywhere after a cut) and {@code passes} the tracked
+     * box's own test (its similarity has not fallen by {@link #SIMILARITY_DROP}, its colours). That test is enough
+     * while the loss is young (before the scan windows start, and not after an abrupt loss), where the target was
+     * last tracked with confidence in the view of that frame ({@link LastSeen#here}), and once its window has
+     * followed it steadily ({@link LossState#followedSteadily}); otherwise its similarity must also come within
+     * {@link #VERIFY_MARGIN} of the target's confident level.
      */
-    private void offerCandidate(Mat frame, double x, double y, double score, double similarity, boolean fromScan) {
-        boolean normalWindowKept = candidateScore >= 0 && !candidateFromScan;
-        if (!normalWindowKept && score >= scoring.params.lostThreshold() && score > candidateScore
-                && (cutSinceFound || lastSeen.reaches(x, y))
-                && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, margin(x, y, fromScan))) {
-            candidateCx = clamp(x, 0, frameWidth);
-            candidateCy = clamp(y, 0, frameHeight);
-            candidateScore = score;
-            candidateFromScan = fromScan;
+    private void offerOwnWindow(double x, double y, double score, double similarity, boolean passes) {
+        boolean strict = (scanning() || loss.abrupt()) && !lastSeen.here(x, y) && !loss.followedSteadily();
+        if (passes && (cutSinceFound || lastSeen.reaches(x, y))
+                && (!strict || appearance.resembles(similarity, VERIFY_MARGIN))) {
+            keepCandidate(x, y, score, false);
         }
     }
 
-    /** The verification margin for a candidate at (x, y): see {@link #offerCandidate}. */
-    private double margin(double x, double y, boolean fromScan) {
-        return fromScan || (scanning() || loss.abrupt()) && !lastSeen.here(x, y) && !loss.followedSteadily()
-                ? VERIFY_MARGIN : SIMILARITY_DROP;
+    /**
+     * Keeps a scan window's best cell, centred at (x, y), as this frame's candidate unless the own window's is kept:
+     * when it beats the scan candidate kept so far, lies within the target's reach (anywhere after a cut) and comes
+     * within {@link #VERIFY_MARGIN} of the target's confident level (the embedding, then the colours, measured only
+     * for a candidate that got this far).
+     */
+    private void offerScanCandidate(Mat frame, double x, double y, double score, double similarity) {
+        boolean ownWindowKept = candidateScore >= 0 && !candidateFromScan;
+        if (!ownWindowKept && score > candidateScore && (cutSinceFound || lastSeen.reaches(x, y))
+                && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, VERIFY_MARGIN)) {
+            keepCandidate(x, y, score, true);
+        }
+    }
+
+    private void keepCandidate(double x, double y, double score, boolean fromScan) {
+        candidateCx = clamp(x, 0, frameWidth);
+        candidateCy = clamp(y, 0, frameHeight);
+        candidateScore = score;
+        candidateFromScan = fromScan;
     }
 
     /**
