@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,13 +62,13 @@ final class BenchmarksDoc {
         commands.forEach(c -> lines.add("./siamtrack " + c));
         lines.add("```");
         speed(JSON.readTree(benchShipped.toFile()), JSON.readTree(benchReference.toFile()));
-        List<Evaluation> shortTerm = evaluations.stream().filter(e -> !e.longTerm()).toList();
-        List<Evaluation> longTerm = evaluations.stream().filter(Evaluation::longTerm).toList();
+        Map<Evaluation, JsonNode> summaries = new LinkedHashMap<>();
         for (Evaluation e : evaluations) {
-            accuracy(e.name(), e.longTerm(), JSON.readTree(e.summary().toFile()));
+            summaries.put(e, JSON.readTree(e.summary().toFile()));
+            accuracy(e.name(), e.longTerm(), summaries.get(e));
         }
-        together(shortTerm, false);
-        together(longTerm, true);
+        together(summaries, false);
+        together(summaries, true);
         return String.join("\n", lines) + "\n";
     }
 
@@ -132,19 +133,16 @@ final class BenchmarksDoc {
     }
 
     /**
-     * The sets of {@code evaluations} taken as one ({@link PooledSummary}), when there are two or more: a decision
-     * made on one small set can mislead, so the report also states the figures over all of them.
+     * The short-term or the long-term sets of {@code summaries} taken as one ({@link PooledSummary}), when there are
+     * two or more: a decision made on one small set can mislead, so the report also states the figures over all.
      */
-    private void together(List<Evaluation> evaluations, boolean longTerm) throws IOException {
-        if (evaluations.size() < 2) {
+    private void together(Map<Evaluation, JsonNode> summaries, boolean longTerm) {
+        List<Evaluation> sets = summaries.keySet().stream().filter(e -> e.longTerm() == longTerm).toList();
+        if (sets.size() < 2) {
             return;
         }
-        List<JsonNode> summaries = new ArrayList<>();
-        for (Evaluation e : evaluations) {
-            summaries.add(JSON.readTree(e.summary().toFile()));
-        }
-        String name = evaluations.stream().map(Evaluation::name).collect(Collectors.joining(" + "));
-        accuracy(name + " together", longTerm, PooledSummary.of(summaries));
+        String name = sets.stream().map(Evaluation::name).collect(Collectors.joining(" + "));
+        accuracy(name + " together", longTerm, PooledSummary.of(sets.stream().map(summaries::get).toList()));
         lines.add("");
         lines.add("The sets above as one, as one `eval` over all their sequences gives it: figures averaged over"
                 + " sequences weighted by each set's sequences, counts summed" + (longTerm

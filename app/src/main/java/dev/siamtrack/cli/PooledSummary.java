@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.siamtrack.eval.LongTermMetrics;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -66,7 +67,7 @@ final class PooledSummary {
         lt.put("precision", precision);
         lt.put("recall", recall);
         int[] absentFrames = parts.stream().mapToInt(p -> p.path("absent_frames").asInt()).toArray();
-        lt.put("absent_frames", sum(absentFrames));
+        lt.put("absent_frames", Arrays.stream(absentFrames).sum());
         lt.put("absent_lost_share", weighted(parts, "absent_lost_share", absentFrames));
         String refound = "refound_within_" + LongTermMetrics.QUICK_REFIND_FRAMES;
         lt.put("returns", parts.stream().mapToInt(p -> p.path("returns").asInt()).sum());
@@ -81,15 +82,7 @@ final class PooledSummary {
         for (int i = 0; i < weights.length; i++) {
             total += weights[i] * parts.get(i).path(field).asDouble();
         }
-        int all = sum(weights);
+        int all = Arrays.stream(weights).sum();
         return all == 0 ? Double.NaN : total / all;
-    }
-
-    private static int sum(int[] values) {
-        int s = 0;
-        for (int v : values) {
-            s += v;
-        }
-        return s;
     }
 }

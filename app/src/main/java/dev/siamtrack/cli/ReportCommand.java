@@ -128,8 +128,10 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserException("--work " + work + ": " + run + " exists already; run again in a second");
         }
         Files.createDirectories(run);
-        List<String> trackers = List.of("siamtrack:" + shown(defaultModel), "siamtrack:" + shown(v2),
-                "siamtrack:" + shown(v3), "opencv-nano:" + shown(v2));
+        List<Path> ourModels = List.of(defaultModel, v2, v3);
+        List<String> trackers = new ArrayList<>();
+        ourModels.forEach(m -> trackers.add("siamtrack:" + shown(m)));
+        trackers.add("opencv-nano:" + shown(v2));
         List<Step> steps = new ArrayList<>();
         Path benchShipped = run.resolve("bench-shipped.json");
         Path benchReference = run.resolve("bench-nanotrack.json");
@@ -152,12 +154,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         // each of our engine's models with re-detection off beside it: what re-detection gains on the same set
         List<String> longTermTrackers = new ArrayList<>();
-        for (String t : trackers) {
-            longTermTrackers.add(t);
-            if (t.startsWith("siamtrack:")) {
-                longTermTrackers.add(t.replaceFirst("^siamtrack:", "siamtrack-st:"));
-            }
-        }
+        ourModels.forEach(m -> longTermTrackers.addAll(List.of("siamtrack:" + shown(m), "siamtrack-st:" + shown(m))));
+        longTermTrackers.add("opencv-nano:" + shown(v2));
         for (Plan p : longterm ? plans : List.<Plan>of()) {
             Path source = p.dir();
             if (p.sequences() != null) {
