@@ -19,9 +19,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 final class TrackedTarget {
 
     /**
-     * How far below its confident level a candidate from a scan window (away from where the target was) may be
-     * in similarity, as a share of the distance from the model's verification threshold to 1 (see
-     * {@link TargetAppearance}).
+     * How far below its confident level a candidate on the strict test may be in similarity, as a share of the
+     * distance from the model's verification threshold to 1 (see {@link TargetAppearance}).
      */
     static final double VERIFY_MARGIN = 0.5;
     /**
@@ -49,7 +48,7 @@ final class TrackedTarget {
     private double searchCy;
 
     // Re-detection (TrackerParams.redetect): the target's embedding and appearance, where a LOST target is
-    // searched for, and this frame's best verified candidate (centre, score, whether a scan window found it).
+    // searched for, and this frame's best verified candidate (centre, score, from a scan window?, to be confirmed?).
     private final SearchEmbedding searchEmbedding;
     private final float[] targetEmbedding;
     /** What the target looks like while tracked with confidence; null without re-detection. */
@@ -68,13 +67,11 @@ final class TrackedTarget {
     private final double[] scanCy;
     private double candidateCx;
     private double candidateCy;
-    /** Score of this frame's best verified candidate; negative when there is none. */
+    /** Negative when this frame has no verified candidate. */
     private double candidateScore;
     private boolean candidateFromScan;
-    /**
-     * A scan window's verified candidate of the last frame, not yet acted on: this frame's first scan window is
-     * centred on it, and only a verified candidate there again re-acquires the target.
-     */
+    private boolean candidateUnconfirmed;
+    /** Last frame's candidate that needs confirmation: this frame's first scan window is centred on it. */
     private boolean pending;
     private double pendingCx;
     private double pendingCy;
@@ -326,13 +323,15 @@ final class TrackedTarget {
      * while the loss is young (before the scan windows start, and not after an abrupt loss), where the target was
      * last tracked with confidence in the view of that frame ({@link LastSeen#here}), and once its window has
      * followed it steadily ({@link LossState#followedSteadily}); otherwise its similarity must also come within
-     * {@link #VERIFY_MARGIN} of the target's confident level.
+     * {@link #VERIFY_MARGIN} of the target's confident level, and, as a scan window's candidate, it is taken only
+     * when found again on the next frame: a look-alike that strays into the window passes that test on single
+     * frames, the target on frame after frame.
      */
     private void offerOwnWindow(double x, double y, double score, double similarity, boolean passes) {
         boolean strict = (scanning() || loss.abrupt()) && !lastSeen.here(x, y) && !loss.followedSteadily();
         if (passes && (cutSinceFound || lastSeen.reaches(x, y))
                 && (!strict || appearance.resembles(similarity, VERIFY_MARGIN))) {
-            keepCandidate(x, y, score, false);
+            keepCandidate(x, y, score, false, strict);
         }
     }
 
@@ -346,32 +345,34 @@ final class TrackedTarget {
         boolean ownWindowKept = candidateScore >= 0 && !candidateFromScan;
         if (!ownWindowKept && score > candidateScore && (cutSinceFound || lastSeen.reaches(x, y))
                 && appearance.passes(frame, x, y, lastSeen.w(), lastSeen.h(), similarity, VERIFY_MARGIN)) {
-            keepCandidate(x, y, score, true);
+            keepCandidate(x, y, score, true, true);
         }
     }
 
-    private void keepCandidate(double x, double y, double score, boolean fromScan) {
+    private void keepCandidate(double x, double y, double score, boolean fromScan, boolean unconfirmed) {
         candidateCx = clamp(x, 0, frameWidth);
         candidateCy = clamp(y, 0, frameHeight);
         candidateScore = score;
         candidateFromScan = fromScan;
+        candidateUnconfirmed = unconfirmed;
     }
 
     /**
-     * Acts on this frame's verified candidate. One in the normal window ends LOST there: the re-acquired result.
-     * One in a scan window re-acquires the target only when it confirms last frame's scan candidate (found
-     * again in the window centred on it); otherwise it waits for the next frame's confirmation, and the answer
-     * stays with the normal window (a single match far away moves nothing). Null while LOST.
+     * Acts on this frame's verified candidate. One in the normal window that passed on the tracked box's own test
+     * ends LOST there: the re-acquired result. One that had to pass the strict test (every scan window's) re-acquires
+     * the target only when it confirms last frame's candidate (found again within half the target's size of it);
+     * otherwise it waits for the next frame's confirmation, and the answer stays with the normal window (a single
+     * match moves nothing). Null while LOST.
      */
     TargetResult takeCandidate() {
-        boolean confirms = pending && candidateFromScan && candidateScore >= 0
+        boolean confirms = pending && candidateUnconfirmed && candidateScore >= 0
                 && Math.hypot(candidateCx - pendingCx, candidateCy - pendingCy) <= lastSeen.side() / 2;
-        pending = candidateScore >= 0 && candidateFromScan && !confirms;
+        pending = candidateScore >= 0 && candidateUnconfirmed && !confirms;
         if (pending) {
             pendingCx = candidateCx;
             pendingCy = candidateCy;
         }
-        if (candidateScore < 0 || candidateFromScan && !confirms) {
+        if (candidateScore < 0 || candidateUnconfirmed && !confirms) {
             return null;
         }
         cx = candidateCx;
