@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.testing.SharedData;
 import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.TargetResult;
@@ -13,8 +15,8 @@ import dev.siamtrack.track.TrackState;
 import dev.siamtrack.track.TrackerParams;
 import dev.siamtrack.video.ImageFolderSource;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,21 +37,22 @@ class LookAlikeInFillerTest {
         Path sequence = set.resolve("Crossing");
         List<Box> truth = GroundTruth.read(sequence.resolve("groundtruth_rect.txt"));
 
-        int absent = 0;
-        int absentNotLost = 0;
-        int reacquiredWhileAbsent = 0;
+        List<TargetResult> answers = new ArrayList<>();
         try (ImageFolderSource frames = new ImageFolderSource(sequence.resolve("img"));
              MultiTargetTracker tracker = MultiTargetTracker.create(ModelRegistry.defaultModel(Path.of("models")).orElseThrow(),
                      SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT)) {
-            Mat frame = frames.next();
-            tracker.add("pedestrian", frame, truth.get(0));
-            for (int i = 1; (frame = frames.next()) != null; i++) {
-                TargetResult r = tracker.update(frame).get(0);
-                if (truth.get(i).isAbsent()) {
-                    absent++;
-                    absentNotLost += r.state() == TrackState.LOST ? 0 : 1;
-                    reacquiredWhileAbsent += r.reacquired() ? 1 : 0;
-                }
+            new SequenceRunner(tracker, List.of(new PlannedTarget("pedestrian", 0, truth.get(0))), 16)
+                    .run(SequenceRunner.Frames.of(frames), 0, (index, frame, results, nanos) -> answers.add(results.get(0)));
+        }
+        assertEquals(truth.size(), answers.size(), "one answer per frame");
+        int absent = 0;
+        int absentNotLost = 0;
+        int reacquiredWhileAbsent = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            if (truth.get(i).isAbsent()) {
+                absent++;
+                absentNotLost += answers.get(i).state() == TrackState.LOST ? 0 : 1;
+                reacquiredWhileAbsent += answers.get(i).reacquired() ? 1 : 0;
             }
         }
         assertEquals(60, absent, "the long-term Crossing must keep the pedestrian away on 60 frames");
