@@ -22,8 +22,8 @@ import java.util.OptionalDouble;
  * @param minSize            smallest box side in pixels
  * @param redetect           while LOST, search beyond the last position (wider, then the whole frame) and re-acquire
  *                           only a candidate within the target's reach that its embedding and colours verify, one
- *                           on the test for look-alikes only once confirmed on the next frame (see the README's
- *                           long-term section); on by default
+ *                           on the test for look-alikes only once confirmed on the next frame (see docs/tracking.md,
+ *                           "Long-term tracking and re-detection"); on by default
  * @param verifyThreshold    the model's same/different cosine similarity (empty: the card's): a candidate needs a
  *                           similarity within half the distance from it to 1 of what the target scored while tracked
  *                           with confidence, or this threshold before any confident frame
