@@ -323,7 +323,7 @@ final class TrackedTarget {
      * while the loss is young (before the scan windows start, and not after an abrupt loss), where the target was
      * last tracked with confidence in the view of that frame ({@link LastSeen#here}), and once its window has
      * followed it steadily ({@link LossState#followedSteadily}); otherwise its similarity must also come within
-     * {@link #VERIFY_MARGIN} of the target's confident level, and, as a scan window's candidate, it is taken only
+     * {@link #VERIFY_MARGIN} of the target's confident level, and, like a scan window's candidate, it is taken only
      * when found again on the next frame: a look-alike that strays into the window passes that test on single
      * frames, the target on frame after frame.
      */
