@@ -106,13 +106,18 @@ final class Scoring {
 
     /** Side of the square a target of w x h is cropped with (its exemplar crop; the search crop is this scaled). */
     double exemplarSide(double w, double h) {
-        double p = params.contextAmount() * (w + h);
+        return exemplarSide(w, h, params.contextAmount());
+    }
+
+    /** That side with {@code contextAmount * (w + h)} of context added to each dimension. */
+    static double exemplarSide(double w, double h, double contextAmount) {
+        double p = contextAmount * (w + h);
         return Math.sqrt((w + p) * (h + p));
     }
 
+    /** The size the scale penalty compares: the exemplar side at pysot's fixed context of 0.5, whatever the crop's. */
     static double sizeWithContext(double w, double h) {
-        double pad = (w + h) * 0.5;
-        return Math.sqrt((w + pad) * (h + pad));
+        return exemplarSide(w, h, 0.5);
     }
 
     private static double change(double r) {

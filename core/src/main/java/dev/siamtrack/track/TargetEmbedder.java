@@ -85,8 +85,7 @@ public final class TargetEmbedder implements AutoCloseable {
             padBgr[1] = m.get(1);
             padBgr[2] = m.get(2);
         }
-        double p = CONTEXT_AMOUNT * (box.w() + box.h());
-        double exemplarSide = Math.round(Math.sqrt((box.w() + p) * (box.h() + p)));
+        double exemplarSide = Math.round(Scoring.exemplarSide(box.w(), box.h(), CONTEXT_AMOUNT));
         preprocessor.crop(frame, box.cx(), box.cy(), exemplarSide, card.exemplarSize(), padBgr, model.templateInput());
         try {
             model.embedTemplate(0);
