@@ -64,8 +64,9 @@ final class BenchmarksDoc {
         speed(JSON.readTree(benchShipped.toFile()), JSON.readTree(benchReference.toFile()));
         Map<Evaluation, JsonNode> summaries = new LinkedHashMap<>();
         for (Evaluation e : evaluations) {
-            summaries.put(e, JSON.readTree(e.summary().toFile()));
-            accuracy(e.name(), e.longTerm(), summaries.get(e));
+            JsonNode summary = JSON.readTree(e.summary().toFile());
+            summaries.put(e, summary);
+            accuracy(e.name(), e.longTerm(), summary);
         }
         together(summaries, false);
         together(summaries, true);
