@@ -150,3 +150,26 @@ def test_unlabelled_pairs_get_only_the_teacher_terms(tiny):
     assert abs(float(with_unlabelled["feature"]) - float(alone["feature"])) > 1e-6
     assert float(none_labelled["score"]) == 0 and float(none_labelled["box"]) == 0
     assert float(none_labelled["feature"]) > 0 and float(none_labelled["kd_score"]) > 0
+
+
+def test_the_ground_truth_score_loss_is_the_one_asked_for(tiny):
+    from siamtrack_train.losses import make_targets, score_loss
+    from siamtrack_train.models.siamtracker import STRIDE, cell_points
+    torch.manual_seed(0)
+    rng = np.random.default_rng(5)
+    teacher = GraphModule(load(tiny, "backbone.onnx")).eval()
+    head = GraphModule(load(tiny, "head.onnx")).eval()
+    student = GraphModule(build_student(str(tiny), [], []))
+    exemplar, instance = torch.from_numpy(crops(rng, 2, 127)), torch.from_numpy(crops(rng, 2, 127))
+    box = np.array([-20, -10, 30, 25], dtype=np.float32)
+    batch = {"exemplar": exemplar, "instance": instance, "target": [box, box],
+             "labelled": torch.tensor([True, True])}
+    weights = {"score": 1.0}
+    with torch.no_grad():
+        logits, _ = head(student(exemplar)[0], student(instance)[0])
+        labels, _ = make_targets([box, box], cell_points(127), STRIDE)
+        _, focal = distill_losses(teacher, head, student, batch, weights)
+        _, bce = distill_losses(teacher, head, student, batch, weights, score_kind="bce")
+    assert float(focal["score"]) == pytest.approx(float(score_loss(logits, labels, "focal")), rel=1e-5)
+    assert float(bce["score"]) == pytest.approx(float(score_loss(logits, labels, "bce")), rel=1e-5)
+    assert abs(float(bce["score"]) - float(focal["score"])) > 1e-3

@@ -16,8 +16,8 @@ graphs, so the exported student is exactly what was trained, with no second expo
 Losses per pair (crops made exactly as the engine makes them, data.PairSampler): the teacher's
 backbone features (template and search, MSE relative to their mean square), its score map (BCE
 on its target probability) and boxes (L1 on log ltrb where it sees the target), and the usual
-ground-truth losses (focal score, GIoU box). The head stays the teacher's: the student learns to
-produce features the trained head already reads.
+ground-truth losses (focal score, or balanced BCE with --score-loss bce; GIoU box). The head stays
+the teacher's: the student learns to produce features the trained head already reads.
 """
 import argparse
 import json
@@ -262,11 +262,13 @@ def relative_mse(student, teacher):
     return F.mse_loss(student, teacher) / teacher.pow(2).mean().clamp(min=1e-6)
 
 
-def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=(), student_head=None, trim=0, points=None):
+def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=(), student_head=None, trim=0, points=None,
+                   score_kind="focal"):
     """Losses of one batch. `student_head` (default: the teacher's `head`, unchanged) scores the student's
     features; `trim` pixels are cut from every side of the student's search crops (a smaller search
     region, trim a multiple of the stride), so its maps are the teacher's central cells; `points` are
-    the student's cell offsets (default: our own grid for its crop size)."""
+    the student's cell offsets (default: our own grid for its crop size); `score_kind` the ground-truth score
+    loss (losses.score_loss)."""
     student_head = head if student_head is None else student_head
     cells = trim // STRIDE
     instance_s = batch["instance"][..., trim:batch["instance"].shape[-1] - trim, trim:batch["instance"].shape[-1] - trim]
@@ -300,7 +302,7 @@ def distill_losses(teacher_bb, head, student_bb, batch, weights, hints=(), stude
         targets = [t for t, known in zip(batch["target"], labelled.tolist()) if known]
         labels, ltrb_gt = make_targets(targets, points, STRIDE)
         positive = labels == 1
-        losses["score"] = score_loss(cls_s[labelled], labels, "focal")
+        losses["score"] = score_loss(cls_s[labelled], labels, score_kind)
         losses["box"] = box_loss(ltrb_s[labelled].permute(0, 2, 3, 1)[positive], ltrb_gt[positive], "giou")
     else:
         losses["score"] = losses["box"] = torch.zeros(())
@@ -421,7 +423,10 @@ def main():
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ground-truth-weight", type=float, default=1.0,
-                    help="scales the ground-truth terms (focal score, GIoU box); 0 learns from the teacher alone")
+                    help="scales the ground-truth terms (score, GIoU box); 0 learns from the teacher alone")
+    ap.add_argument("--score-loss", choices=("focal", "bce"), default="focal",
+                    help="ground-truth score loss: focal (default) or bce, balanced positives / negatives, the kind "
+                    "of loss NanoTrack's weights were trained with")
     ap.add_argument("--continue-from", metavar="DIR",
                     help="a student directory written by an earlier run: train it further (its card's stages are kept)")
     ap.add_argument("--cutout-share", type=float, default=0.0,
@@ -532,7 +537,7 @@ def main():
                                + (", ".join(hints) or "none"),
                        "kd_score": "BCE of the student's target logit margin on the teacher's target probability",
                        "kd_box": "L1 of log ltrb, weighted by the teacher's target probability",
-                       "score": "focal on ground truth", "box": "GIoU on ground truth", "weights": weights},
+                       "score": f"{args.score_loss} on ground truth", "box": "GIoU on ground truth", "weights": weights},
             "data": f"data.PairSampler pairs of {len(train_seqs)} training sequences and {len(static)} still images "
                     f"(held out for validation, src/train/validation.txt: {', '.join(s.name for s in val_seqs)})",
             "stages": (earlier.get("stages", []) if earlier else []) + [stage],
@@ -547,7 +552,7 @@ def main():
         for group in opt.param_groups:
             group["lr"] = lr
         total, losses = distill_losses(teacher_bb, head, student.backbone, batch, weights, hints,
-                                       student.head, student.trim, student.points)
+                                       student.head, student.trim, student.points, args.score_loss)
         opt.zero_grad()
         total.backward()
         opt.step()
