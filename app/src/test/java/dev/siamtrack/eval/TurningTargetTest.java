@@ -1,17 +1,22 @@
-package dev.siamtrack.track;
+package dev.siamtrack.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
 import dev.siamtrack.model.ModelRegistry;
 import dev.siamtrack.model.SiameseModel;
+import dev.siamtrack.run.PlannedTarget;
+import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.testing.SharedData;
+import dev.siamtrack.track.MultiTargetTracker;
+import dev.siamtrack.track.TargetResult;
+import dev.siamtrack.track.TrackState;
+import dev.siamtrack.track.TrackerParams;
 import dev.siamtrack.video.ImageFolderSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,25 +33,21 @@ class TurningTargetTest {
     @Test
     void aTurningSkierFollowedInItsOwnWindowIsFoundAgainWhereHeIs() throws Exception {
         Path sequence = SharedData.devDataset().resolve("Skiing");
-        List<Box> truth = new ArrayList<>();
-        for (String line : Files.readAllLines(sequence.resolve("groundtruth_rect.txt"))) {
-            String[] v = line.strip().split("[,\\s]+");
-            truth.add(new Box(Double.parseDouble(v[0]), Double.parseDouble(v[1]), Double.parseDouble(v[2]),
-                    Double.parseDouble(v[3])));
-        }
-        int lost = 0;
-        int falseLost = 0;
+        List<Box> truth = GroundTruth.read(sequence.resolve("groundtruth_rect.txt"));
+        List<TargetResult> answers = new ArrayList<>();
         try (ImageFolderSource frames = new ImageFolderSource(sequence.resolve("img"));
              MultiTargetTracker tracker = MultiTargetTracker.create(ModelRegistry.defaultModel(Path.of("models")).orElseThrow(),
                      SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT)) {
-            Mat frame = frames.next();
-            tracker.add("skier", frame, truth.get(0));
-            for (int i = 1; (frame = frames.next()) != null; i++) {
-                TargetResult r = tracker.update(frame).get(0);
-                if (r.state() == TrackState.LOST) {
-                    lost++;
-                    falseLost += r.box().iou(truth.get(i)) >= 0.5 ? 1 : 0;
-                }
+            new SequenceRunner(tracker, List.of(new PlannedTarget("skier", 0, truth.get(0))), 16)
+                    .run(SequenceRunner.Frames.of(frames), 0, (index, frame, results, nanos) -> answers.add(results.get(0)));
+        }
+        assertEquals(truth.size(), answers.size(), "one answer per frame");
+        int lost = 0;
+        int falseLost = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            if (answers.get(i).state() == TrackState.LOST) {
+                lost++;
+                falseLost += answers.get(i).box().iou(truth.get(i)) >= 0.5 ? 1 : 0;
             }
         }
         assertTrue(lost > 0, "the turn must cost the skier his likeness, or this tests nothing");
