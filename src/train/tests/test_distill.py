@@ -12,6 +12,8 @@ torch = pytest.importorskip("torch")
 onnx = pytest.importorskip("onnx")
 from onnx import numpy_helper  # noqa: E402
 
+from siamtrack_train.losses import make_targets, score_loss  # noqa: E402
+from siamtrack_train.models.siamtracker import STRIDE, cell_points  # noqa: E402
 from siamtrack_train.onnx_tools import onnx_numpy  # noqa: E402
 from siamtrack_train.training.distill import (GraphModule, build_student, conv_macs, distill_losses,  # noqa: E402
                                               drop_blocks, hint_points, narrow_block, write_student)
@@ -153,8 +155,6 @@ def test_unlabelled_pairs_get_only_the_teacher_terms(tiny):
 
 
 def test_the_ground_truth_score_loss_is_the_one_asked_for(tiny):
-    from siamtrack_train.losses import make_targets, score_loss
-    from siamtrack_train.models.siamtracker import STRIDE, cell_points
     torch.manual_seed(0)
     rng = np.random.default_rng(5)
     teacher = GraphModule(load(tiny, "backbone.onnx")).eval()
