@@ -4,18 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.siamtrack.geom.Box;
-import dev.siamtrack.model.ModelRegistry;
-import dev.siamtrack.model.SiameseModel;
-import dev.siamtrack.run.PlannedTarget;
-import dev.siamtrack.run.SequenceRunner;
 import dev.siamtrack.testing.SharedData;
-import dev.siamtrack.track.MultiTargetTracker;
 import dev.siamtrack.track.TargetResult;
 import dev.siamtrack.track.TrackState;
-import dev.siamtrack.track.TrackerParams;
-import dev.siamtrack.video.ImageFolderSource;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +29,7 @@ class LookAlikeInFillerTest {
         Path sequence = set.resolve("Crossing");
         List<Box> truth = GroundTruth.read(sequence.resolve("groundtruth_rect.txt"));
 
-        List<TargetResult> answers = new ArrayList<>();
-        try (ImageFolderSource frames = new ImageFolderSource(sequence.resolve("img"));
-             MultiTargetTracker tracker = MultiTargetTracker.create(ModelRegistry.defaultModel(Path.of("models")).orElseThrow(),
-                     SiameseModel.Options.DEFAULT, TrackerParams.DEFAULT)) {
-            new SequenceRunner(tracker, List.of(new PlannedTarget("pedestrian", 0, truth.get(0))), 16)
-                    .run(SequenceRunner.Frames.of(frames), 0, (index, frame, results, nanos) -> answers.add(results.get(0)));
-        }
+        List<TargetResult> answers = DefaultModelAnswers.track(sequence, truth.get(0));
         assertEquals(truth.size(), answers.size(), "one answer per frame");
         int absent = 0;
         int absentNotLost = 0;
